@@ -1,0 +1,67 @@
+//! A peer for msgpact's own fault tests: it answers every payload with the same bytes (so it agrees with
+//! any contract), and misbehaves on purpose on the cases named in MSGPACT_FAULT:
+//!
+//! - `crash:CASE` exits with status 3 when CASE arrives;
+//! - `hang:CASE` stops answering anything when CASE arrives;
+//! - `garbage:CASE` answers CASE without a valid Msgpact-Status;
+//! - `wrongcase:CASE` answers CASE under another case id;
+//! - `slow:MS` waits MS milliseconds before every answer.
+//!
+//! Several faults are separated by commas. MSGPACT_ECHO_TYPES lists the message types it claims to serve.
+use async_nats::HeaderMap;
+use futures::StreamExt;
+use std::time::Duration;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let var = |n: &str| std::env::var(n).unwrap_or_default();
+    let (url, prefix, peer) = (var("MSGPACT_NATS_URL"), var("MSGPACT_SUBJECT_PREFIX"), var("MSGPACT_PEER"));
+    let faults: Vec<(String, String)> = var("MSGPACT_FAULT").split(',').filter_map(|f| f.split_once(':')).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let fault = |kind: &str, case: &str| faults.iter().any(|(k, v)| k == kind && v == case);
+    let slow = faults.iter().find(|(k, _)| k == "slow").and_then(|(_, v)| v.parse::<u64>().ok());
+    let types: Vec<String> = var("MSGPACT_ECHO_TYPES").split(',').filter(|t| !t.is_empty()).map(str::to_string).collect();
+    let client = match async_nats::connect(&url).await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("echo peer: cannot connect to {url}: {e}");
+            std::process::exit(1);
+        }
+    };
+    let mut sub = client.queue_subscribe(format!("{prefix}.{peer}.*"), "msgpact".into()).await.expect("subscribe");
+    client.flush().await.expect("flush");
+    eprintln!("msgpact-peer ready");
+    let hello = serde_json::json!({
+        "protocol": 1, "name": peer, "language": "rust", "library": "echo", "library_version": "0",
+        "contracts_hash": "", "types": types,
+    })
+    .to_string();
+    while let Some(msg) = sub.next().await {
+        let Some(reply) = msg.reply.clone() else { continue };
+        if msg.subject.ends_with(".hello") {
+            let _ = client.publish(reply, hello.clone().into()).await;
+            continue;
+        }
+        let case = msg.headers.as_ref().and_then(|h| h.get("Msgpact-Case")).map(|v| v.as_str().to_string()).unwrap_or_default();
+        if fault("crash", &case) {
+            eprintln!("echo peer: crashing on {case} as asked");
+            std::process::exit(3);
+        }
+        if fault("hang", &case) {
+            eprintln!("echo peer: hanging on {case} as asked");
+            loop {
+                std::thread::sleep(Duration::from_secs(3600));
+            }
+        }
+        if let Some(ms) = slow {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+        }
+        let mut h = HeaderMap::new();
+        if fault("garbage", &case) {
+            h.insert("Msgpact-Status", "banana");
+        } else {
+            h.insert("Msgpact-Status", "ok");
+        }
+        h.insert("Msgpact-Case", if fault("wrongcase", &case) { "someone-else" } else { case.as_str() });
+        let _ = client.publish_with_headers(reply, h, msg.payload.clone()).await;
+    }
+}

@@ -1,0 +1,203 @@
+//! The findings as people and tools read them: text, JSON (schema below and in docs/breaking.md), JUnit
+//! (one testcase per rule per message, enum and package) and GitHub workflow annotations.
+use super::rules::{Level, RULES};
+use super::{Comparison, Finding, Origin, Report};
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+
+/// The JSON schema's name and version; bumped on any incompatible change of the JSON output.
+pub const JSON_SCHEMA: &str = "msgpact.breaking/v1";
+
+/// `path:line:col: RULE_ID message`, then the compatibility it breaks and the rollout order.
+pub fn text(report: &Report) -> String {
+    let many = report.comparisons.len() > 1;
+    let mut out = String::new();
+    for f in report.findings() {
+        let warn = if f.is_error() { "" } else { "warning: " };
+        let against = if many { format!(" [against {}]", f.against) } else { String::new() };
+        let _ = writeln!(out, "{}: {} {warn}{}{against}", f.location, f.rule.id(), f.message);
+        if f.is_error() {
+            let _ = writeln!(out, "  breaks: {}", f.info().breaks.describe());
+        }
+        let _ = writeln!(out, "  rollout: {}", f.rule.rollout());
+    }
+    out
+}
+
+/// One line for the end of a run: compatible or not, how many findings, against what.
+pub fn summary(report: &Report) -> String {
+    let against: Vec<&str> = report.comparisons.iter().map(|c| c.against.label.as_str()).collect();
+    let verdict = if report.is_compatible() { "compatible" } else { "BREAKING" };
+    format!(
+        "breaking: {verdict} (mode {}) against {}: {}, {}",
+        report.mode.id(),
+        if against.is_empty() { "nothing".to_string() } else { against.join(", ") },
+        crate::diag::plural(report.errors(), "breaking change"),
+        crate::diag::plural(report.warnings(), "warning")
+    )
+}
+
+fn location_json(l: &super::Location) -> Value {
+    json!({"file": l.path, "line": l.line, "col": l.col})
+}
+
+/// One finding as JSON.
+pub fn finding_json(f: &Finding) -> Value {
+    let info = f.info();
+    json!({
+        "rule": info.id,
+        "level": if info.level == Level::Error { "error" } else { "warning" },
+        "breaks": info.breaks.id(),
+        "backward": info.breaks.backward(),
+        "forward": info.breaks.forward(),
+        "rollout": f.rule.rollout(),
+        "message": f.message,
+        "file": f.location.path,
+        "line": f.location.line,
+        "col": f.location.col,
+        "side": match f.location.side { super::Side::Current => "current", super::Side::Previous => "previous" },
+        "anchor": f.anchor.as_ref().map(location_json),
+        "package": f.package,
+        "subject": f.subject,
+        "field": f.field,
+        "against": f.against,
+    })
+}
+
+fn against_json(c: &Comparison) -> Value {
+    let t = &c.against;
+    let (origin, commit, path) = match &t.origin {
+        Origin::Git { commit, .. } => ("git", Some(commit.clone()), None),
+        Origin::Dir(p) => ("dir", None, Some(p.display().to_string())),
+    };
+    json!({
+        "label": t.label,
+        "origin": origin,
+        "commit": commit,
+        "path": path,
+        "package": t.package,
+        "version": t.version.map(|v| v.to_string()),
+        "errors": c.findings.iter().filter(|f| f.is_error()).count(),
+        "warnings": c.findings.iter().filter(|f| !f.is_error()).count(),
+    })
+}
+
+/// The whole report as JSON (pretty-printed, keys sorted).
+pub fn json(report: &Report) -> String {
+    let v = json!({
+        "schema": JSON_SCHEMA,
+        "mode": report.mode.id(),
+        "compatible": report.is_compatible(),
+        "errors": report.errors(),
+        "warnings": report.warnings(),
+        "against": report.comparisons.iter().map(against_json).collect::<Vec<_>>(),
+        "findings": report.findings().map(finding_json).collect::<Vec<_>>(),
+    });
+    let mut s = serde_json::to_string_pretty(&v).expect("JSON values serialize");
+    s.push('\n');
+    s
+}
+
+fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JUnit XML: a testsuite per earlier version, a testcase per rule (of the mode) per message, enum and
+/// package; a testcase fails with its findings. Warnings go to the testcase's system-out.
+pub fn junit(report: &Report) -> String {
+    let mut suites = String::new();
+    let (mut total, mut failed) = (0, 0);
+    for c in &report.comparisons {
+        let mut cases = String::new();
+        let (mut tests, mut failures) = (0, 0);
+        for (scope, subject) in &c.subjects {
+            for rule in RULES.iter().filter(|r| r.scope == *scope && r.breaks.in_mode(report.mode)) {
+                tests += 1;
+                let found: Vec<&Finding> = c.findings.iter().filter(|f| f.rule == rule.rule && &f.subject == subject).collect();
+                let _ = write!(cases, "    <testcase classname=\"{}\" name=\"{}\"", xml(subject), rule.id);
+                if found.is_empty() {
+                    cases.push_str("/>\n");
+                    continue;
+                }
+                cases.push_str(">\n");
+                let body: String = found.iter().map(|f| format!("{}: {} {}\nrollout: {}\n", f.location, f.rule.id(), f.message, f.rule.rollout())).collect();
+                if rule.level == Level::Error {
+                    failures += 1;
+                    let _ = writeln!(cases, "      <failure type=\"{}\" message=\"{}\">{}</failure>", rule.id, xml(&found[0].message), xml(&body));
+                } else {
+                    let _ = writeln!(cases, "      <system-out>{}</system-out>", xml(&body));
+                }
+                cases.push_str("    </testcase>\n");
+            }
+        }
+        total += tests;
+        failed += failures;
+        let _ = write!(
+            suites,
+            "  <testsuite name=\"msgpact breaking against {}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n{cases}  </testsuite>\n",
+            xml(&c.against.label)
+        );
+    }
+    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"msgpact breaking (mode {})\" tests=\"{total}\" failures=\"{failed}\">\n{suites}</testsuites>\n", report.mode.id())
+}
+
+/// Escapes workflow command data (`%`, CR, LF).
+fn gh_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a workflow command property (also `:` and `,`).
+fn gh_prop(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// GitHub workflow annotations: `::error file=...,line=...,col=...::RULE_ID message`. Findings located in
+/// the previous version point at their anchor in the work tree and name the old position in the message.
+pub fn github(report: &Report) -> String {
+    let mut out = String::new();
+    for f in report.findings() {
+        let cmd = if f.is_error() { "error" } else { "warning" };
+        let old = match f.location.side {
+            super::Side::Previous => format!(" (was at {})", f.location),
+            super::Side::Current => String::new(),
+        };
+        let msg = gh_data(&format!("{} {}{old}. Rollout: {}", f.rule.id(), f.message, f.rule.rollout()));
+        match f.work_tree_location() {
+            Some(l) => {
+                let _ = writeln!(out, "::{cmd} file={},line={},col={}::{msg}", gh_prop(&l.path), l.line, l.col);
+            }
+            None => {
+                let _ = writeln!(out, "::{cmd}::{msg}");
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escapes() {
+        assert_eq!(gh_prop("a:b,c%"), "a%3Ab%2Cc%25");
+        assert_eq!(gh_data("x\ny"), "x%0Ay");
+    }
+
+    #[test]
+    fn xml_escapes() {
+        assert_eq!(xml("<a & 'b'>\u{1}"), "&lt;a &amp; &apos;b&apos;&gt;");
+    }
+}

@@ -1,0 +1,104 @@
+//! `msgpact golden`: write golden vectors, or check that they match the contracts.
+use super::*;
+use crate::golden::{self, store, twin};
+use std::time::Instant;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    contracts: ContractArgs,
+    /// Directory of golden vectors.
+    #[arg(long, default_value = "golden", value_name = "DIR")]
+    golden: PathBuf,
+    /// Fail (exit 1) when golden/ differs from what the contracts generate; write nothing. The default.
+    #[arg(long, conflicts_with = "write")]
+    check: bool,
+    /// Write added and changed cases and remove cases that no longer exist.
+    #[arg(long)]
+    write: bool,
+}
+
+pub fn run(args: Args) -> i32 {
+    let start = Instant::now();
+    let Some(c) = load_contracts(&args.contracts.contracts, true) else { return EXIT_INVALID };
+    let cases = golden::generate(&c);
+    let expected = store::expected(&c, &cases);
+    let dir = &args.golden;
+    if args.write {
+        return match store::write(dir, &expected) {
+            Ok(d) => {
+                list_changes(dir, &d);
+                eprintln!(
+                    "golden: wrote {} case(s): {} added, {} changed, {} removed; {} unchanged ({:.0?})",
+                    d.added.len() + d.changed.len(),
+                    d.added.len(),
+                    d.changed.len(),
+                    d.removed.len(),
+                    expected.len() - d.added.len() - d.changed.len(),
+                    start.elapsed()
+                );
+                EXIT_PASS
+            }
+            Err(e) => {
+                eprintln!("{}: error[E702]: cannot write golden files: {e}\n  hint: check permissions and free space; files already written are complete", dir.display());
+                EXIT_INVALID
+            }
+        };
+    }
+    let drift = match store::check(dir, &expected) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{}: error[E101]: cannot read golden files: {e}\n  hint: run from the repository root, or pass --golden DIR", dir.display());
+            return EXIT_INVALID;
+        }
+    };
+    for k in &drift.pending {
+        eprintln!("  pending  {}/{k}.snap.new (left by cargo test for review)", dir.display());
+    }
+    if drift.is_clean() {
+        eprintln!("golden: ok, {} cases of {} messages match {} ({:.0?})", expected.len(), c.message_ids().count(), dir.display(), start.elapsed());
+        return EXIT_PASS;
+    }
+    // A few diffs say what kind of change it is; the rest are listed (cargo insta review shows them all).
+    const DIFFS: usize = 3;
+    let (shown, rest) = drift.changed.split_at(drift.changed.len().min(DIFFS));
+    for k in shown {
+        eprintln!("  changed  {}/{k}", dir.display());
+        if let Some(e) = expected.iter().find(|e| &e.key == k) {
+            let old = std::fs::read_to_string(dir.join(format!("{k}.snap"))).unwrap_or_default();
+            let old_body = twin::snap_body(&old).unwrap_or("");
+            let new_body = twin::snap_body(&e.snap).unwrap_or("");
+            for line in crate::golden::diff::lines(old_body, new_body, 12) {
+                eprintln!("      {line}");
+            }
+        }
+    }
+    list_changes(dir, &store::Drift { changed: rest.to_vec(), ..drift.clone() });
+    eprintln!(
+        "golden: FAILED, {} changed, {} added, {} removed in {}\n  hint: review the changes with `cargo test` then `cargo insta review`, or accept them all with `msgpact golden --write`",
+        drift.changed.len(),
+        drift.added.len(),
+        drift.removed.len(),
+        dir.display()
+    );
+    EXIT_FAIL
+}
+
+/// One line per added or removed case; per message when there are many (a new message adds dozens).
+fn list_changes(dir: &Path, d: &store::Drift) {
+    for (label, keys) in [("added", &d.added), ("changed", &d.changed), ("removed", &d.removed)] {
+        if keys.len() <= 20 {
+            for k in keys {
+                eprintln!("  {label:<8} {}/{k}", dir.display());
+            }
+            continue;
+        }
+        let mut per_message: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for k in keys {
+            *per_message.entry(k.rsplit_once('/').map_or(k.as_str(), |(m, _)| m)).or_default() += 1;
+        }
+        for (m, n) in per_message {
+            eprintln!("  {label:<8} {}/{m}/ ({n} cases)", dir.display());
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The `msgpact` command line: one subcommand per file, all sharing exit codes and contract loading.
+//!
+//! Exit codes: 0 pass, 1 contract failures (golden drift, peers disagree, breaking changes), 2 invalid input
+//! or setup (bad contracts, bad arguments, NATS or a peer cannot start).
+mod breaking;
+mod codegen;
+mod golden;
+mod inspect;
+mod lint;
+mod verify;
+
+use crate::contract::Contracts;
+use crate::diag::{plural, Diagnostics};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+
+pub const EXIT_PASS: i32 = 0;
+pub const EXIT_FAIL: i32 = 1;
+pub const EXIT_INVALID: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "msgpact", version, about = "Executable MessagePack contracts between Rust, Python and Go services, verified over NATS")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// The main job: every golden vector through every peer over NATS, and the producer x consumer matrix.
+    Verify(verify::Args),
+    /// Validate the contracts and report every problem.
+    Lint(lint::Args),
+    /// Generate golden vectors (--write) or check them against the contracts (--check, the default).
+    Golden(golden::Args),
+    /// Annotate a MessagePack payload against a message type.
+    Inspect(inspect::Args),
+    /// Generate Rust, Python or Go types from the contracts (--check: fail when they are stale).
+    Codegen(codegen::Args),
+    /// Compare the contracts with an earlier version (git ref or directory): breaking changes and rollout order.
+    Breaking(breaking::Args),
+}
+
+/// Where the contracts are; shared by every command.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ContractArgs {
+    /// Directory of contract files (*.yaml).
+    #[arg(long, default_value = "contracts", value_name = "DIR")]
+    pub contracts: PathBuf,
+}
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_INVALID } else { EXIT_PASS };
+        }
+    };
+    match cli.command {
+        Command::Lint(a) => lint::run(a),
+        Command::Verify(a) => verify::run(a),
+        Command::Golden(a) => golden::run(a),
+        Command::Inspect(a) => inspect::run(a),
+        Command::Codegen(a) => codegen::run(a),
+        Command::Breaking(a) => breaking::run(a),
+    }
+}
+
+/// Loads and checks the contracts; prints problems. `None` when there are errors (the caller exits 2).
+pub fn load_contracts(dir: &Path, quiet_warnings: bool) -> Option<Contracts> {
+    let (c, diags) = Contracts::load_dir(dir);
+    print_diags(&c, &diags, quiet_warnings);
+    if diags.has_errors() {
+        eprintln!(
+            "msgpact: {} in the contracts under {}; run `msgpact lint` for the full list",
+            plural(diags.errors(), "error"),
+            dir.display()
+        );
+        return None;
+    }
+    Some(c)
+}
+
+fn print_diags(c: &Contracts, diags: &Diagnostics, quiet_warnings: bool) {
+    for d in diags.sorted() {
+        if quiet_warnings && d.severity() == crate::diag::Severity::Warning {
+            continue;
+        }
+        eprintln!("{}", d.render(&c.sources));
+    }
+}

@@ -1,0 +1,110 @@
+//! `msgpact verify`: the main job. Every golden vector through every peer over NATS, then the producer x
+//! consumer matrix; a terminal view, `--junit` and `--json`.
+use super::*;
+use crate::nats::{Backend, NatsOptions};
+use crate::report::{json::Json, junit::Junit, terminal::Terminal};
+use crate::verify::events::{Fanout, Sink};
+use std::time::Duration;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    contracts: ContractArgs,
+    /// Directory of golden vectors.
+    #[arg(long, default_value = "golden", value_name = "DIR")]
+    golden: PathBuf,
+    /// Directory whose subdirectories with a peer.toml are the peers.
+    #[arg(long, default_value = "harness", value_name = "DIR")]
+    harness: PathBuf,
+    /// Run only this peer (repeat for several).
+    #[arg(long = "peer", value_name = "NAME")]
+    peers: Vec<String>,
+    /// Where the NATS server comes from: auto (NATS_URL, else a container, else nats-server), container,
+    /// binary or url.
+    #[arg(long, default_value = "auto", value_name = "BACKEND")]
+    nats: Backend,
+    /// An existing NATS server (implies --nats url unless --nats says otherwise); NATS_URL also works.
+    #[arg(long, value_name = "URL")]
+    nats_url: Option<String>,
+    /// A NATS credentials file for --nats-url.
+    #[arg(long, value_name = "FILE")]
+    nats_creds: Option<PathBuf>,
+    /// The container backend's image (MSGPACT_NATS_IMAGE also works; default nats:2.10).
+    #[arg(long, value_name = "IMAGE")]
+    nats_image: Option<String>,
+    /// Seconds one exchange may take before the peer counts as hung.
+    #[arg(long, default_value_t = 5.0, value_name = "SECS")]
+    timeout: f64,
+    /// Exchanges in flight per peer.
+    #[arg(long, default_value_t = 128, value_name = "N")]
+    concurrency: usize,
+    /// Write a JUnit XML report here.
+    #[arg(long, value_name = "PATH")]
+    junit: Option<PathBuf>,
+    /// Write a JSON report here.
+    #[arg(long, value_name = "PATH")]
+    json: Option<PathBuf>,
+}
+
+/// Builds the run's options from the command line and the environment.
+pub fn options(args: &Args) -> crate::verify::Options {
+    let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let cache = std::env::var_os("MSGPACT_CACHE_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target").join("msgpact"));
+    let mut nats = NatsOptions::from_env(cache.clone());
+    nats.backend = args.nats;
+    nats.cleanup_on_signal = false;
+    if let Some(url) = &args.nats_url {
+        nats.url = Some(url.clone());
+        nats.url_from = "--nats-url".into();
+    }
+    if let Some(c) = &args.nats_creds {
+        nats.creds = Some(c.clone());
+    }
+    if let Some(i) = &args.nats_image {
+        nats.image = Some(i.clone());
+    }
+    crate::verify::Options {
+        root,
+        contracts: args.contracts.contracts.clone(),
+        golden: args.golden.clone(),
+        harness: args.harness.clone(),
+        peers: args.peers.clone(),
+        nats,
+        timeout: Duration::from_secs_f64(args.timeout.max(0.01)),
+        concurrency: args.concurrency.max(1),
+        handshake_timeout: Duration::from_secs(30),
+        cache,
+        max_restarts: 10,
+    }
+}
+
+pub fn run(args: Args) -> i32 {
+    let opts = options(&args);
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error[E901]: cannot start the async runtime: {e}");
+            return EXIT_INVALID;
+        }
+    };
+    let mut sinks: Vec<Box<dyn Sink>> = vec![Box::new(Terminal::new(std::io::stderr()))];
+    if let Some(p) = &args.junit {
+        sinks.push(Box::new(Junit::new(p.clone())));
+    }
+    if let Some(p) = &args.json {
+        sinks.push(Box::new(Json::new(p.clone())));
+    }
+    let mut sink = Fanout(sinks);
+    let code = rt.block_on(async {
+        tokio::select! {
+            sum = crate::verify::run(&opts, &mut sink) => sum.exit_code,
+            _ = tokio::signal::ctrl_c() => {
+                eprintln!("verify: interrupted; peers and the NATS server this run started are being stopped");
+                130
+            }
+        }
+    });
+    // Dropping the runtime drops the run: peer processes are killed and a started NATS server stopped.
+    drop(rt);
+    code
+}

@@ -1,0 +1,214 @@
+//! Diagnostics: the errors and warnings people read.
+//!
+//! Every problem msgpact reports has a stable code from one registry ([`Code`]), a position and a hint,
+//! and prints as `path:line:col: error[CODE]: message` followed by `  hint: ...`. Commands collect all
+//! problems of a run instead of stopping at the first one.
+use crate::source::{SourceMap, Span};
+use std::fmt::Write as _;
+
+macro_rules! codes {
+    ($($variant:ident = $id:literal, $sev:ident, $title:literal;)*) => {
+        /// Every diagnostic code msgpact can print, with a one-line title (docs/errors.md lists them).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Code { $($variant),* }
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+            pub fn id(self) -> &'static str { match self { $(Code::$variant => $id),* } }
+            pub fn title(self) -> &'static str { match self { $(Code::$variant => $title),* } }
+            pub fn severity(self) -> Severity { match self { $(Code::$variant => Severity::$sev),* } }
+        }
+    };
+}
+
+codes! {
+    Io = "E101", Error, "a file or directory could not be read";
+    NotUtf8 = "E102", Error, "a contract file is not valid UTF-8";
+    YamlSyntax = "E103", Error, "YAML syntax error";
+    TooDeep = "E104", Error, "nesting deeper than msgpact accepts";
+    YamlAlias = "E105", Error, "YAML anchors and aliases are not supported in contracts";
+    DuplicateKey = "E106", Error, "a YAML mapping has the same key twice";
+    NoContracts = "E107", Error, "no contract files were found";
+    ExpectedKind = "E201", Error, "a contract node has the wrong kind (mapping, list or scalar)";
+    UnknownKey = "E202", Error, "a contract node has a key msgpact does not know";
+    MissingKey = "E203", Error, "a required key is missing";
+    InvalidName = "E204", Error, "a name is not a valid identifier";
+    InvalidVersion = "E205", Error, "a package version is not semver MAJOR.MINOR.PATCH";
+    Duplicate = "E206", Error, "two definitions have the same name";
+    InvalidConstraint = "E207", Error, "a constraint does not fit the field's type or contradicts another";
+    InvalidSubject = "E208", Error, "a NATS subject is not valid";
+    InvalidValue = "E209", Error, "a key has a value of the wrong form";
+    TypeSyntax = "E301", Error, "a type expression cannot be parsed";
+    UnknownType = "E302", Error, "a type name does not resolve";
+    CyclicRequired = "E303", Error, "messages require each other in a cycle, so no finite value exists";
+    InvalidMapKey = "E304", Error, "a map key type is not string or an integer type";
+    ExampleType = "E401", Error, "an example value does not have the field's type";
+    ExampleRange = "E402", Error, "an example value is outside the type's range or the field's constraints";
+    ExampleMissing = "E403", Error, "an example lacks a required field";
+    ExampleUnknown = "E404", Error, "an example has a field the message does not declare";
+    ExampleNull = "E405", Error, "an example sets null where the field is not nullable";
+    ExampleLiteral = "E406", Error, "an example literal (timestamp, hex, base64) cannot be read";
+    NoExamples = "W501", Warning, "a message has no examples, so it has no example golden cases";
+    DeprecatedUse = "W502", Warning, "a field refers to a deprecated message or enum";
+    Truncated = "E601", Error, "a MessagePack payload ends inside a value";
+    ReservedByte = "E602", Error, "a MessagePack payload uses the never-used byte 0xc1";
+    PayloadTooDeep = "E603", Error, "a MessagePack payload nests deeper than msgpact reads";
+    InvalidUtf8 = "E604", Error, "a MessagePack str is not valid UTF-8";
+    TrailingBytes = "E605", Error, "a MessagePack payload has bytes after its value";
+    UnknownMessage = "E606", Error, "a message type given on the command line is not in the contracts";
+    GoldenDrift = "E701", Error, "golden vectors differ from what the contracts generate";
+    WriteFailed = "E702", Error, "a file could not be written";
+    CodegenFailed = "E801", Error, "code could not be generated for a language";
+    PreviousVersion = "E1001", Error, "an earlier version to compare with is missing or cannot be read (bad ref or directory, no releases)";
+    PreviousInvalid = "E1002", Error, "the contracts of an earlier version do not load";
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One problem: where, what, and what to do about it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub span: Option<Span>,
+    pub message: String,
+    pub hint: String,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, span: Span, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Diagnostic { code, span: Some(span), message: message.into(), hint: hint.into() }
+    }
+    pub fn without_span(code: Code, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Diagnostic { code, span: None, message: message.into(), hint: hint.into() }
+    }
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+    /// `path:line:col: error[E302]: message` and an indented `hint:` line.
+    pub fn render(&self, sources: &SourceMap) -> String {
+        let mut out = String::new();
+        if let Some(span) = self.span {
+            let _ = write!(out, "{}: ", sources.render(span));
+        }
+        let sev = match self.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = write!(out, "{sev}[{}]: {}", self.code.id(), self.message);
+        if !self.hint.is_empty() {
+            let _ = write!(out, "\n  hint: {}", self.hint);
+        }
+        out
+    }
+}
+
+/// Diagnostics collected during a command, in the order found.
+#[derive(Default, Debug, Clone)]
+pub struct Diagnostics {
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+    pub fn error(&mut self, code: Code, span: Span, message: impl Into<String>, hint: impl Into<String>) {
+        self.push(Diagnostic::new(code, span, message, hint));
+    }
+    pub fn errors(&self) -> usize {
+        self.items.iter().filter(|d| d.severity() == Severity::Error).count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.items.iter().filter(|d| d.severity() == Severity::Warning).count()
+    }
+    pub fn has_errors(&self) -> bool {
+        self.errors() > 0
+    }
+    /// Sorted by file, line, column, so output is stable whatever order checks ran in.
+    pub fn sorted(&self) -> Vec<&Diagnostic> {
+        let mut v: Vec<&Diagnostic> = self.items.iter().collect();
+        v.sort_by_key(|d| (d.span, d.code.id()));
+        v
+    }
+    pub fn render_all(&self, sources: &SourceMap) -> String {
+        let mut out = String::new();
+        for d in self.sorted() {
+            out.push_str(&d.render(sources));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// "1 error", "2 errors".
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The closest of `candidates` to `name` (edit distance at most 2, or a case-insensitive match).
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = if c.eq_ignore_ascii_case(name) { 0 } else { edit_distance(name, c) };
+        if d <= 2 && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceMap;
+    use std::path::Path;
+
+    #[test]
+    fn renders_path_line_col_code_and_hint() {
+        let mut sources = SourceMap::default();
+        let f = sources.add(Path::new("contracts/chat.yaml"));
+        let d = Diagnostic::new(Code::UnknownType, Span::new(f, 12, 15), "unknown type `strng`", "did you mean `string`?");
+        assert_eq!(
+            d.render(&sources),
+            "contracts/chat.yaml:12:15: error[E302]: unknown type `strng`\n  hint: did you mean `string`?"
+        );
+    }
+
+    #[test]
+    fn code_ids_are_unique() {
+        let mut ids: Vec<&str> = Code::ALL.iter().map(|c| c.id()).collect();
+        ids.sort();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+    }
+
+    #[test]
+    fn suggests_near_names_only() {
+        assert_eq!(did_you_mean("strng", ["string", "bytes"]), Some("string"));
+        assert_eq!(did_you_mean("Int32", ["int32"]), Some("int32"));
+        assert_eq!(did_you_mean("completely", ["string"]), None);
+    }
+}

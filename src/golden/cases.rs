@@ -1,0 +1,323 @@
+//! Which golden cases a message gets: its examples, then edge cases derived from each field's type.
+//!
+//! Edge cases vary one field of the message's first example at a time (or of a minimal value when it has
+//! none): integer width boundaries, string/bytes lengths around the format boundaries, list and map sizes,
+//! every enum value, each timestamp form, float specials, absent optionals and nil nullables. Only values
+//! the contract allows are generated. The same contracts always give the same cases, in the same order.
+use crate::contract::{Constraints, Contracts, Field, MsgId, Num, Shape, Type};
+use crate::source::Span;
+use crate::wire::{encode, Timestamp, Value};
+
+#[derive(Clone, Debug)]
+pub struct Case {
+    pub message: MsgId,
+    /// `example.<name>` or `edge.<field>.<variant>`.
+    pub id: String,
+    pub value: Value,
+    pub bytes: Vec<u8>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Origin {
+    /// An example written in the contract.
+    Example(Span),
+    /// A variant of the field at this index.
+    Edge { field: usize },
+}
+
+/// Every case of every message, in contract order.
+pub fn generate(c: &Contracts) -> Vec<Case> {
+    c.message_ids().flat_map(|id| for_message(c, id)).collect()
+}
+
+pub fn for_message(c: &Contracts, id: MsgId) -> Vec<Case> {
+    let m = c.message(id);
+    let mut out = Vec::new();
+    let mut push = |case_id: String, value: Value, origin: Origin| {
+        let bytes = encode(&value);
+        out.push(Case { message: id, id: case_id, value, bytes, origin });
+    };
+    for ex in &m.examples {
+        if let Some(v) = &ex.value {
+            push(format!("example.{}", ex.name), v.clone(), Origin::Example(ex.span));
+        }
+    }
+    let base = m.examples.iter().find_map(|e| e.value.clone()).unwrap_or_else(|| minimal_message(c, id, 0));
+    for (fi, f) in m.fields.iter().enumerate() {
+        for (variant, value) in field_variants(c, f) {
+            let v = with_field(c, id, &base, fi, value);
+            push(format!("edge.{}.{variant}", f.name), v, Origin::Edge { field: fi });
+        }
+    }
+    out
+}
+
+/// The variants of one field: `None` means the key is absent.
+fn field_variants(c: &Contracts, f: &Field) -> Vec<(String, Option<Value>)> {
+    let mut out: Vec<(String, Option<Value>)> = Vec::new();
+    if f.optional {
+        out.push(("absent".into(), None));
+    }
+    if f.nullable {
+        out.push(("nil".into(), Some(Value::Nil)));
+    }
+    for (name, v) in type_variants(c, &f.ty, &f.constraints) {
+        out.push((name, Some(v)));
+    }
+    out
+}
+
+const INT_POINTS: [i128; 19] = [
+    0,
+    127,
+    128,
+    255,
+    256,
+    65535,
+    65536,
+    4_294_967_295,
+    4_294_967_296,
+    -1,
+    -32,
+    -33,
+    -128,
+    -129,
+    -32768,
+    -32769,
+    -2_147_483_648,
+    -2_147_483_649,
+    1,
+];
+const LENGTHS: [usize; 8] = [0, 1, 31, 32, 255, 256, 65535, 65536];
+const SIZES: [usize; 4] = [0, 1, 15, 16];
+
+fn type_variants(c: &Contracts, ty: &Type, k: &Constraints) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    match ty {
+        Type::Bool => {
+            out.push(("false".into(), Value::Bool(false)));
+            out.push(("true".into(), Value::Bool(true)));
+        }
+        Type::Int(it) => {
+            let mut points: Vec<i128> = INT_POINTS.to_vec();
+            points.extend([it.min(), it.max()]);
+            points.extend([k.min, k.max].into_iter().flatten().filter_map(|n| if let Num::Int(i) = n { Some(i) } else { None }));
+            points.retain(|&i| i >= it.min() && i <= it.max() && in_range(i as f64, k));
+            points.sort();
+            points.dedup();
+            out.extend(points.into_iter().map(|i| (i.to_string(), Value::Int(i))));
+        }
+        Type::Float32 | Type::Float64 => {
+            let f32_ty = *ty == Type::Float32;
+            let (largest, tiny) = if f32_ty { (f32::MAX as f64, f32::from_bits(1) as f64) } else { (f64::MAX, f64::from_bits(1)) };
+            let mut points: Vec<(&str, f64)> = vec![("zero", 0.0), ("neg-zero", -0.0), ("one", 1.0), ("tenth", 0.1), ("largest", largest), ("neg-largest", -largest), ("tiny", tiny)];
+            if let Some(m) = k.min {
+                points.push(("min", m.as_f64()));
+            }
+            if let Some(m) = k.max {
+                points.push(("max", m.as_f64()));
+            }
+            points.retain(|(_, x)| in_range(*x, k));
+            if k.allow_nan {
+                points.push(("nan", f64::NAN));
+            }
+            if k.allow_infinity {
+                points.push(("inf", f64::INFINITY));
+                points.push(("neg-inf", f64::NEG_INFINITY));
+            }
+            let mut seen = Vec::new();
+            for (name, x) in points {
+                let v = if f32_ty { Value::F32(x as f32) } else { Value::F64(x) };
+                let bits = encode(&v);
+                if !seen.contains(&bits) {
+                    seen.push(bits);
+                    out.push((name.to_string(), v));
+                }
+            }
+        }
+        Type::String => {
+            for n in lengths(k, &LENGTHS) {
+                out.push((format!("len-{n}"), Value::Str(text_of_len(n))));
+            }
+            let utf8 = "ünïcödé ✓ 🎉 中文";
+            if len_ok(utf8.len(), k) {
+                out.push(("utf8".into(), Value::Str(utf8.into())));
+            }
+        }
+        Type::Bytes => {
+            for n in lengths(k, &LENGTHS) {
+                out.push((format!("len-{n}"), Value::Bin((0..n).map(|i| (i % 251) as u8).collect())));
+            }
+        }
+        Type::Timestamp => {
+            let points: [(&str, i64, u32); 8] = [
+                ("ts32-epoch", 0, 0),
+                ("ts32", 1_514_862_245, 0),
+                ("ts32-max", u32::MAX as i64, 0),
+                ("ts64", 1_514_862_245, 678_901_234),
+                ("ts64-max", (1 << 34) - 1, 999_999_999),
+                ("ts96-before-epoch", -1, 0),
+                ("ts96-year-1", -62_135_596_800, 1),
+                ("ts96-after-2514", 1 << 34, 0),
+            ];
+            out.extend(points.iter().map(|(n, s, ns)| (n.to_string(), Value::Timestamp(Timestamp { secs: *s, nanos: *ns }))));
+        }
+        Type::List(elem) => {
+            for n in lengths(k, &SIZES) {
+                let item = sample(c, elem, None, 1);
+                out.push((format!("len-{n}"), Value::Array(vec![item; n])));
+            }
+        }
+        Type::Map(kt, vt) => {
+            for n in lengths(k, &SIZES) {
+                let keys = map_keys(kt, n);
+                let val = sample(c, vt, None, 1);
+                let mut entries: Vec<(Vec<u8>, (Value, Value))> = keys.into_iter().map(|k| (encode(&k), (k, val.clone()))).collect();
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                out.push((format!("len-{n}"), Value::Map(entries.into_iter().map(|(_, kv)| kv).collect())));
+            }
+        }
+        Type::Enum(id) => {
+            let e = c.enum_def(*id);
+            out.extend(e.values.iter().map(|v| (v.name.clone(), e.wire(v))));
+        }
+        Type::Message(id) => {
+            let m = c.message(*id);
+            for ex in &m.examples {
+                if let Some(v) = &ex.value {
+                    out.push((format!("example-{}", ex.name), v.clone()));
+                }
+            }
+            if out.is_empty() {
+                out.push(("minimal".into(), minimal_message(c, *id, 1)));
+            }
+        }
+        Type::Named(_) => {}
+    }
+    out
+}
+
+fn in_range(x: f64, k: &Constraints) -> bool {
+    k.min.is_none_or(|m| x >= m.as_f64()) && k.max.is_none_or(|m| x <= m.as_f64())
+}
+
+fn len_ok(n: usize, k: &Constraints) -> bool {
+    k.min_len.is_none_or(|m| n as u64 >= m) && k.max_len.is_none_or(|m| n as u64 <= m)
+}
+
+/// The boundary lengths the constraints allow, plus the constraints' own bounds.
+fn lengths(k: &Constraints, points: &[usize]) -> Vec<usize> {
+    let mut v: Vec<usize> = points.to_vec();
+    v.extend([k.min_len, k.max_len].into_iter().flatten().map(|n| n.min(1 << 20) as usize));
+    v.retain(|&n| len_ok(n, k));
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn text_of_len(n: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    (0..n).map(|i| ALPHABET[i % ALPHABET.len()] as char).collect()
+}
+
+/// `n` distinct keys of the key type, spread over several formats so that sorting by encoded bytes shows.
+fn map_keys(kt: &Type, n: usize) -> Vec<Value> {
+    match kt {
+        Type::Int(it) => {
+            let spread = [0i128, -1, 1, 127, -32, 128, -33, 255, 256, -129, 65535, 65536];
+            let mut keys: Vec<i128> = spread.into_iter().filter(|&i| i >= it.min() && i <= it.max()).collect();
+            let mut next = 2;
+            while keys.len() < n {
+                if !keys.contains(&next) && next <= it.max() {
+                    keys.push(next);
+                }
+                next += 1;
+            }
+            keys.truncate(n);
+            keys.into_iter().map(Value::Int).collect()
+        }
+        _ => (0..n).map(|i| Value::Str(format!("k{i}"))).collect(),
+    }
+}
+
+/// A small valid value of `ty`, used for list items, map values and fields a base value lacks.
+pub fn sample(c: &Contracts, ty: &Type, k: Option<&Constraints>, depth: usize) -> Value {
+    let k = k.cloned().unwrap_or_default();
+    match ty {
+        Type::Bool => Value::Bool(false),
+        Type::Int(it) => {
+            let lo = k.min.map_or(it.min(), |m| m.as_f64().ceil() as i128);
+            Value::Int(0i128.clamp(lo.max(it.min()), it.max()))
+        }
+        Type::Float32 | Type::Float64 => {
+            let x = if in_range(0.0, &k) { 0.0 } else { k.min.map_or(0.0, |m| m.as_f64()) };
+            if *ty == Type::Float32 {
+                Value::F32(x as f32)
+            } else {
+                Value::F64(x)
+            }
+        }
+        Type::String => Value::Str(text_of_len(k.min_len.unwrap_or(1).clamp(1, k.max_len.unwrap_or(u64::MAX).max(1)) as usize).chars().take(k.max_len.map_or(usize::MAX, |m| m as usize)).collect()),
+        Type::Bytes => Value::Bin(vec![1; k.min_len.unwrap_or(1).min(k.max_len.unwrap_or(1)) as usize]),
+        Type::Timestamp => Value::Timestamp(Timestamp { secs: 0, nanos: 0 }),
+        Type::List(_) => Value::Array(Vec::new()),
+        Type::Map(..) => Value::Map(Vec::new()),
+        Type::Enum(id) => {
+            let e = c.enum_def(*id);
+            e.values.first().map_or(Value::Nil, |v| e.wire(v))
+        }
+        Type::Message(id) => {
+            let m = c.message(*id);
+            m.examples.iter().find_map(|e| e.value.clone()).unwrap_or_else(|| minimal_message(c, *id, depth + 1))
+        }
+        Type::Named(_) => Value::Nil,
+    }
+}
+
+/// A message with only its required fields, each at a sample value (nil where nullable).
+pub fn minimal_message(c: &Contracts, id: MsgId, depth: usize) -> Value {
+    let m = c.message(id);
+    let mut map = Vec::new();
+    let mut items = Vec::new();
+    for f in m.fields.iter().filter(|f| !f.optional) {
+        let v = if f.nullable || depth > 32 { Value::Nil } else { sample(c, &f.ty, Some(&f.constraints), depth) };
+        match m.shape {
+            Shape::Map => map.push((Value::Str(f.name.clone()), v)),
+            Shape::Array => items.push(v),
+        }
+    }
+    match m.shape {
+        Shape::Map => Value::Map(map),
+        Shape::Array => Value::Array(items),
+    }
+}
+
+/// `base` with field `fi` set to `value` (or removed), keeping the canonical shape.
+pub fn with_field(c: &Contracts, id: MsgId, base: &Value, fi: usize, value: Option<Value>) -> Value {
+    let m = c.message(id);
+    match (m.shape, base) {
+        (Shape::Map, Value::Map(entries)) => {
+            let mut out = Vec::with_capacity(m.fields.len());
+            for (i, f) in m.fields.iter().enumerate() {
+                let v = if i == fi { value.clone() } else { entries.iter().find(|(k, _)| matches!(k, Value::Str(s) if *s == f.name)).map(|(_, v)| v.clone()) };
+                if let Some(v) = v {
+                    out.push((Value::Str(f.name.clone()), v));
+                }
+            }
+            Value::Map(out)
+        }
+        (Shape::Array, Value::Array(items)) => {
+            let mut slots: Vec<Option<Value>> = (0..m.fields.len()).map(|i| items.get(i).cloned()).collect();
+            slots[fi] = value;
+            let len = slots.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
+            let out = slots[..len]
+                .iter()
+                .enumerate()
+                .map(|(i, v)| v.clone().unwrap_or_else(|| sample(c, &m.fields[i].ty, Some(&m.fields[i].constraints), 1)))
+                .collect();
+            Value::Array(out)
+        }
+        _ => base.clone(),
+    }
+}

@@ -1,0 +1,11 @@
+//! Golden vectors: the canonical bytes of every example and of edge cases derived from the types, each
+//! with a readable twin, on disk under `golden/<package>/<Message>/<case>.{msgpack,snap}`.
+//!
+//! [`cases`] derives the cases, [`twin`] renders the readable twin (an insta snapshot, so `cargo test`
+//! fails on an unreviewed change), and [`store`] writes and checks the files.
+pub mod cases;
+pub mod diff;
+pub mod store;
+pub mod twin;
+
+pub use cases::{generate, Case, Origin};

@@ -1,0 +1,134 @@
+//! Golden files on disk: where each case lives, what differs, and atomic writes.
+//!
+//! `check` only reads and lists added, removed and changed cases. `write` writes each changed file
+//! atomically (a temporary file in the same directory, then a rename) and is the only thing that removes
+//! the files of a case that no longer exists.
+use super::{twin, Case};
+pub use crate::fsx::write_atomic;
+use crate::contract::Contracts;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The two files of one case, as the contracts generate them.
+pub struct Expected {
+    /// `<package>/<Message>/<case>`, the case's name in reports.
+    pub key: String,
+    pub msgpack: Vec<u8>,
+    pub snap: String,
+}
+
+pub fn expected(c: &Contracts, cases: &[Case]) -> Vec<Expected> {
+    cases
+        .iter()
+        .map(|case| Expected {
+            key: format!("{}/{}/{}", c.package_of(case.message).name, c.message(case.message).name, case.id),
+            msgpack: case.bytes.clone(),
+            snap: twin::snap_file(c, case),
+        })
+        .collect()
+}
+
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct Drift {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub changed: Vec<String>,
+    /// Snapshots insta left for review (`*.snap.new`).
+    pub pending: Vec<String>,
+}
+
+impl Drift {
+    pub fn is_clean(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
+
+/// Every case key present on disk (from `.msgpack` or `.snap` files), and pending insta snapshots.
+fn on_disk(dir: &Path) -> std::io::Result<(BTreeMap<String, ()>, Vec<String>)> {
+    let mut keys = BTreeMap::new();
+    let mut pending = Vec::new();
+    if !dir.exists() {
+        return Ok((keys, pending));
+    }
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            if let Some(k) = rel.strip_suffix(".msgpack").or_else(|| rel.strip_suffix(".snap")) {
+                keys.insert(k.to_string(), ());
+            } else if let Some(k) = rel.strip_suffix(".snap.new") {
+                pending.push(k.to_string());
+            }
+        }
+    }
+    pending.sort();
+    Ok((keys, pending))
+}
+
+/// Compares `dir` with what the contracts generate. Writes nothing.
+pub fn check(dir: &Path, expected: &[Expected]) -> std::io::Result<Drift> {
+    let (mut disk, pending) = on_disk(dir)?;
+    let mut drift = Drift { pending, ..Drift::default() };
+    for e in expected {
+        let base = dir.join(&e.key);
+        if disk.remove(&e.key).is_none() {
+            drift.added.push(e.key.clone());
+            continue;
+        }
+        let bin = std::fs::read(path_with(&base, "msgpack")).ok();
+        let snap = std::fs::read_to_string(path_with(&base, "snap")).ok();
+        let snap_same = snap.as_deref().and_then(twin::snap_body) == twin::snap_body(&e.snap);
+        if bin.as_deref() != Some(&e.msgpack[..]) || !snap_same {
+            drift.changed.push(e.key.clone());
+        }
+    }
+    drift.removed = disk.into_keys().collect();
+    Ok(drift)
+}
+
+/// Brings `dir` in line with the contracts; returns what it changed.
+pub fn write(dir: &Path, expected: &[Expected]) -> std::io::Result<Drift> {
+    let drift = check(dir, expected)?;
+    let touched: std::collections::HashSet<&String> = drift.added.iter().chain(&drift.changed).collect();
+    for e in expected.iter().filter(|e| touched.contains(&e.key)) {
+        let base = dir.join(&e.key);
+        write_atomic(&path_with(&base, "msgpack"), &e.msgpack)?;
+        let existing = std::fs::read_to_string(path_with(&base, "snap")).ok();
+        if existing.as_deref().and_then(twin::snap_body) != twin::snap_body(&e.snap) {
+            write_atomic(&path_with(&base, "snap"), e.snap.as_bytes())?;
+        }
+    }
+    for key in &drift.removed {
+        let base = dir.join(key);
+        for ext in ["msgpack", "snap", "snap.new"] {
+            let p = path_with(&base, ext);
+            if p.exists() {
+                std::fs::remove_file(&p)?;
+            }
+        }
+        remove_empty_parents(dir, &base);
+    }
+    Ok(drift)
+}
+
+fn path_with(base: &Path, ext: &str) -> PathBuf {
+    let mut s = base.as_os_str().to_owned();
+    s.push(".");
+    s.push(ext);
+    PathBuf::from(s)
+}
+
+fn remove_empty_parents(root: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == root || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}

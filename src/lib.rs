@@ -1,0 +1,26 @@
+//! msgpact: executable MessagePack contracts between Rust, Python and Go services.
+//!
+//! The modules follow the data's way from contract to verdict, and imports only point backwards:
+//!
+//! 1. [`source`], [`yaml`], [`diag`]: files, their YAML with positions, and the errors people read.
+//! 2. [`contract`]: the contract model, loaded and validated from `contracts/*.yaml`.
+//! 3. [`wire`]: the MessagePack data model, the canonical encoder and a liberal decoder.
+//! 4. [`annotate`]: a token-by-token reading of any payload against a message type.
+//! 5. [`golden`]: golden vectors generated from the contracts, with readable twins, written and checked.
+//! 6. [`codegen`]: Rust, Python and Go types generated from the contracts.
+//! 7. [`cli`]: the `msgpact` commands.
+pub mod annotate;
+pub mod breaking;
+pub mod cli;
+pub mod codegen;
+pub mod contract;
+pub mod diag;
+pub mod fsx;
+pub mod nats;
+pub mod peer;
+pub mod report;
+pub mod golden;
+pub mod source;
+pub mod verify;
+pub mod wire;
+pub mod yaml;

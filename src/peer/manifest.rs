@@ -1,0 +1,122 @@
+//! `peer.toml`: how to build and run a peer, so a new peer needs no change to msgpact.
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub name: String,
+    #[serde(default)]
+    pub language: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub build: Option<Build>,
+    pub run: Run,
+    /// The directory of the manifest (filled in when loading).
+    #[serde(skip)]
+    pub dir: PathBuf,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Build {
+    pub commands: Vec<Vec<String>>,
+    #[serde(default)]
+    pub inputs: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Run {
+    pub command: Vec<String>,
+    #[serde(default)]
+    pub env: std::collections::BTreeMap<String, String>,
+}
+
+/// A problem with a manifest, located.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManifestError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl std::fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: error[E902]: {}\n  hint: see docs/peer-protocol.md section 6 for the manifest format", self.path.display(), self.message)
+    }
+}
+
+impl Manifest {
+    pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
+        let err = |message: String| ManifestError { path: path.to_path_buf(), message };
+        let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read: {e}")))?;
+        let mut m: Manifest = toml::from_str(&text).map_err(|e| {
+            let at = e.span().map(|s| crate::source::line_col(text.as_bytes(), s.start));
+            match at {
+                Some((l, c)) => ManifestError { path: PathBuf::from(format!("{}:{l}:{c}", path.display())), message: e.message().to_string() },
+                None => err(e.message().to_string()),
+            }
+        })?;
+        if m.name.is_empty() || !m.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            return Err(err(format!("name `{}` must be a NATS subject token: letters, digits, `_` and `-`", m.name)));
+        }
+        if m.run.command.is_empty() {
+            return Err(err("[run] command is empty".into()));
+        }
+        if m.build.as_ref().is_some_and(|b| b.commands.iter().any(Vec::is_empty)) {
+            return Err(err("[build] has an empty command".into()));
+        }
+        m.dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        Ok(m)
+    }
+
+    /// Every `*/peer.toml` directly under `dir` (e.g. `harness/`), sorted by peer name.
+    pub fn discover(dir: &Path) -> Result<Vec<Manifest>, ManifestError> {
+        let entries = std::fs::read_dir(dir).map_err(|e| ManifestError { path: dir.to_path_buf(), message: format!("cannot list peers: {e}") })?;
+        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path().join("peer.toml")).filter(|p| p.is_file()).collect();
+        paths.sort();
+        let mut out = Vec::new();
+        for p in paths {
+            out.push(Manifest::load(&p)?);
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// Replaces `{root}`, `{dir}` and `{cache}` in an argument.
+    pub fn expand(&self, arg: &str, root: &Path, cache: &Path) -> String {
+        arg.replace("{root}", &root.display().to_string()).replace("{dir}", &self.dir.display().to_string()).replace("{cache}", &cache.display().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, text: &str) -> PathBuf {
+        std::fs::create_dir_all(dir).unwrap();
+        let p = dir.join("peer.toml");
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn loads_and_expands() {
+        let t = tempfile::tempdir().unwrap();
+        let p = write(&t.path().join("py"), "name = \"python\"\n[build]\ncommands = [[\"make\"]]\ninputs = [\"x\"]\n[run]\ncommand = [\"{cache}/venv/bin/python\", \"{dir}/peer.py\"]\n");
+        let m = Manifest::load(&p).unwrap();
+        assert_eq!(m.name, "python");
+        assert_eq!(m.expand(&m.run.command[0], Path::new("/r"), Path::new("/c")), "/c/venv/bin/python");
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_names_are_located_errors() {
+        let t = tempfile::tempdir().unwrap();
+        let p = write(&t.path().join("a"), "name = \"a\"\nrunn = 1\n[run]\ncommand = [\"x\"]\n");
+        let e = Manifest::load(&p).unwrap_err();
+        assert!(e.path.display().to_string().ends_with("peer.toml:2:1"), "{e}");
+        let p = write(&t.path().join("b"), "name = \"has space\"\n[run]\ncommand = [\"x\"]\n");
+        assert!(Manifest::load(&p).unwrap_err().message.contains("subject token"));
+    }
+}

@@ -1,0 +1,33 @@
+//! JSON: every event of the run, in order, under a versioned schema (docs/verify.md describes it).
+use crate::verify::{Event, Sink};
+use std::path::PathBuf;
+
+pub const SCHEMA: &str = "msgpact-verify/1";
+
+pub struct Json {
+    path: PathBuf,
+    events: Vec<Event>,
+}
+
+impl Json {
+    pub fn new(path: PathBuf) -> Self {
+        Json { path, events: Vec::new() }
+    }
+
+    pub fn render(&self) -> String {
+        let summary = self.events.iter().rev().find_map(|e| if let Event::Finished(s) = e { Some(s) } else { None });
+        let doc = serde_json::json!({ "schema": SCHEMA, "summary": summary, "events": self.events });
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    }
+}
+
+impl Sink for Json {
+    fn event(&mut self, e: &Event) {
+        self.events.push(e.clone());
+        if let Event::Finished(_) = e {
+            if let Err(err) = crate::fsx::write_atomic(&self.path, self.render().as_bytes()) {
+                eprintln!("{}: error[E702]: cannot write the JSON report: {err}", self.path.display());
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! Comparing a peer's reply with the canonical vector: identical bytes, same value, or another value.
+use super::canonical;
+use super::verdict::{Detail, Verdict, MAP_ORDER_NOTE};
+use crate::annotate::{annotate, Annotated, FindingKind, Reading};
+use crate::contract::{Contracts, MsgId};
+use crate::wire::format::hex_short;
+use crate::wire::{decode, Value};
+
+/// The verdict for `actual` (what the peer wrote) against the canonical `expected` value and bytes.
+pub fn compare(c: &Contracts, msg: MsgId, expected: &Value, expected_bytes: &[u8], actual: &[u8]) -> Verdict {
+    if actual == expected_bytes {
+        return Verdict::Identical;
+    }
+    let reading = annotate(c, msg, actual);
+    let canonical = decode(actual).map_err(|e| canonical::Mismatch { path: "$".into(), reason: format!("unreadable MessagePack {e}") }).and_then(|v| canonical::message(c, msg, &v, "$"));
+    match canonical {
+        Ok(v) if v.same(expected) => Verdict::SameValue { detail: same_value_detail(c, msg, &reading, expected_bytes, actual) },
+        Ok(v) => {
+            let (path, want, got) = canonical::first_difference(expected, &v, "$").unwrap_or_else(|| ("$".into(), expected.render(), v.render()));
+            let note = format!("expected {want}, found {got}");
+            Verdict::DifferentValue { detail: detail_at(c, msg, &reading, expected_bytes, &path, note) }
+        }
+        Err(m) => Verdict::DifferentValue { detail: detail_at(c, msg, &reading, expected_bytes, &m.path, m.reason) },
+    }
+}
+
+/// The first non-canonical token of the peer's bytes, next to the canonical token at the same path.
+fn same_value_detail(c: &Contracts, msg: MsgId, reading: &Reading, expected_bytes: &[u8], actual: &[u8]) -> Detail {
+    let deviation = reading.findings().find(|(_, f)| f.kind == FindingKind::Deviation);
+    match deviation {
+        Some((t, f)) => {
+            let note = if f.text.starts_with("map keys are not sorted") { format!("{MAP_ORDER_NOTE} ({})", f.text) } else { f.text.clone() };
+            let expected_reading = annotate(c, msg, expected_bytes);
+            Detail { path: t.path.clone(), offset: Some(t.offset), expected: token_at(&expected_reading, &t.path, t.what == "(key)"), actual: describe(t), note }
+        }
+        None => {
+            // Same tokens but other bytes somewhere (e.g. a NaN payload): point at the first differing byte.
+            let at = expected_bytes.iter().zip(actual).position(|(a, b)| a != b).unwrap_or(expected_bytes.len().min(actual.len()));
+            let t = reading.tokens.iter().rev().find(|t| t.offset <= at);
+            Detail {
+                path: t.map_or("$".into(), |t| t.path.clone()),
+                offset: Some(at),
+                expected: hex_short(&expected_bytes[at.min(expected_bytes.len())..], 10),
+                actual: hex_short(&actual[at.min(actual.len())..], 10),
+                note: "same value, other bytes".into(),
+            }
+        }
+    }
+}
+
+fn detail_at(c: &Contracts, msg: MsgId, reading: &Reading, expected_bytes: &[u8], path: &str, note: String) -> Detail {
+    let expected_reading = annotate(c, msg, expected_bytes);
+    let actual_token = reading.tokens.iter().find(|t| t.path == path && t.what != "(key)").or_else(|| reading.tokens.iter().find(|t| t.path == path));
+    let problem = reading.findings().find(|(_, f)| f.kind == FindingKind::Problem).map(|(t, f)| (t.clone(), f.text.clone()));
+    let (actual, offset, note) = match (actual_token, problem) {
+        (Some(t), _) => (describe(t), Some(t.offset), note),
+        (None, Some((t, text))) => (describe(&t), Some(t.offset), format!("{note}; {text}")),
+        (None, None) => ("(absent)".into(), None, note),
+    };
+    Detail { path: path.to_string(), offset, expected: token_at(&expected_reading, path, false), actual, note }
+}
+
+fn token_at(reading: &Reading, path: &str, key: bool) -> String {
+    reading.tokens.iter().find(|t| t.path == path && (t.what == "(key)") == key).map(describe).unwrap_or_else(|| "(absent)".into())
+}
+
+fn describe(t: &Annotated) -> String {
+    format!("{}  {} {}", hex_short(&t.bytes, 10), t.format.name(), t.what)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::golden;
+
+    fn contracts() -> Contracts {
+        let (c, d) = Contracts::load_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("contracts"));
+        assert!(!d.has_errors());
+        c
+    }
+
+    fn case<'a>(cases: &'a [golden::Case], c: &Contracts, msg: &str, id: &str) -> &'a golden::Case {
+        cases.iter().find(|k| c.message_name(k.message) == msg && k.id == id).unwrap()
+    }
+
+    #[test]
+    fn go_full_width_int_is_same_value_other_bytes() {
+        let c = contracts();
+        let cases = golden::generate(&c);
+        let k = case(&cases, &c, "common.TokenUsage", "example.typical");
+        // total_tokens 1042 as int64 (d3) instead of uint16 (cd).
+        let mut actual = k.bytes.clone();
+        let at = actual.windows(3).position(|w| w == [0xcd, 0x04, 0x12]).unwrap();
+        actual.splice(at..at + 3, [0xd3, 0, 0, 0, 0, 0, 0, 0x04, 0x12]);
+        match compare(&c, k.message, &k.value, &k.bytes, &actual) {
+            Verdict::SameValue { detail } => {
+                assert_eq!(detail.path, "$.total_tokens");
+                assert!(detail.actual.starts_with("d3 00"), "{detail:?}");
+                assert!(detail.expected.starts_with("cd 04 12"), "{detail:?}");
+                assert!(detail.note.contains("int64"), "{detail:?}");
+            }
+            v => panic!("{v:?}"),
+        }
+    }
+
+    #[test]
+    fn renamed_field_is_a_different_value_at_that_field() {
+        let c = contracts();
+        let cases = golden::generate(&c);
+        let k = case(&cases, &c, "common.TokenUsage", "example.typical");
+        let at = k.bytes.windows(12).position(|w| w == b"total_tokens").unwrap();
+        let mut actual = k.bytes.clone();
+        actual[at..at + 12].copy_from_slice(b"TOTAL_TOKENS");
+        match compare(&c, k.message, &k.value, &k.bytes, &actual) {
+            Verdict::DifferentValue { detail } => {
+                assert_eq!(detail.path, "$.TOTAL_TOKENS");
+                assert!(detail.note.contains("unknown field"), "{detail:?}");
+            }
+            v => panic!("{v:?}"),
+        }
+    }
+
+    #[test]
+    fn identical_bytes_are_identical() {
+        let c = contracts();
+        let cases = golden::generate(&c);
+        let k = &cases[0];
+        assert_eq!(compare(&c, k.message, &k.value, &k.bytes, &k.bytes), Verdict::Identical);
+    }
+}

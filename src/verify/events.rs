@@ -1,0 +1,99 @@
+//! The one stream of events a run emits; the terminal view, JUnit and JSON reporters each consume it.
+use super::verdict::{Outcome, Verdict};
+use crate::peer::Hello;
+use serde::Serialize;
+use std::time::Duration;
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum Event {
+    /// What the run will do.
+    Planned { messages: usize, cases: usize, peers: Vec<String>, prefix: String },
+    /// Something stopped part of the run before any verdict: invalid contracts, a peer that cannot start.
+    SetupError { what: String, message: String, hint: String },
+    /// golden/ differs from what the contracts generate.
+    GoldenDrift { added: Vec<String>, removed: Vec<String>, changed: Vec<String> },
+    NatsReady {
+        backend: String,
+        reason: String,
+        url: String,
+        #[serde(serialize_with = "secs")]
+        startup: Duration,
+    },
+    PeerBuilt {
+        peer: String,
+        cached: bool,
+        #[serde(serialize_with = "secs")]
+        duration: Duration,
+    },
+    PeerReady {
+        peer: String,
+        hello: Hello,
+        #[serde(serialize_with = "secs")]
+        startup: Duration,
+    },
+    PeerRestarted { peer: String, reason: String },
+    Exchange(Exchange),
+    Finished(Summary),
+}
+
+/// One payload through one peer. `producer` is `golden` for the canonical vectors, else the peer whose
+/// output was sent on to `consumer`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Exchange {
+    pub producer: String,
+    pub consumer: String,
+    pub message: String,
+    pub case: String,
+    pub verdict: Verdict,
+    pub outcome: Outcome,
+    /// `contracts/chat.yaml:31:9`: where the field (or message) the verdict is about is declared.
+    pub location: String,
+    #[serde(serialize_with = "secs")]
+    pub duration: Duration,
+    /// A matrix cell whose input was the canonical vector itself: its verdict is the golden one's.
+    pub reused: bool,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    pub exit_code: i32,
+    pub exchanges: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub warned: usize,
+    pub skipped: usize,
+    pub setup_errors: usize,
+    #[serde(serialize_with = "secs")]
+    pub elapsed: Duration,
+}
+
+fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(super::verdict::seconds(*d))
+}
+
+/// Something that consumes the event stream.
+pub trait Sink {
+    fn event(&mut self, e: &Event);
+}
+
+/// Sends every event to several sinks, in order.
+pub struct Fanout(pub Vec<Box<dyn Sink>>);
+
+impl Sink for Fanout {
+    fn event(&mut self, e: &Event) {
+        for s in &mut self.0 {
+            s.event(e);
+        }
+    }
+}
+
+/// Keeps every event; for tests and for reporters that write at the end.
+#[derive(Default)]
+pub struct Recorder(pub Vec<Event>);
+
+impl Sink for Recorder {
+    fn event(&mut self, e: &Event) {
+        self.0.push(e.clone());
+    }
+}

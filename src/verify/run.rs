@@ -1,0 +1,504 @@
+//! The orchestration of one verify run (see the module docs of [`super`]).
+use super::compare::compare;
+use super::events::{Event, Exchange, Sink, Summary};
+use super::exchange::{send, status_of, Raw};
+use super::verdict::{Outcome, Verdict};
+use crate::contract::hash::wire_hash;
+use crate::contract::Contracts;
+use crate::golden::{self, store, Case};
+use crate::nats::{self, NatsOptions};
+use crate::peer::build;
+use crate::peer::process::{PeerEnv, PeerProcess};
+use crate::peer::protocol::{hello_subject, roundtrip_subject, Status};
+use crate::peer::{Hello, Manifest};
+use bytes::Bytes;
+use futures::StreamExt;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The repository root (`{root}` in manifests).
+    pub root: PathBuf,
+    pub contracts: PathBuf,
+    pub golden: PathBuf,
+    /// Where `*/peer.toml` are found (usually `harness/`).
+    pub harness: PathBuf,
+    /// Only these peers (by name); all when empty.
+    pub peers: Vec<String>,
+    pub nats: NatsOptions,
+    /// How long one exchange may take.
+    pub timeout: Duration,
+    /// Exchanges in flight per peer.
+    pub concurrency: usize,
+    /// How long a peer may take to answer its first `hello`.
+    pub handshake_timeout: Duration,
+    /// Build caches and logs (`target/msgpact`).
+    pub cache: PathBuf,
+    /// Restarts allowed per peer before its remaining exchanges are given up.
+    pub max_restarts: usize,
+}
+
+/// The producer of a payload: the golden vector, or a peer's output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Producer {
+    Golden,
+    Peer(usize),
+}
+
+#[derive(Clone, Debug)]
+struct Item {
+    case: usize,
+    producer: Producer,
+    payload: Bytes,
+}
+
+struct Done {
+    item: Item,
+    verdict: Verdict,
+    output: Option<Bytes>,
+    duration: Duration,
+}
+
+struct LivePeer {
+    manifest: Manifest,
+    cache: PathBuf,
+    log: PathBuf,
+    proc: PeerProcess,
+    hello: Hello,
+    restarts: usize,
+    /// Set when the peer cannot be kept running; its remaining exchanges are not run.
+    broken: Option<String>,
+}
+
+struct Ctx<'a> {
+    opts: &'a Options,
+    c: &'a Contracts,
+    cases: &'a [Case],
+    names: Vec<String>,
+    client: async_nats::Client,
+    prefix: String,
+    env: PeerEnv,
+    max_payload: usize,
+}
+
+pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
+    let start = Instant::now();
+    let mut sum = Summary::default();
+    let setup = |sink: &mut dyn Sink, what: &str, message: String, hint: &str| {
+        sink.event(&Event::SetupError { what: what.to_string(), message, hint: hint.to_string() });
+    };
+
+    let (c, diags) = Contracts::load_dir(&opts.contracts);
+    if diags.has_errors() {
+        setup(sink, "contracts", diags.render_all(&c.sources).trim_end().to_string(), "fix the contracts first; `msgpact lint` lists every problem");
+        return finish(sink, sum, 2, start);
+    }
+    let cases = golden::generate(&c);
+    match store::check(&opts.golden, &store::expected(&c, &cases)) {
+        Err(e) => {
+            setup(sink, "golden", format!("cannot read {}: {e}", opts.golden.display()), "run from the repository root or pass --golden DIR");
+            return finish(sink, sum, 2, start);
+        }
+        Ok(d) if !d.is_clean() => {
+            sink.event(&Event::GoldenDrift { added: d.added, removed: d.removed, changed: d.changed });
+            return finish(sink, sum, 1, start);
+        }
+        Ok(_) => {}
+    }
+    let manifests = match select_peers(opts) {
+        Ok(m) => m,
+        Err(e) => {
+            setup(sink, "peers", e, "peers are directories with a peer.toml (docs/peer-protocol.md section 6); see `--peer` and `--harness`");
+            return finish(sink, sum, 2, start);
+        }
+    };
+    let prefix = format!("msgpact.run.{}", run_id());
+    let names: Vec<String> = cases.iter().map(|k| c.message_name(k.message)).collect();
+    sink.event(&Event::Planned {
+        messages: c.message_ids().count(),
+        cases: cases.len(),
+        peers: manifests.iter().map(|m| m.name.clone()).collect(),
+        prefix: prefix.clone(),
+    });
+
+    let server = match nats::start(&opts.nats).await {
+        Ok(s) => s,
+        Err(e) => {
+            setup(sink, "nats", e.message, &e.hint);
+            return finish(sink, sum, 2, start);
+        }
+    };
+    sink.event(&Event::NatsReady { backend: server.backend().to_string(), reason: server.reason().to_string(), url: server.redacted_url(), startup: server.startup_time() });
+    let client = match nats::connect(&server).await {
+        Ok(c) => c,
+        Err(e) => {
+            setup(sink, "nats", e.message, &e.hint);
+            return finish(sink, sum, 2, start);
+        }
+    };
+    let ctx = Ctx {
+        opts,
+        c: &c,
+        cases: &cases,
+        names,
+        max_payload: client.server_info().max_payload,
+        client,
+        env: PeerEnv { nats_url: server.url().to_string(), creds: server.creds().map(|p| p.to_path_buf()), prefix: prefix.clone() },
+        prefix,
+    };
+
+    let mut peers: Vec<LivePeer> = Vec::new();
+    for m in manifests {
+        match start_peer(&ctx, m, sink).await {
+            Ok(p) => peers.push(p),
+            Err(()) => sum.setup_errors += 1,
+        }
+    }
+
+    // Phase 1: every golden vector through every peer.
+    let golden_items = |p: &LivePeer| -> Vec<Item> {
+        (0..cases.len()).map(|i| Item { case: i, producer: Producer::Golden, payload: Bytes::from(cases[i].bytes.clone()) }).filter(|it| served(&ctx, p, it)).collect()
+    };
+    let batches: Vec<Vec<Item>> = peers.iter().map(golden_items).collect();
+    let results = run_all(&ctx, &mut peers, batches, sink).await;
+    let mut outputs: HashMap<(usize, usize), Bytes> = HashMap::new();
+    let mut golden_verdicts: HashMap<(usize, usize), Verdict> = HashMap::new();
+    for (pi, done) in results.into_iter().enumerate() {
+        for d in done {
+            if let Some(out) = &d.output {
+                outputs.insert((pi, d.item.case), out.clone());
+            }
+            golden_verdicts.insert((pi, d.item.case), d.verdict.clone());
+            emit(&ctx, &peers, sink, &mut sum, &d, pi, false);
+        }
+    }
+    for pi in 0..peers.len() {
+        for i in (0..cases.len()).filter(|i| !golden_verdicts.contains_key(&(pi, *i))) {
+            let d = Done { item: Item { case: i, producer: Producer::Golden, payload: Bytes::new() }, verdict: Verdict::NotServed, output: None, duration: Duration::ZERO };
+            emit(&ctx, &peers, sink, &mut sum, &d, pi, false);
+        }
+    }
+
+    // Phase 2: every peer's output through every peer. An output equal to the golden vector needs no new
+    // exchange: its verdict is the consumer's golden one.
+    let mut batches: Vec<Vec<Item>> = vec![Vec::new(); peers.len()];
+    for (qi, q) in peers.iter().enumerate() {
+        for pi in 0..peers.len() {
+            for (i, case) in cases.iter().enumerate() {
+                let Some(out) = outputs.get(&(pi, i)) else { continue };
+                let item = Item { case: i, producer: Producer::Peer(pi), payload: out.clone() };
+                if !served(&ctx, q, &item) {
+                    continue;
+                }
+                if out[..] == case.bytes[..] {
+                    if let Some(v) = golden_verdicts.get(&(qi, i)) {
+                        let d = Done { item, verdict: v.clone(), output: None, duration: Duration::ZERO };
+                        emit(&ctx, &peers, sink, &mut sum, &d, qi, true);
+                    }
+                } else {
+                    batches[qi].push(item);
+                }
+            }
+        }
+    }
+    let results = run_all(&ctx, &mut peers, batches, sink).await;
+    for (qi, done) in results.into_iter().enumerate() {
+        for d in done {
+            emit(&ctx, &peers, sink, &mut sum, &d, qi, false);
+        }
+    }
+
+    if let Some(reason) = nats_gone(&ctx.client) {
+        sink.event(&Event::SetupError {
+            what: "nats".into(),
+            message: format!("{reason} during the run; exchanges after that were not run"),
+            hint: "the verdicts before it stand (see the report); check the server's health and run again".into(),
+        });
+        sum.setup_errors += 1;
+    }
+    for p in &mut peers {
+        p.proc.stop(Duration::from_secs(2)).await;
+    }
+    drop(ctx);
+    let _ = server.stop().await;
+    let code = if sum.setup_errors > 0 {
+        2
+    } else if sum.failed > 0 {
+        1
+    } else {
+        0
+    };
+    finish(sink, sum, code, start)
+}
+
+fn finish(sink: &mut dyn Sink, mut sum: Summary, code: i32, start: Instant) -> Summary {
+    if code == 2 {
+        sum.setup_errors = sum.setup_errors.max(1);
+    }
+    sum.exit_code = code;
+    sum.elapsed = start.elapsed();
+    sink.event(&Event::Finished(sum.clone()));
+    sum
+}
+
+fn select_peers(opts: &Options) -> Result<Vec<Manifest>, String> {
+    let all = Manifest::discover(&opts.harness).map_err(|e| e.to_string())?;
+    if all.is_empty() {
+        return Err(format!("no peers: no */peer.toml under {}", opts.harness.display()));
+    }
+    if opts.peers.is_empty() {
+        return Ok(all);
+    }
+    for want in &opts.peers {
+        if !all.iter().any(|m| &m.name == want) {
+            let names: Vec<&str> = all.iter().map(|m| m.name.as_str()).collect();
+            return Err(format!("no peer named `{want}` (peers: {})", names.join(", ")));
+        }
+    }
+    Ok(all.into_iter().filter(|m| opts.peers.contains(&m.name)).collect())
+}
+
+/// A run id unique enough that runs sharing a server never meet: time, process and a counter.
+fn run_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mixed = nanos ^ ((std::process::id() as u64) << 32) ^ n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    format!("{:012x}", mixed & 0xffff_ffff_ffff)
+}
+
+fn served(ctx: &Ctx, p: &LivePeer, it: &Item) -> bool {
+    p.hello.types.iter().any(|t| *t == ctx.names[it.case])
+}
+
+async fn start_peer(ctx: &Ctx<'_>, m: Manifest, sink: &mut dyn Sink) -> Result<LivePeer, ()> {
+    let opts = ctx.opts;
+    let what = format!("peer {}", m.name);
+    let cache = build::cache_dir(&opts.cache, &m);
+    let (root, cache2, m2) = (opts.root.clone(), cache.clone(), m.clone());
+    let built = tokio::task::spawn_blocking(move || build::build(&m2, &root, &cache2)).await;
+    match built {
+        Ok(Ok(b)) => sink.event(&Event::PeerBuilt { peer: m.name.clone(), cached: b.cached, duration: b.duration }),
+        Ok(Err(e)) => {
+            let message = format!("build failed: {}\n{}", e.message, crate::peer::process::indent(&e.log_tail));
+            sink.event(&Event::SetupError { what, message, hint: format!("the whole build output is in {}", e.log.display()) });
+            return Err(());
+        }
+        Err(e) => {
+            sink.event(&Event::SetupError { what, message: format!("build task failed: {e}"), hint: String::new() });
+            return Err(());
+        }
+    }
+    let log = opts.cache.join("logs").join(format!("{}.log", m.name));
+    let _ = std::fs::remove_file(&log);
+    let started = Instant::now();
+    let mut proc = match PeerProcess::spawn(&m, &opts.root, &cache, &ctx.env, &log) {
+        Ok(p) => p,
+        Err(e) => {
+            sink.event(&Event::SetupError { what, message: e, hint: "check [run] command in the peer's peer.toml".into() });
+            return Err(());
+        }
+    };
+    let hello = match proc.handshake(&ctx.client, &ctx.prefix, opts.handshake_timeout).await {
+        Ok(h) => h,
+        Err(e) => {
+            proc.kill().await;
+            sink.event(&Event::SetupError { what, message: e, hint: format!("its whole output is in {}", log.display()) });
+            return Err(());
+        }
+    };
+    let current = wire_hash(ctx.c);
+    if !hello.contracts_hash.is_empty() && hello.contracts_hash != current {
+        proc.kill().await;
+        sink.event(&Event::SetupError {
+            what,
+            message: format!("stale: built from contracts {}, but the contracts are now {current}", hello.contracts_hash),
+            hint: format!("regenerate its types with `msgpact codegen --lang {} --out ...` and run again", if m.language.is_empty() { "LANG" } else { &m.language }),
+        });
+        return Err(());
+    }
+    sink.event(&Event::PeerReady { peer: m.name.clone(), hello: hello.clone(), startup: started.elapsed() });
+    Ok(LivePeer { manifest: m, cache, log, proc, hello, restarts: 0, broken: None })
+}
+
+async fn restart(ctx: &Ctx<'_>, p: &mut LivePeer, reason: &str, restarts: &mut Vec<(String, String)>) -> Result<(), String> {
+    p.proc.kill().await;
+    if p.restarts >= ctx.opts.max_restarts {
+        return Err(format!("the peer was restarted {} times; gave up after: {reason}", p.restarts));
+    }
+    p.restarts += 1;
+    restarts.push((p.manifest.name.clone(), reason.to_string()));
+    p.proc = PeerProcess::spawn(&p.manifest, &ctx.opts.root, &p.cache, &ctx.env, &p.log)?;
+    p.proc.handshake(&ctx.client, &ctx.prefix, ctx.opts.handshake_timeout).await.map(|_| ())
+}
+
+/// Runs each peer's batch, all peers at once.
+async fn run_all(ctx: &Ctx<'_>, peers: &mut [LivePeer], batches: Vec<Vec<Item>>, sink: &mut dyn Sink) -> Vec<Vec<Done>> {
+    let futures = peers.iter_mut().zip(batches).map(|(p, items)| run_batch(ctx, p, items));
+    let results = futures::future::join_all(futures).await;
+    let mut out = Vec::with_capacity(results.len());
+    for (done, restarts) in results {
+        for (peer, reason) in restarts {
+            sink.event(&Event::PeerRestarted { peer, reason });
+        }
+        out.push(done);
+    }
+    out
+}
+
+/// Pipelines a batch through one peer, then replays the exchanges that went wrong at the transport level
+/// one at a time, restarting the peer as needed, to find which payload crashed or hung it.
+async fn run_batch(ctx: &Ctx<'_>, p: &mut LivePeer, items: Vec<Item>) -> (Vec<Done>, Vec<(String, String)>) {
+    let mut restarts = Vec::new();
+    let subject = roundtrip_subject(&ctx.prefix, &p.manifest.name);
+    let mut done = Vec::with_capacity(items.len());
+    let mut to_send = Vec::with_capacity(items.len());
+    let gone = nats_gone(&ctx.client);
+    for it in items {
+        if let Some(reason) = &gone {
+            done.push(Done { item: it, verdict: Verdict::NotRun { reason: reason.clone() }, output: None, duration: Duration::ZERO });
+        } else if it.payload.len() > ctx.max_payload {
+            let verdict = Verdict::TooLarge { size: it.payload.len(), max: ctx.max_payload };
+            done.push(Done { item: it, verdict, output: None, duration: Duration::ZERO });
+        } else {
+            to_send.push(it);
+        }
+    }
+    let results: Vec<(Item, Raw, Duration)> = futures::stream::iter(to_send)
+        .map(|it| {
+            let subject = subject.clone();
+            async move {
+                let (raw, d) = send(&ctx.client, &subject, &ctx.names[it.case], &ctx.cases[it.case].id, it.payload.clone(), ctx.opts.timeout).await;
+                (it, raw, d)
+            }
+        })
+        .buffer_unordered(ctx.opts.concurrency.max(1))
+        .collect()
+        .await;
+    let mut suspects = Vec::new();
+    for (it, raw, d) in results {
+        if raw.is_suspect() {
+            suspects.push(it);
+        } else {
+            let (verdict, output) = judge(ctx, &it, raw);
+            done.push(Done { item: it, verdict, output, duration: d });
+        }
+    }
+    suspects.sort_by_key(|it| it.case);
+    for it in suspects {
+        if let Some(reason) = &p.broken {
+            done.push(Done { item: it, verdict: Verdict::NotRun { reason: reason.clone() }, output: None, duration: Duration::ZERO });
+            continue;
+        }
+        if let Some(reason) = nats_gone(&ctx.client) {
+            done.push(Done { item: it, verdict: Verdict::NotRun { reason }, output: None, duration: Duration::ZERO });
+            continue;
+        }
+        if let Err(e) = ensure_alive(ctx, p, &mut restarts).await {
+            p.broken = Some(e.clone());
+            done.push(Done { item: it, verdict: Verdict::NotRun { reason: e }, output: None, duration: Duration::ZERO });
+            continue;
+        }
+        let (raw, d) = send(&ctx.client, &subject, &ctx.names[it.case], &ctx.cases[it.case].id, it.payload.clone(), ctx.opts.timeout).await;
+        let (verdict, output) = match raw {
+            Raw::Timeout | Raw::NoResponders => {
+                // Give a dying process a moment to be reaped, so a crash is told apart from a hang.
+                let mut exit = p.proc.exited();
+                for _ in 0..20 {
+                    if exit.is_some() {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(25)).await;
+                    exit = p.proc.exited();
+                }
+                match (exit, raw) {
+                    (Some(status), _) => (Verdict::Crash { exit: status.to_string(), output: p.proc.tail(20) }, None),
+                    (None, Raw::Timeout) => {
+                        p.proc.kill().await;
+                        (Verdict::Timeout { seconds: ctx.opts.timeout.as_secs_f64() }, None)
+                    }
+                    (None, _) => (Verdict::Crash { exit: "stopped listening (no subscriber)".into(), output: p.proc.tail(20) }, None),
+                }
+            }
+            Raw::Transport(e) => (Verdict::NotRun { reason: format!("NATS: {e}") }, None),
+            reply => judge(ctx, &it, reply),
+        };
+        done.push(Done { item: it, verdict, output, duration: d });
+    }
+    done.sort_by_key(|d| d.item.case);
+    (done, restarts)
+}
+
+/// Restarts the peer if it has exited or does not answer `hello` promptly.
+async fn ensure_alive(ctx: &Ctx<'_>, p: &mut LivePeer, restarts: &mut Vec<(String, String)>) -> Result<(), String> {
+    if let Some(status) = p.proc.exited() {
+        return restart(ctx, p, &format!("exited ({status})"), restarts).await;
+    }
+    let subject = hello_subject(&ctx.prefix, &p.manifest.name);
+    let ping = tokio::time::timeout(Duration::from_secs(1), ctx.client.request(subject, Bytes::new())).await;
+    if matches!(ping, Ok(Ok(_))) {
+        return Ok(());
+    }
+    restart(ctx, p, "stopped answering", restarts).await
+}
+
+fn nats_gone(client: &async_nats::Client) -> Option<String> {
+    match client.connection_state() {
+        async_nats::connection::State::Connected => None,
+        state => Some(format!("the connection to NATS was lost ({state:?})")),
+    }
+}
+
+/// A reply turned into a verdict; `ok` replies are compared with the canonical vector.
+fn judge(ctx: &Ctx, it: &Item, raw: Raw) -> (Verdict, Option<Bytes>) {
+    let case = &ctx.cases[it.case];
+    let Raw::Reply { status, case: reply_case, error, body } = raw else {
+        return (Verdict::NotRun { reason: "no reply".into() }, None);
+    };
+    let error = error.unwrap_or_default();
+    match status_of(status.as_deref(), reply_case.as_deref(), &case.id) {
+        Err(reason) => (Verdict::BadReply { reason }, None),
+        Ok(Status::Ok) => (compare(ctx.c, case.message, &case.value, &case.bytes, &body), Some(body)),
+        Ok(Status::DecodeError) => (Verdict::DecodeError { error }, None),
+        Ok(Status::EncodeError) => (Verdict::EncodeError { error }, None),
+        Ok(Status::UnknownType) => (Verdict::UnknownType { error }, None),
+        Ok(Status::InternalError) => (Verdict::InternalError { error }, None),
+    }
+}
+
+fn emit(ctx: &Ctx, peers: &[LivePeer], sink: &mut dyn Sink, sum: &mut Summary, d: &Done, consumer: usize, reused: bool) {
+    let case = &ctx.cases[d.item.case];
+    let outcome = d.verdict.outcome();
+    let path = match &d.verdict {
+        Verdict::SameValue { detail } | Verdict::DifferentValue { detail } => detail.path.as_str(),
+        _ => "$",
+    };
+    let location = ctx.c.sources.render(ctx.c.locate(case.message, path));
+    let producer = match d.item.producer {
+        Producer::Golden => "golden".to_string(),
+        Producer::Peer(i) => peers[i].manifest.name.clone(),
+    };
+    if !reused {
+        sum.exchanges += 1;
+        match outcome {
+            Outcome::Pass => sum.passed += 1,
+            Outcome::Skip => sum.skipped += 1,
+            Outcome::Warn => sum.warned += 1,
+            Outcome::Fail => sum.failed += 1,
+        }
+    }
+    sink.event(&Event::Exchange(Exchange {
+        producer,
+        consumer: peers[consumer].manifest.name.clone(),
+        message: ctx.names[d.item.case].clone(),
+        case: case.id.clone(),
+        verdict: d.verdict.clone(),
+        outcome,
+        location,
+        duration: d.duration,
+        reused,
+    }));
+}
