@@ -58,6 +58,8 @@ codes! {
     GoldenDrift = "E701", Error, "golden vectors differ from what the contracts generate";
     WriteFailed = "E702", Error, "a file could not be written";
     CodegenFailed = "E801", Error, "code could not be generated for a language";
+    Setup = "E901", Error, "verify could not set something up: NATS, a peer's build, start or handshake";
+    PeerManifest = "E902", Error, "a peer.toml cannot be read or is invalid";
     PreviousVersion = "E1001", Error, "an earlier version to compare with is missing or cannot be read (bad ref or directory, no releases)";
     PreviousInvalid = "E1002", Error, "the contracts of an earlier version do not load";
 }

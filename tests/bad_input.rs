@@ -457,3 +457,38 @@ fn annotate_checks_float_range_constraints() {
         );
     }
 }
+
+/// Found by the `annotate` fuzz target (fuzz/artifacts/annotate/crash-9ffaa3e2...): in a message map,
+/// `Walker::message_map` reads each key with `read_token` only, so a key that is an array or a map has its
+/// header read and its items left in place; reading goes on misaligned (here: "trailing bytes"), although
+/// `wire::decode` reads the same payload to the end. The key should be read whole (and flagged as a
+/// non-str field key).
+#[test]
+fn annotate_reads_past_container_keys_of_a_message() {
+    let c = contracts();
+    let id = c.find_message("chat.ChatTurn").unwrap();
+    // {"role": "user", {"a": 1}: "x", "text": ""}
+    let mut p = vec![0x83];
+    p.extend(fixstr("role"));
+    p.extend(fixstr("user"));
+    p.extend([0x81, 0xa1, b'a', 0x01]);
+    p.extend(fixstr("x"));
+    p.extend(fixstr("text"));
+    p.extend(fixstr(""));
+    assert!(decode(&p).is_ok());
+    let r = annotate(&c, id, &p);
+    assert!(r.error.is_none(), "annotate stops: {:?}\n{}", r.error, r.render());
+    assert!(r.findings().any(|(_, f)| f.kind == FindingKind::Problem && f.text.contains("field key")), "{}", r.render());
+    // The fuzzer's own reproducer.
+    let crash = [
+        0x84, 0xaa, 0x72, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x5f, 0x69, 0x64, 0xa3, 0x72, 0x2d, 0x31, 0xa4, 0x63, 0x6f, 0x64, 0x65, 0xd1,
+        0xff, 0x7f, 0xa7, 0x6d, 0x65, 0x73, 0x0f, 0x61, 0x67, 0x65, 0xa0, 0x84, 0xaa, 0x72, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x5f, 0x69,
+        0x64, 0xa3, 0x72, 0x2d, 0x31, 0xa4, 0x63, 0x6f, 0x64, 0x65, 0xcc, 0xff, 0xa7, 0x6d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0xa0, 0xa9,
+        0x72, 0x65, 0x74, 0x72, 0x79, 0x61, 0x62, 0x6c, 0x65, 0xa9, 0x72, 0x65, 0x74, 0x72, 0x79, 0x61, 0x62, 0x6c, 0x65, 0xc2,
+    ];
+    assert!(decode(&crash).is_ok());
+    for id in c.message_ids() {
+        let r = annotate(&c, id, &crash);
+        assert!(r.error.is_none(), "{}: {:?}", c.message_name(id), r.error);
+    }
+}

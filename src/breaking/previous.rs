@@ -10,7 +10,7 @@
 //! its subdirectories named `MAJOR.MINOR.PATCH` or `vMAJOR.MINOR.PATCH`. Both are sorted by version.
 //!
 //! Anything missing or corrupt is an error ([`PreviousError`], exit 2), never an empty comparison.
-use crate::contract::{check, example, load, Contracts, Version};
+use crate::contract::{load, Contracts, Version};
 use crate::diag::{plural, Code, Diagnostics, Severity};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -181,16 +181,7 @@ fn invalid(target: &Target, c: &Contracts, d: &Diagnostics) -> PreviousError {
 /// Builds [`Contracts`] from files in memory, named `label:path`, through the same passes as
 /// [`Contracts::load_files`].
 pub fn load_named(label: &str, files: Vec<(String, Vec<u8>)>) -> (Contracts, Diagnostics) {
-    let mut contracts = Contracts::default();
-    let mut diags = Diagnostics::default();
-    for (path, bytes) in files {
-        let file = contracts.sources.add(Path::new(&format!("{label}:{path}")));
-        load::load_bytes(&mut contracts, &mut diags, file, &bytes);
-    }
-    contracts.rebuild_index();
-    check::check(&mut contracts, &mut diags);
-    example::convert_all(&mut contracts, &mut diags);
-    (contracts, diags)
+    load::load_sources(files.into_iter().map(|(path, bytes)| (PathBuf::from(format!("{label}:{path}")), Ok(bytes))).collect())
 }
 
 // ----- git -----

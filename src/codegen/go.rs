@@ -48,11 +48,11 @@ const GO_KEYWORDS: [&str; 25] = [
 
 /// Names an imported generated package must not take in a generated file: predeclared identifiers, the
 /// other imports and the local variables of the generated code.
-const RESERVED_REFS: [&str; 58] = [
+const RESERVED_REFS: [&str; 60] = [
     "any", "bool", "byte", "comparable", "complex64", "complex128", "error", "float32", "float64", "int", "int8", "int16", "int32", "int64",
     "rune", "string", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr", "true", "false", "iota", "nil", "append", "cap", "clear",
     "close", "complex", "copy", "delete", "imag", "len", "make", "max", "min", "new", "panic", "print", "println", "real", "recover",
-    "msgpack", "msgpactrt", "time", "strconv", "math", "d", "e", "v", "x", "n", "i", "err", "key", "seen",
+    "msgpack", "msgpactrt", "time", "strconv", "math", "reflect", "d", "e", "v", "w", "x", "n", "i", "err", "key", "seen",
 ];
 
 pub fn generate(c: &Contracts, opts: &Options) -> Result<Vec<GeneratedFile>, String> {
@@ -709,6 +709,12 @@ impl PackageGen<'_> {
                 let _ = writeln!(out, "\t{gname} {ty} `msgpack:{}`", quote(&tag));
             }
             let _ = writeln!(out, "}}");
+            // The wire names, read from the tags once: the methods below write and read these.
+            self.std.insert("reflect");
+            out.push('\n');
+            let _ = writeln!(out, "// wire{name} are the wire names of {name}'s fields, in order, read from its msgpack");
+            let _ = writeln!(out, "// tags when the package is initialised: the tags decide what the methods write and read.");
+            let _ = writeln!(out, "var wire{name} = msgpactrt.WireNames(reflect.TypeOf({name}{{}}))");
         }
 
         // check: the constraints of its own fields.
@@ -776,15 +782,16 @@ impl PackageGen<'_> {
     /// The body of `check`: one block per field with something to check.
     fn checks(&mut self, m: &Message, fnames: &[String]) -> Result<String, String> {
         let mut out = String::new();
-        for (f, gname) in m.fields.iter().zip(fnames) {
+        for (i, (f, gname)) in m.fields.iter().zip(fnames).enumerate() {
             let mut lines: Vec<String> = Vec::new();
             let k = &f.constraints;
-            let wire = quote(&f.name);
-            // The value, as an expression, once it is known to be there.
-            let (open, x, close) = match (f.optional, f.nullable) {
-                (false, false) => (None, format!("v.{gname}"), false),
-                (true, true) => (Some(format!("if x, ok := v.{gname}.Get(); ok {{")), "x".to_string(), true),
-                _ => (Some(format!("if v.{gname} != nil {{")), format!("*v.{gname}"), true),
+            let wire = format!("w[{i}]");
+            // The value, as an expression, once it is known to be there; a field not on the wire (tag
+            // "-") is not checked.
+            let (open, x) = match (f.optional, f.nullable) {
+                (false, false) => (format!("if {wire} != \"\" {{"), format!("v.{gname}")),
+                (true, true) => (format!("if x, ok := v.{gname}.Get(); ok && {wire} != \"\" {{"), "x".to_string()),
+                _ => (format!("if v.{gname} != nil && {wire} != \"\" {{"), format!("*v.{gname}")),
             };
             match &f.ty {
                 Type::String | Type::Bytes | Type::List(_) | Type::Map(..) => {
@@ -846,34 +853,35 @@ impl PackageGen<'_> {
             if lines.is_empty() {
                 continue;
             }
-            let indent = if open.is_some() { "\t\t" } else { "\t" };
-            if let Some(o) = &open {
-                let _ = writeln!(out, "\t{o}");
+            if out.is_empty() {
+                let _ = writeln!(out, "\tw := wire{}", m.name);
             }
+            let _ = writeln!(out, "\t{open}");
             for l in &lines {
-                let _ = writeln!(out, "{indent}{l}");
+                let _ = writeln!(out, "\t\t{l}");
             }
-            if close {
-                let _ = writeln!(out, "\t}}");
-            }
+            let _ = writeln!(out, "\t}}");
         }
         Ok(out)
     }
 
     fn encode_map(&mut self, out: &mut String, m: &Message, fnames: &[String]) -> Result<(), String> {
-        let required = m.fields.iter().filter(|f| !f.optional).count();
-        if m.fields.iter().any(|f| f.optional) {
-            let _ = writeln!(out, "\tn := {required}");
-            for (f, gname) in m.fields.iter().zip(fnames).filter(|(f, _)| f.optional) {
-                let _ = writeln!(out, "\tif {} {{\n\t\tn++\n\t}}", present(f, gname));
-            }
-            let _ = writeln!(out, "\tif err := e.EncodeMapLen(n); err != nil {{\n\t\treturn err\n\t}}");
-        } else {
-            let _ = writeln!(out, "\tif err := e.EncodeMapLen({required}); err != nil {{\n\t\treturn err\n\t}}");
+        if m.fields.is_empty() {
+            let _ = writeln!(out, "\tif err := e.EncodeMapLen(0); err != nil {{\n\t\treturn err\n\t}}");
+            return Ok(());
         }
-        for (f, gname) in m.fields.iter().zip(fnames) {
+        // The number of entries: the present fields that are on the wire.
+        let _ = writeln!(out, "\tw := wire{}", m.name);
+        let len = if m.fields.iter().any(|f| f.optional) {
+            let flags: Vec<String> = m.fields.iter().zip(fnames).map(|(f, g)| if f.optional { present(f, g) } else { "true".into() }).collect();
+            format!("w.Count({})", flags.join(", "))
+        } else {
+            format!("w.OnWire({})", m.fields.len())
+        };
+        let _ = writeln!(out, "\tif err := e.EncodeMapLen({len}); err != nil {{\n\t\treturn err\n\t}}");
+        for (i, (f, gname)) in m.fields.iter().zip(fnames).enumerate() {
             let enc = self.enc_fn(&f.ty, false)?;
-            let wire = quote(&f.name);
+            let wire = format!("w[{i}]");
             let (open, call) = match (f.optional, f.nullable) {
                 (false, false) => (None, format!("msgpactrt.EncodeField(e, {wire}, v.{gname}, {enc})")),
                 (true, false) => (Some(present(f, gname)), format!("msgpactrt.EncodeField(e, {wire}, *v.{gname}, {enc})")),
@@ -886,27 +894,24 @@ impl PackageGen<'_> {
     }
 
     fn encode_array(&mut self, out: &mut String, m: &Message, fnames: &[String]) -> Result<(), String> {
+        if m.fields.is_empty() {
+            let _ = writeln!(out, "\tif err := e.EncodeArrayLen(0); err != nil {{\n\t\treturn err\n\t}}");
+            return Ok(());
+        }
         let required = m.fields.iter().take_while(|f| !f.optional).count();
-        let optional: Vec<(&Field, &String)> = m.fields.iter().zip(fnames).skip(required).collect();
+        let optional: Vec<String> = m.fields.iter().zip(fnames).skip(required).map(|(f, g)| present(f, g)).collect();
+        let _ = writeln!(out, "\tw := wire{}", m.name);
         if optional.is_empty() {
-            let _ = writeln!(out, "\tif err := e.EncodeArrayLen({required}); err != nil {{\n\t\treturn err\n\t}}");
+            let _ = writeln!(out, "\tif err := e.EncodeArrayLen(w.OnWire({required})); err != nil {{\n\t\treturn err\n\t}}");
         } else {
-            let _ = writeln!(out, "\tn := {required}");
-            for (i, (f, gname)) in optional.iter().enumerate() {
-                let _ = writeln!(out, "\tif {} {{", present(f, gname));
-                if i > 0 {
-                    let _ = writeln!(out, "\t\tif n != {} {{", required + i);
-                    let _ = writeln!(out, "\t\t\treturn msgpactrt.Gap({}, {})", quote(&f.name), quote(&optional[i - 1].0.name));
-                    let _ = writeln!(out, "\t\t}}");
-                }
-                let _ = writeln!(out, "\t\tn = {}", required + i + 1);
-                let _ = writeln!(out, "\t}}");
-            }
-            let _ = writeln!(out, "\tif err := e.EncodeArrayLen(n); err != nil {{\n\t\treturn err\n\t}}");
+            // n fields are written: the required ones and the optional ones up to the last present.
+            let _ = writeln!(out, "\tn, err := w.Prefix({required}, {})", optional.join(", "));
+            let _ = writeln!(out, "\tif err != nil {{\n\t\treturn err\n\t}}");
+            let _ = writeln!(out, "\tif err := e.EncodeArrayLen(w.OnWire(n)); err != nil {{\n\t\treturn err\n\t}}");
         }
         for (i, (f, gname)) in m.fields.iter().zip(fnames).enumerate() {
             let enc = self.enc_fn(&f.ty, false)?;
-            let wire = quote(&f.name);
+            let wire = format!("w[{i}]");
             let open = (i >= required).then(|| format!("n > {i}"));
             let call = match (f.optional, f.nullable) {
                 (false, false) => format!("msgpactrt.EncodeItem(e, {wire}, v.{gname}, {enc})"),
@@ -924,15 +929,23 @@ impl PackageGen<'_> {
         let _ = writeln!(out, "\tif err != nil {{\n\t\treturn err\n\t}}");
         let _ = writeln!(out, "\tvar x {}", m.name);
         if !m.fields.is_empty() {
+            let _ = writeln!(out, "\tw := wire{}", m.name);
             let _ = writeln!(out, "\tvar seen [{}]bool", m.fields.len());
         }
         let _ = writeln!(out, "\tfor i := 0; i < n; i++ {{");
         let _ = writeln!(out, "\t\tkey, err := msgpactrt.DecodeFieldName(d)");
         let _ = writeln!(out, "\t\tif err != nil {{\n\t\t\treturn err\n\t\t}}");
-        let _ = writeln!(out, "\t\tswitch key {{");
+        if m.fields.is_empty() {
+            let _ = writeln!(out, "\t\tif err := msgpactrt.Skip(d); err != nil {{");
+            let _ = writeln!(out, "\t\t\treturn msgpactrt.AtField(err, key)");
+            let _ = writeln!(out, "\t\t}}");
+            let _ = writeln!(out, "\t}}");
+            return Ok(());
+        }
+        let _ = writeln!(out, "\t\tswitch w.Index(key) {{");
         for (i, (f, gname)) in m.fields.iter().zip(fnames).enumerate() {
             let call = self.dec_call(f)?;
-            let _ = writeln!(out, "\t\tcase {}:", quote(&f.name));
+            let _ = writeln!(out, "\t\tcase {i}: // {gname}");
             let _ = writeln!(out, "\t\t\tif seen[{i}] {{\n\t\t\t\treturn msgpactrt.Duplicate(key)\n\t\t\t}}");
             let _ = writeln!(out, "\t\t\tseen[{i}] = true");
             let _ = writeln!(out, "\t\t\tif x.{gname}, err = {call}; err != nil {{");
@@ -945,8 +958,8 @@ impl PackageGen<'_> {
         let _ = writeln!(out, "\t\t\t}}");
         let _ = writeln!(out, "\t\t}}");
         let _ = writeln!(out, "\t}}");
-        for (i, f) in m.fields.iter().enumerate().filter(|(_, f)| !f.optional) {
-            let _ = writeln!(out, "\tif !seen[{i}] {{\n\t\treturn msgpactrt.Missing({})\n\t}}", quote(&f.name));
+        for (i, _) in m.fields.iter().enumerate().filter(|(_, f)| !f.optional) {
+            let _ = writeln!(out, "\tif !seen[{i}] && w[{i}] != \"\" {{\n\t\treturn msgpactrt.Missing(w[{i}])\n\t}}");
         }
         Ok(())
     }
@@ -955,20 +968,29 @@ impl PackageGen<'_> {
         let required = m.fields.iter().take_while(|f| !f.optional).count();
         let _ = writeln!(out, "\tn, err := msgpactrt.DecodeArrayHeader(d, {})", quote(&format!("array ({full})")));
         let _ = writeln!(out, "\tif err != nil {{\n\t\treturn err\n\t}}");
+        if !m.fields.is_empty() {
+            let _ = writeln!(out, "\tw := wire{}", m.name);
+        }
         if required > 0 {
-            let names: Vec<String> = m.fields.iter().take(required).map(|f| quote(&f.name)).collect();
-            let _ = writeln!(out, "\tif n < {required} {{");
-            let _ = writeln!(out, "\t\treturn msgpactrt.Missing([]string{{{}}}[n])", names.join(", "));
+            let _ = writeln!(out, "\tif n < w.OnWire({required}) {{");
+            let _ = writeln!(out, "\t\treturn msgpactrt.Missing(w[w.Field(n)])");
             let _ = writeln!(out, "\t}}");
         }
         let _ = writeln!(out, "\tvar x {}", m.name);
         let _ = writeln!(out, "\tfor i := 0; i < n; i++ {{");
-        let _ = writeln!(out, "\t\tswitch i {{");
+        if m.fields.is_empty() {
+            let _ = writeln!(out, "\t\tif err := msgpactrt.Skip(d); err != nil {{");
+            let _ = writeln!(out, "\t\t\treturn msgpactrt.AtIndex(err, i)");
+            let _ = writeln!(out, "\t\t}}");
+            let _ = writeln!(out, "\t}}");
+            return Ok(());
+        }
+        let _ = writeln!(out, "\t\tswitch w.Field(i) {{");
         for (i, (f, gname)) in m.fields.iter().zip(fnames).enumerate() {
             let call = self.dec_call(f)?;
-            let _ = writeln!(out, "\t\tcase {i}:");
+            let _ = writeln!(out, "\t\tcase {i}: // {gname}");
             let _ = writeln!(out, "\t\t\tif x.{gname}, err = {call}; err != nil {{");
-            let _ = writeln!(out, "\t\t\t\treturn msgpactrt.AtField(err, {})", quote(&f.name));
+            let _ = writeln!(out, "\t\t\t\treturn msgpactrt.AtField(err, w[{i}])");
             let _ = writeln!(out, "\t\t\t}}");
         }
         let _ = writeln!(out, "\t\tdefault:");
@@ -1076,6 +1098,11 @@ const RUNTIME_GO: &str = r##"// Package msgpactrt is the runtime of the Go code 
 // Optional and nullable are different: an optional field may be absent (a pointer, nil = absent),
 // a nullable one may be nil (a pointer, nil = nil written as c0), and a field that is both is an
 // [OptionalNullable] with three states.
+//
+// Wire names come from the struct tags: each generated type reads its fields' `msgpack` tags once,
+// when its package is initialised ([WireNames]), as vmihailenco/msgpack reads them (the name
+// before the first comma; the Go field name when there is none; "-" = not on the wire), and its
+// methods write, match and report those names. Edit a tag and the wire changes with it.
 package msgpactrt
 
 import (
@@ -1922,8 +1949,12 @@ func canonicalInt(b *[9]byte, neg bool, i int64, u uint64) int {
 	return put(0xd3, uint64(i), 8)
 }
 
-// EncodeField writes the key name and the value v with enc (map-shaped messages).
+// EncodeField writes the key name and the value v with enc (map-shaped messages); nothing when
+// name is "" (a field tagged "-", not on the wire).
 func EncodeField[T any](e *msgpack.Encoder, name string, v T, enc func(*msgpack.Encoder, T) error) error {
+	if name == "" {
+		return nil
+	}
 	if err := e.EncodeString(name); err != nil {
 		return err
 	}
@@ -1933,28 +1964,214 @@ func EncodeField[T any](e *msgpack.Encoder, name string, v T, enc func(*msgpack.
 	return nil
 }
 
-// EncodeNullableField writes the key name and the value *p with enc, or nil when p is nil.
+// EncodeNullableField writes the key name and the value *p with enc, or nil when p is nil;
+// nothing when name is "".
 func EncodeNullableField[T any](e *msgpack.Encoder, name string, p *T, enc func(*msgpack.Encoder, T) error) error {
+	if name == "" {
+		return nil
+	}
 	if err := e.EncodeString(name); err != nil {
 		return err
 	}
 	return EncodeNullableItem(e, name, p, enc)
 }
 
-// EncodeItem writes the value v of the field name with enc (array-shaped messages).
+// EncodeItem writes the value v of the field name with enc (array-shaped messages); nothing when
+// name is "".
 func EncodeItem[T any](e *msgpack.Encoder, name string, v T, enc func(*msgpack.Encoder, T) error) error {
+	if name == "" {
+		return nil
+	}
 	if err := enc(e, v); err != nil {
 		return AtField(err, name)
 	}
 	return nil
 }
 
-// EncodeNullableItem writes *p with enc, or nil when p is nil (array-shaped messages).
+// EncodeNullableItem writes *p with enc, or nil when p is nil (array-shaped messages); nothing
+// when name is "".
 func EncodeNullableItem[T any](e *msgpack.Encoder, name string, p *T, enc func(*msgpack.Encoder, T) error) error {
+	if name == "" {
+		return nil
+	}
 	if p == nil {
 		return e.EncodeNil()
 	}
 	return EncodeItem(e, name, *p, enc)
+}
+
+// ---- wire names ----
+
+// Names are the wire names of a generated struct's fields, in field order, as [WireNames] reads
+// them from the struct tags; "" marks a field that is not on the wire (tagged "-").
+type Names []string
+
+// WireNames reads the wire names of the fields of the struct type t, in field order, from their
+// `msgpack` tags, the way github.com/vmihailenco/msgpack/v5 reads them: the name is the tag up to
+// its first comma, trimmed; a field without a tag or with an empty name (`msgpack:",omitempty"`)
+// goes by its Go field name; a field tagged "-", and an unexported field, is not on the wire ("").
+// Options after the name (omitempty, alias, ...) are not read: which fields are written follows
+// the contract.
+//
+// The generated code calls it once per message type when its package is initialised and writes
+// and reads the names it returns, so the struct tags are the single source of truth for the wire:
+// edit a tag and the encoding follows, as it would for any struct vmihailenco/msgpack encodes.
+// t must be a struct type.
+func WireNames(t reflect.Type) Names {
+	out := make(Names, t.NumField())
+	for i := range out {
+		f := t.Field(i)
+		if !f.IsExported() && !f.Anonymous {
+			continue
+		}
+		switch name := TagName(f.Tag.Get("msgpack")); name {
+		case "-":
+		case "":
+			out[i] = f.Name
+		default:
+			out[i] = name
+		}
+	}
+	return out
+}
+
+// TagName is the name in a `msgpack` struct tag as github.com/vmihailenco/tagparser/v2 (which
+// vmihailenco/msgpack/v5 uses) parses it: the first comma-separated item, trimmed of spaces; a
+// 'quoted' name may hold commas (\' is a quote); a first item of the form key:value is an option,
+// not a name (unless the key is empty: `:name`).
+func TagName(tag string) string {
+	for i := 0; i < len(tag); i++ {
+		switch tag[i] {
+		case ',':
+			return strings.TrimSpace(tag[:i])
+		case '\'':
+			return strings.TrimSpace(tagQuoted(tag[i+1:]))
+		case ':':
+			if strings.TrimSpace(tag[:i]) != "" {
+				return ""
+			}
+			rest := tag[i+1:]
+			if strings.HasPrefix(rest, "'") {
+				return strings.TrimSpace(tagQuoted(rest[1:]))
+			}
+			var b []byte
+			depth := 0
+			for j := 0; j < len(rest); j++ {
+				c := rest[j]
+				switch {
+				case c == '\\':
+					j++
+					c = 0
+					if j < len(rest) {
+						c = rest[j]
+					}
+				case c == '(':
+					depth++
+				case c == ')' && depth > 0:
+					depth--
+				case c == ',' && depth == 0:
+					return strings.TrimSpace(string(b))
+				}
+				b = append(b, c)
+			}
+			return strings.TrimSpace(string(b))
+		}
+	}
+	return strings.TrimSpace(tag)
+}
+
+// tagQuoted is the text of a quoted tag item up to its closing quote; \' is a quote.
+func tagQuoted(s string) string {
+	var b strings.Builder
+	for {
+		j := strings.IndexByte(s, '\'')
+		if j < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		if j > 0 && s[j-1] == '\\' {
+			b.WriteString(s[:j-1])
+			b.WriteByte('\'')
+			s = s[j+1:]
+			continue
+		}
+		b.WriteString(s[:j])
+		return b.String()
+	}
+}
+
+// Index is the field whose wire name is key, or -1 (an unknown key). When two fields have the
+// same name the last one wins, as in vmihailenco/msgpack.
+func (w Names) Index(key string) int {
+	if key == "" {
+		return -1
+	}
+	for i := len(w) - 1; i >= 0; i-- {
+		if w[i] == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// Count is the number of map entries of a map-shaped message: the fields that are present
+// (present[i] for field i) and on the wire.
+func (w Names) Count(present ...bool) int {
+	n := 0
+	for i, p := range present {
+		if p && w[i] != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// OnWire is the number of the first n fields that are on the wire: the entries of a map-shaped
+// message without optional fields, the items the first n fields of an array-shaped message make.
+func (w Names) OnWire(n int) int {
+	k := 0
+	for _, name := range w[:n] {
+		if name != "" {
+			k++
+		}
+	}
+	return k
+}
+
+// Field is the field at the array position pos of an array-shaped message (fields not on the
+// wire take no position), or -1 beyond the last one.
+func (w Names) Field(pos int) int {
+	for i, name := range w {
+		if name == "" {
+			continue
+		}
+		if pos == 0 {
+			return i
+		}
+		pos--
+	}
+	return -1
+}
+
+// Prefix is the number of fields an array-shaped message writes: its first required fields, then
+// its optional fields up to the last present one (present[j] for field required+j). An absent
+// optional field on the wire before a present one is an error ([Gap]): a position cannot be
+// skipped.
+func (w Names) Prefix(required int, present ...bool) (int, error) {
+	n := required
+	for j, p := range present {
+		i := required + j
+		if !p || w[i] == "" {
+			continue
+		}
+		for k := i - 1; k >= n; k-- {
+			if w[k] != "" {
+				return 0, Gap(w[i], w[k])
+			}
+		}
+		n = i + 1
+	}
+	return n, nil
 }
 
 // ---- optional and nullable ----

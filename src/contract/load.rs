@@ -45,18 +45,27 @@ fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 pub fn load_files(paths: &[PathBuf]) -> (Contracts, Diagnostics) {
+    let mut sources = Vec::with_capacity(paths.len());
+    for path in paths {
+        match std::fs::read(path) {
+            Ok(b) => sources.push((path.clone(), Ok(b))),
+            Err(e) => sources.push((path.clone(), Err(e.to_string()))),
+        }
+    }
+    load_sources(sources)
+}
+
+/// Loads contracts from files already in memory (a git revision, a test), through the same passes as
+/// files on disk. The paths only name the files in diagnostics; an `Err` is a file that could not be read.
+pub fn load_sources(files: Vec<(PathBuf, Result<Vec<u8>, String>)>) -> (Contracts, Diagnostics) {
     let mut contracts = Contracts::default();
     let mut diags = Diagnostics::default();
-    for path in paths {
-        let file = contracts.sources.add(path);
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                diags.error(Code::Io, Span::file_start(file), format!("cannot read {}: {e}", path.display()), "check the path and its permissions");
-                continue;
-            }
-        };
-        load_bytes(&mut contracts, &mut diags, file, &bytes);
+    for (path, bytes) in files {
+        let file = contracts.sources.add(&path);
+        match bytes {
+            Ok(b) => load_bytes(&mut contracts, &mut diags, file, &b),
+            Err(e) => diags.error(Code::Io, Span::file_start(file), format!("cannot read {}: {e}", path.display()), "check the path and its permissions"),
+        }
     }
     contracts.rebuild_index();
     super::check::check(&mut contracts, &mut diags);

@@ -123,8 +123,7 @@ fn type_variants(c: &Contracts, ty: &Type, k: &Constraints) -> Vec<(String, Valu
                 points.push(("nan", f64::NAN));
             }
             if k.allow_infinity {
-                points.push(("inf", f64::INFINITY));
-                points.push(("neg-inf", f64::NEG_INFINITY));
+                points.extend([("inf", f64::INFINITY), ("neg-inf", f64::NEG_INFINITY)].into_iter().filter(|(_, x)| in_range(*x, k)));
             }
             let mut seen = Vec::new();
             for (name, x) in points {

@@ -2,7 +2,8 @@
 //!
 //! The cache key is a hash of the manifest text and of every input file (path and content); it is
 //! recorded in `<cache>/build.stamp` after a successful build. The build's output goes to
-//! `<cache>/build.log`, and its last lines into the error when it fails.
+//! `<cache>/build.log`, and its last lines into the error when it fails. A lock file serialises builds of
+//! one peer across processes.
 use super::Manifest;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -29,6 +30,12 @@ pub fn build(m: &Manifest, root: &Path, cache: &Path) -> Result<Built, BuildErro
     let start = Instant::now();
     let Some(b) = &m.build else { return Ok(Built { cached: true, duration: start.elapsed() }) };
     std::fs::create_dir_all(cache).map_err(|e| BuildError { message: format!("cannot create {}: {e}", cache.display()), log_tail: String::new(), log: PathBuf::new() })?;
+    // One build of a peer at a time, also across processes (two verify runs, parallel tests).
+    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(cache.join("build.lock"));
+    let _guard = match lock {
+        Ok(f) => f.lock().map(|_| f).ok(),
+        Err(_) => None,
+    };
     let key = cache_key(m, b);
     let stamp = cache.join("build.stamp");
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(key.as_str()) {

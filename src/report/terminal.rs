@@ -73,6 +73,11 @@ impl<W: Write> Sink for Terminal<W> {
                 self.line(&format!("peer {peer}: ready in {:.2} s: {} {}{nats}, {} types", startup.as_secs_f64(), hello.language, hello.library_line(), hello.types.len()));
             }
             Event::PeerRestarted { peer, reason } => self.line(&format!("peer {peer}: restarted ({reason})")),
+            Event::BatchDone { peer, phase, exchanges, elapsed } => {
+                let what = if *phase == 1 { "golden vectors" } else { "other peers' outputs" };
+                let rate = *exchanges as f64 / elapsed.as_secs_f64().max(1e-9);
+                self.line(&format!("peer {peer}: {exchanges} {what} in {:.2} s ({rate:.0}/s)", elapsed.as_secs_f64()));
+            }
             Event::Exchange(x) => {
                 if x.producer == "golden" {
                     *self.cases_per_message.entry(x.message.clone()).or_default() += usize::from(x.consumer == self.peers.first().cloned().unwrap_or_default());

@@ -33,6 +33,14 @@ pub enum Event {
         startup: Duration,
     },
     PeerRestarted { peer: String, reason: String },
+    /// One peer finished a batch: phase 1 (golden vectors) or phase 2 (other peers' output).
+    BatchDone {
+        peer: String,
+        phase: u8,
+        exchanges: usize,
+        #[serde(serialize_with = "secs")]
+        elapsed: Duration,
+    },
     Exchange(Exchange),
     Finished(Summary),
 }
@@ -66,6 +74,9 @@ pub struct Summary {
     pub setup_errors: usize,
     #[serde(serialize_with = "secs")]
     pub elapsed: Duration,
+    /// The part of `elapsed` spent exchanging vectors with peers (both phases).
+    #[serde(serialize_with = "secs")]
+    pub exchanging: Duration,
 }
 
 fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {

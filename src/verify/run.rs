@@ -162,7 +162,8 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
         (0..cases.len()).map(|i| Item { case: i, producer: Producer::Golden, payload: Bytes::from(cases[i].bytes.clone()) }).filter(|it| served(&ctx, p, it)).collect()
     };
     let batches: Vec<Vec<Item>> = peers.iter().map(golden_items).collect();
-    let results = run_all(&ctx, &mut peers, batches, sink).await;
+    let exchanging = Instant::now();
+    let results = run_all(&ctx, &mut peers, batches, 1, sink).await;
     let mut outputs: HashMap<(usize, usize), Bytes> = HashMap::new();
     let mut golden_verdicts: HashMap<(usize, usize), Verdict> = HashMap::new();
     for (pi, done) in results.into_iter().enumerate() {
@@ -203,7 +204,8 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
             }
         }
     }
-    let results = run_all(&ctx, &mut peers, batches, sink).await;
+    let results = run_all(&ctx, &mut peers, batches, 2, sink).await;
+    sum.exchanging = exchanging.elapsed();
     for (qi, done) in results.into_iter().enumerate() {
         for d in done {
             emit(&ctx, &peers, sink, &mut sum, &d, qi, false);
@@ -336,13 +338,20 @@ async fn restart(ctx: &Ctx<'_>, p: &mut LivePeer, reason: &str, restarts: &mut V
 }
 
 /// Runs each peer's batch, all peers at once.
-async fn run_all(ctx: &Ctx<'_>, peers: &mut [LivePeer], batches: Vec<Vec<Item>>, sink: &mut dyn Sink) -> Vec<Vec<Done>> {
-    let futures = peers.iter_mut().zip(batches).map(|(p, items)| run_batch(ctx, p, items));
+async fn run_all(ctx: &Ctx<'_>, peers: &mut [LivePeer], batches: Vec<Vec<Item>>, phase: u8, sink: &mut dyn Sink) -> Vec<Vec<Done>> {
+    let futures = peers.iter_mut().zip(batches).map(|(p, items)| async move {
+        let start = Instant::now();
+        let (done, restarts) = run_batch(ctx, p, items).await;
+        (p.manifest.name.clone(), done, restarts, start.elapsed())
+    });
     let results = futures::future::join_all(futures).await;
     let mut out = Vec::with_capacity(results.len());
-    for (done, restarts) in results {
+    for (peer, done, restarts, elapsed) in results {
         for (peer, reason) in restarts {
             sink.event(&Event::PeerRestarted { peer, reason });
+        }
+        if !done.is_empty() {
+            sink.event(&Event::BatchDone { peer, phase, exchanges: done.len(), elapsed });
         }
         out.push(done);
     }

@@ -156,11 +156,18 @@ impl Peer {
             };
             let Some(reply) = msg.reply.clone() else { continue };
             let op = msg.subject.rsplit('.').next().unwrap_or("");
-            let (headers, body) = match op {
+            let (mut headers, mut body) = match op {
                 "hello" => (HeaderMap::new(), hello.clone().into_bytes()),
                 "roundtrip" => self.roundtrip(msg.headers.as_ref(), &msg.payload),
                 other => (status("internal-error", Some(&format!("unknown operation `{other}`")), None), Vec::new()),
             };
+            let max = client.server_info().max_payload;
+            if body.len() > max {
+                let case = headers.get(HEADER_CASE).map(|v| v.as_str().to_string());
+                let text = format!("the re-encoded payload of {} bytes exceeds the server's max_payload of {max}", body.len());
+                headers = status("internal-error", Some(&text), case.as_deref());
+                body = Vec::new();
+            }
             if let Err(e) = client.publish_with_headers(reply, headers, body.into()).await {
                 eprintln!("msgpact-peer: cannot reply: {e}");
             }

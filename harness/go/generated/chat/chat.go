@@ -11,6 +11,7 @@
 package chat
 
 import (
+	"reflect"
 	"time"
 
 	"github.com/msgpact/msgpact/harness/go/generated/common"
@@ -32,10 +33,17 @@ type ChatTurn struct {
 	Text string `msgpack:"text"`
 }
 
+// wireChatTurn are the wire names of ChatTurn's fields, in order, read from its msgpack
+// tags when the package is initialised: the tags decide what the methods write and read.
+var wireChatTurn = msgpactrt.WireNames(reflect.TypeOf(ChatTurn{}))
+
 // check verifies the constraints of v's own fields (nested messages check theirs).
 func (v *ChatTurn) check() error {
-	if n := len(v.Text); n > 32000 {
-		return msgpactrt.Invalid("text", "length %d bytes of UTF-8 is outside 0..=32000", n)
+	w := wireChatTurn
+	if w[1] != "" {
+		if n := len(v.Text); n > 32000 {
+			return msgpactrt.Invalid(w[1], "length %d bytes of UTF-8 is outside 0..=32000", n)
+		}
 	}
 	return nil
 }
@@ -46,13 +54,14 @@ func (v ChatTurn) EncodeMsgpack(e *msgpack.Encoder) error {
 	if err := v.check(); err != nil {
 		return err
 	}
-	if err := e.EncodeMapLen(2); err != nil {
+	w := wireChatTurn
+	if err := e.EncodeMapLen(w.OnWire(2)); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "role", v.Role, msgpactrt.EncodeCustom[common.Role]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[0], v.Role, msgpactrt.EncodeCustom[common.Role]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "text", v.Text, msgpactrt.EncodeString); err != nil {
+	if err := msgpactrt.EncodeField(e, w[1], v.Text, msgpactrt.EncodeString); err != nil {
 		return err
 	}
 	return nil
@@ -66,14 +75,15 @@ func (v *ChatTurn) DecodeMsgpack(d *msgpack.Decoder) error {
 		return err
 	}
 	var x ChatTurn
+	w := wireChatTurn
 	var seen [2]bool
 	for i := 0; i < n; i++ {
 		key, err := msgpactrt.DecodeFieldName(d)
 		if err != nil {
 			return err
 		}
-		switch key {
-		case "role":
+		switch w.Index(key) {
+		case 0: // Role
 			if seen[0] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -81,7 +91,7 @@ func (v *ChatTurn) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Role, err = msgpactrt.DecodeCustom[common.Role](d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "text":
+		case 1: // Text
 			if seen[1] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -95,11 +105,11 @@ func (v *ChatTurn) DecodeMsgpack(d *msgpack.Decoder) error {
 			}
 		}
 	}
-	if !seen[0] {
-		return msgpactrt.Missing("role")
+	if !seen[0] && w[0] != "" {
+		return msgpactrt.Missing(w[0])
 	}
-	if !seen[1] {
-		return msgpactrt.Missing("text")
+	if !seen[1] && w[1] != "" {
+		return msgpactrt.Missing(w[1])
 	}
 	if err := x.check(); err != nil {
 		return err
@@ -157,25 +167,36 @@ type ChatRequest struct {
 	ClientVersion *string `msgpack:"client_version,omitempty"`
 }
 
+// wireChatRequest are the wire names of ChatRequest's fields, in order, read from its msgpack
+// tags when the package is initialised: the tags decide what the methods write and read.
+var wireChatRequest = msgpactrt.WireNames(reflect.TypeOf(ChatRequest{}))
+
 // check verifies the constraints of v's own fields (nested messages check theirs).
 func (v *ChatRequest) check() error {
-	if n := len(v.RequestID); n < 1 || n > 64 {
-		return msgpactrt.Invalid("request_id", "length %d bytes of UTF-8 is outside 1..=64", n)
-	}
-	if n := len(v.UserID); n < 1 || n > 64 {
-		return msgpactrt.Invalid("user_id", "length %d bytes of UTF-8 is outside 1..=64", n)
-	}
-	if n := len(v.Text); n > 32000 {
-		return msgpactrt.Invalid("text", "length %d bytes of UTF-8 is outside 0..=32000", n)
-	}
-	if v.History != nil {
-		if n := len(*v.History); n > 64 {
-			return msgpactrt.Invalid("history", "length %d items is outside 0..=64", n)
+	w := wireChatRequest
+	if w[0] != "" {
+		if n := len(v.RequestID); n < 1 || n > 64 {
+			return msgpactrt.Invalid(w[0], "length %d bytes of UTF-8 is outside 1..=64", n)
 		}
 	}
-	if v.Locale != nil {
+	if w[1] != "" {
+		if n := len(v.UserID); n < 1 || n > 64 {
+			return msgpactrt.Invalid(w[1], "length %d bytes of UTF-8 is outside 1..=64", n)
+		}
+	}
+	if w[2] != "" {
+		if n := len(v.Text); n > 32000 {
+			return msgpactrt.Invalid(w[2], "length %d bytes of UTF-8 is outside 0..=32000", n)
+		}
+	}
+	if v.History != nil && w[5] != "" {
+		if n := len(*v.History); n > 64 {
+			return msgpactrt.Invalid(w[5], "length %d items is outside 0..=64", n)
+		}
+	}
+	if v.Locale != nil && w[6] != "" {
 		if n := len(*v.Locale); n > 35 {
-			return msgpactrt.Invalid("locale", "length %d bytes of UTF-8 is outside 0..=35", n)
+			return msgpactrt.Invalid(w[6], "length %d bytes of UTF-8 is outside 0..=35", n)
 		}
 	}
 	return nil
@@ -187,49 +208,40 @@ func (v ChatRequest) EncodeMsgpack(e *msgpack.Encoder) error {
 	if err := v.check(); err != nil {
 		return err
 	}
-	n := 6
-	if v.Audio != nil {
-		n++
-	}
-	if v.History != nil {
-		n++
-	}
-	if v.ClientVersion != nil {
-		n++
-	}
-	if err := e.EncodeMapLen(n); err != nil {
+	w := wireChatRequest
+	if err := e.EncodeMapLen(w.Count(true, true, true, true, v.Audio != nil, v.History != nil, true, true, v.ClientVersion != nil)); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "request_id", v.RequestID, msgpactrt.EncodeString); err != nil {
+	if err := msgpactrt.EncodeField(e, w[0], v.RequestID, msgpactrt.EncodeString); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "user_id", v.UserID, msgpactrt.EncodeString); err != nil {
+	if err := msgpactrt.EncodeField(e, w[1], v.UserID, msgpactrt.EncodeString); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "text", v.Text, msgpactrt.EncodeString); err != nil {
+	if err := msgpactrt.EncodeField(e, w[2], v.Text, msgpactrt.EncodeString); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "premium", v.Premium, msgpactrt.EncodeBool); err != nil {
+	if err := msgpactrt.EncodeField(e, w[3], v.Premium, msgpactrt.EncodeBool); err != nil {
 		return err
 	}
 	if v.Audio != nil {
-		if err := msgpactrt.EncodeField(e, "audio", *v.Audio, msgpactrt.EncodeBytes); err != nil {
+		if err := msgpactrt.EncodeField(e, w[4], *v.Audio, msgpactrt.EncodeBytes); err != nil {
 			return err
 		}
 	}
 	if v.History != nil {
-		if err := msgpactrt.EncodeField(e, "history", *v.History, msgpactrt.ListEncoder(msgpactrt.EncodeCustom[ChatTurn])); err != nil {
+		if err := msgpactrt.EncodeField(e, w[5], *v.History, msgpactrt.ListEncoder(msgpactrt.EncodeCustom[ChatTurn])); err != nil {
 			return err
 		}
 	}
-	if err := msgpactrt.EncodeNullableField(e, "locale", v.Locale, msgpactrt.EncodeString); err != nil {
+	if err := msgpactrt.EncodeNullableField(e, w[6], v.Locale, msgpactrt.EncodeString); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "sent_at", v.SentAt, msgpactrt.EncodeTime); err != nil {
+	if err := msgpactrt.EncodeField(e, w[7], v.SentAt, msgpactrt.EncodeTime); err != nil {
 		return err
 	}
 	if v.ClientVersion != nil {
-		if err := msgpactrt.EncodeField(e, "client_version", *v.ClientVersion, msgpactrt.EncodeString); err != nil {
+		if err := msgpactrt.EncodeField(e, w[8], *v.ClientVersion, msgpactrt.EncodeString); err != nil {
 			return err
 		}
 	}
@@ -244,14 +256,15 @@ func (v *ChatRequest) DecodeMsgpack(d *msgpack.Decoder) error {
 		return err
 	}
 	var x ChatRequest
+	w := wireChatRequest
 	var seen [9]bool
 	for i := 0; i < n; i++ {
 		key, err := msgpactrt.DecodeFieldName(d)
 		if err != nil {
 			return err
 		}
-		switch key {
-		case "request_id":
+		switch w.Index(key) {
+		case 0: // RequestID
 			if seen[0] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -259,7 +272,7 @@ func (v *ChatRequest) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.RequestID, err = msgpactrt.DecodeString(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "user_id":
+		case 1: // UserID
 			if seen[1] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -267,7 +280,7 @@ func (v *ChatRequest) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.UserID, err = msgpactrt.DecodeString(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "text":
+		case 2: // Text
 			if seen[2] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -275,7 +288,7 @@ func (v *ChatRequest) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Text, err = msgpactrt.DecodeString(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "premium":
+		case 3: // Premium
 			if seen[3] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -283,7 +296,7 @@ func (v *ChatRequest) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Premium, err = msgpactrt.DecodeBool(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "audio":
+		case 4: // Audio
 			if seen[4] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -291,7 +304,7 @@ func (v *ChatRequest) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Audio, err = msgpactrt.DecodePtr(d, msgpactrt.DecodeBytes); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "history":
+		case 5: // History
 			if seen[5] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -299,7 +312,7 @@ func (v *ChatRequest) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.History, err = msgpactrt.DecodePtr(d, msgpactrt.ListDecoder(msgpactrt.DecodeCustom[ChatTurn])); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "locale":
+		case 6: // Locale
 			if seen[6] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -307,7 +320,7 @@ func (v *ChatRequest) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Locale, err = msgpactrt.DecodeNullable(d, msgpactrt.DecodeString); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "sent_at":
+		case 7: // SentAt
 			if seen[7] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -315,7 +328,7 @@ func (v *ChatRequest) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.SentAt, err = msgpactrt.DecodeTime(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "client_version":
+		case 8: // ClientVersion
 			if seen[8] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -329,23 +342,23 @@ func (v *ChatRequest) DecodeMsgpack(d *msgpack.Decoder) error {
 			}
 		}
 	}
-	if !seen[0] {
-		return msgpactrt.Missing("request_id")
+	if !seen[0] && w[0] != "" {
+		return msgpactrt.Missing(w[0])
 	}
-	if !seen[1] {
-		return msgpactrt.Missing("user_id")
+	if !seen[1] && w[1] != "" {
+		return msgpactrt.Missing(w[1])
 	}
-	if !seen[2] {
-		return msgpactrt.Missing("text")
+	if !seen[2] && w[2] != "" {
+		return msgpactrt.Missing(w[2])
 	}
-	if !seen[3] {
-		return msgpactrt.Missing("premium")
+	if !seen[3] && w[3] != "" {
+		return msgpactrt.Missing(w[3])
 	}
-	if !seen[6] {
-		return msgpactrt.Missing("locale")
+	if !seen[6] && w[6] != "" {
+		return msgpactrt.Missing(w[6])
 	}
-	if !seen[7] {
-		return msgpactrt.Missing("sent_at")
+	if !seen[7] && w[7] != "" {
+		return msgpactrt.Missing(w[7])
 	}
 	if err := x.check(); err != nil {
 		return err

@@ -11,6 +11,8 @@
 package common
 
 import (
+	"reflect"
+
 	"github.com/msgpact/msgpact/harness/go/generated/msgpactrt"
 	"github.com/vmihailenco/msgpack/v5"
 )
@@ -79,19 +81,24 @@ type TokenUsage struct {
 	TotalTokens uint32 `msgpack:"total_tokens"`
 }
 
+// wireTokenUsage are the wire names of TokenUsage's fields, in order, read from its msgpack
+// tags when the package is initialised: the tags decide what the methods write and read.
+var wireTokenUsage = msgpactrt.WireNames(reflect.TypeOf(TokenUsage{}))
+
 // EncodeMsgpack writes v in the canonical encoding of common.TokenUsage (msgpack.CustomEncoder),
 // after checking the contract's constraints.
 func (v TokenUsage) EncodeMsgpack(e *msgpack.Encoder) error {
-	if err := e.EncodeMapLen(3); err != nil {
+	w := wireTokenUsage
+	if err := e.EncodeMapLen(w.OnWire(3)); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "prompt_tokens", v.PromptTokens, msgpactrt.EncodeUint[uint32]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[0], v.PromptTokens, msgpactrt.EncodeUint[uint32]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "completion_tokens", v.CompletionTokens, msgpactrt.EncodeUint[uint32]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[1], v.CompletionTokens, msgpactrt.EncodeUint[uint32]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "total_tokens", v.TotalTokens, msgpactrt.EncodeUint[uint32]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[2], v.TotalTokens, msgpactrt.EncodeUint[uint32]); err != nil {
 		return err
 	}
 	return nil
@@ -105,14 +112,15 @@ func (v *TokenUsage) DecodeMsgpack(d *msgpack.Decoder) error {
 		return err
 	}
 	var x TokenUsage
+	w := wireTokenUsage
 	var seen [3]bool
 	for i := 0; i < n; i++ {
 		key, err := msgpactrt.DecodeFieldName(d)
 		if err != nil {
 			return err
 		}
-		switch key {
-		case "prompt_tokens":
+		switch w.Index(key) {
+		case 0: // PromptTokens
 			if seen[0] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -120,7 +128,7 @@ func (v *TokenUsage) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.PromptTokens, err = msgpactrt.DecodeUint32(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "completion_tokens":
+		case 1: // CompletionTokens
 			if seen[1] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -128,7 +136,7 @@ func (v *TokenUsage) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.CompletionTokens, err = msgpactrt.DecodeUint32(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "total_tokens":
+		case 2: // TotalTokens
 			if seen[2] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -142,14 +150,14 @@ func (v *TokenUsage) DecodeMsgpack(d *msgpack.Decoder) error {
 			}
 		}
 	}
-	if !seen[0] {
-		return msgpactrt.Missing("prompt_tokens")
+	if !seen[0] && w[0] != "" {
+		return msgpactrt.Missing(w[0])
 	}
-	if !seen[1] {
-		return msgpactrt.Missing("completion_tokens")
+	if !seen[1] && w[1] != "" {
+		return msgpactrt.Missing(w[1])
 	}
-	if !seen[2] {
-		return msgpactrt.Missing("total_tokens")
+	if !seen[2] && w[2] != "" {
+		return msgpactrt.Missing(w[2])
 	}
 	*v = x
 	return nil

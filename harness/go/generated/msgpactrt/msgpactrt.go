@@ -25,6 +25,11 @@
 // Optional and nullable are different: an optional field may be absent (a pointer, nil = absent),
 // a nullable one may be nil (a pointer, nil = nil written as c0), and a field that is both is an
 // [OptionalNullable] with three states.
+//
+// Wire names come from the struct tags: each generated type reads its fields' `msgpack` tags once,
+// when its package is initialised ([WireNames]), as vmihailenco/msgpack reads them (the name
+// before the first comma; the Go field name when there is none; "-" = not on the wire), and its
+// methods write, match and report those names. Edit a tag and the wire changes with it.
 package msgpactrt
 
 import (
@@ -871,8 +876,12 @@ func canonicalInt(b *[9]byte, neg bool, i int64, u uint64) int {
 	return put(0xd3, uint64(i), 8)
 }
 
-// EncodeField writes the key name and the value v with enc (map-shaped messages).
+// EncodeField writes the key name and the value v with enc (map-shaped messages); nothing when
+// name is "" (a field tagged "-", not on the wire).
 func EncodeField[T any](e *msgpack.Encoder, name string, v T, enc func(*msgpack.Encoder, T) error) error {
+	if name == "" {
+		return nil
+	}
 	if err := e.EncodeString(name); err != nil {
 		return err
 	}
@@ -882,28 +891,214 @@ func EncodeField[T any](e *msgpack.Encoder, name string, v T, enc func(*msgpack.
 	return nil
 }
 
-// EncodeNullableField writes the key name and the value *p with enc, or nil when p is nil.
+// EncodeNullableField writes the key name and the value *p with enc, or nil when p is nil;
+// nothing when name is "".
 func EncodeNullableField[T any](e *msgpack.Encoder, name string, p *T, enc func(*msgpack.Encoder, T) error) error {
+	if name == "" {
+		return nil
+	}
 	if err := e.EncodeString(name); err != nil {
 		return err
 	}
 	return EncodeNullableItem(e, name, p, enc)
 }
 
-// EncodeItem writes the value v of the field name with enc (array-shaped messages).
+// EncodeItem writes the value v of the field name with enc (array-shaped messages); nothing when
+// name is "".
 func EncodeItem[T any](e *msgpack.Encoder, name string, v T, enc func(*msgpack.Encoder, T) error) error {
+	if name == "" {
+		return nil
+	}
 	if err := enc(e, v); err != nil {
 		return AtField(err, name)
 	}
 	return nil
 }
 
-// EncodeNullableItem writes *p with enc, or nil when p is nil (array-shaped messages).
+// EncodeNullableItem writes *p with enc, or nil when p is nil (array-shaped messages); nothing
+// when name is "".
 func EncodeNullableItem[T any](e *msgpack.Encoder, name string, p *T, enc func(*msgpack.Encoder, T) error) error {
+	if name == "" {
+		return nil
+	}
 	if p == nil {
 		return e.EncodeNil()
 	}
 	return EncodeItem(e, name, *p, enc)
+}
+
+// ---- wire names ----
+
+// Names are the wire names of a generated struct's fields, in field order, as [WireNames] reads
+// them from the struct tags; "" marks a field that is not on the wire (tagged "-").
+type Names []string
+
+// WireNames reads the wire names of the fields of the struct type t, in field order, from their
+// `msgpack` tags, the way github.com/vmihailenco/msgpack/v5 reads them: the name is the tag up to
+// its first comma, trimmed; a field without a tag or with an empty name (`msgpack:",omitempty"`)
+// goes by its Go field name; a field tagged "-", and an unexported field, is not on the wire ("").
+// Options after the name (omitempty, alias, ...) are not read: which fields are written follows
+// the contract.
+//
+// The generated code calls it once per message type when its package is initialised and writes
+// and reads the names it returns, so the struct tags are the single source of truth for the wire:
+// edit a tag and the encoding follows, as it would for any struct vmihailenco/msgpack encodes.
+// t must be a struct type.
+func WireNames(t reflect.Type) Names {
+	out := make(Names, t.NumField())
+	for i := range out {
+		f := t.Field(i)
+		if !f.IsExported() && !f.Anonymous {
+			continue
+		}
+		switch name := TagName(f.Tag.Get("msgpack")); name {
+		case "-":
+		case "":
+			out[i] = f.Name
+		default:
+			out[i] = name
+		}
+	}
+	return out
+}
+
+// TagName is the name in a `msgpack` struct tag as github.com/vmihailenco/tagparser/v2 (which
+// vmihailenco/msgpack/v5 uses) parses it: the first comma-separated item, trimmed of spaces; a
+// 'quoted' name may hold commas (\' is a quote); a first item of the form key:value is an option,
+// not a name (unless the key is empty: `:name`).
+func TagName(tag string) string {
+	for i := 0; i < len(tag); i++ {
+		switch tag[i] {
+		case ',':
+			return strings.TrimSpace(tag[:i])
+		case '\'':
+			return strings.TrimSpace(tagQuoted(tag[i+1:]))
+		case ':':
+			if strings.TrimSpace(tag[:i]) != "" {
+				return ""
+			}
+			rest := tag[i+1:]
+			if strings.HasPrefix(rest, "'") {
+				return strings.TrimSpace(tagQuoted(rest[1:]))
+			}
+			var b []byte
+			depth := 0
+			for j := 0; j < len(rest); j++ {
+				c := rest[j]
+				switch {
+				case c == '\\':
+					j++
+					c = 0
+					if j < len(rest) {
+						c = rest[j]
+					}
+				case c == '(':
+					depth++
+				case c == ')' && depth > 0:
+					depth--
+				case c == ',' && depth == 0:
+					return strings.TrimSpace(string(b))
+				}
+				b = append(b, c)
+			}
+			return strings.TrimSpace(string(b))
+		}
+	}
+	return strings.TrimSpace(tag)
+}
+
+// tagQuoted is the text of a quoted tag item up to its closing quote; \' is a quote.
+func tagQuoted(s string) string {
+	var b strings.Builder
+	for {
+		j := strings.IndexByte(s, '\'')
+		if j < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		if j > 0 && s[j-1] == '\\' {
+			b.WriteString(s[:j-1])
+			b.WriteByte('\'')
+			s = s[j+1:]
+			continue
+		}
+		b.WriteString(s[:j])
+		return b.String()
+	}
+}
+
+// Index is the field whose wire name is key, or -1 (an unknown key). When two fields have the
+// same name the last one wins, as in vmihailenco/msgpack.
+func (w Names) Index(key string) int {
+	if key == "" {
+		return -1
+	}
+	for i := len(w) - 1; i >= 0; i-- {
+		if w[i] == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// Count is the number of map entries of a map-shaped message: the fields that are present
+// (present[i] for field i) and on the wire.
+func (w Names) Count(present ...bool) int {
+	n := 0
+	for i, p := range present {
+		if p && w[i] != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// OnWire is the number of the first n fields that are on the wire: the entries of a map-shaped
+// message without optional fields, the items the first n fields of an array-shaped message make.
+func (w Names) OnWire(n int) int {
+	k := 0
+	for _, name := range w[:n] {
+		if name != "" {
+			k++
+		}
+	}
+	return k
+}
+
+// Field is the field at the array position pos of an array-shaped message (fields not on the
+// wire take no position), or -1 beyond the last one.
+func (w Names) Field(pos int) int {
+	for i, name := range w {
+		if name == "" {
+			continue
+		}
+		if pos == 0 {
+			return i
+		}
+		pos--
+	}
+	return -1
+}
+
+// Prefix is the number of fields an array-shaped message writes: its first required fields, then
+// its optional fields up to the last present one (present[j] for field required+j). An absent
+// optional field on the wire before a present one is an error ([Gap]): a position cannot be
+// skipped.
+func (w Names) Prefix(required int, present ...bool) (int, error) {
+	n := required
+	for j, p := range present {
+		i := required + j
+		if !p || w[i] == "" {
+			continue
+		}
+		for k := i - 1; k >= n; k-- {
+			if w[k] != "" {
+				return 0, Gap(w[i], w[k])
+			}
+		}
+		n = i + 1
+	}
+	return n, nil
 }
 
 // ---- optional and nullable ----

@@ -11,6 +11,7 @@
 package pipeline
 
 import (
+	"reflect"
 	"time"
 
 	"github.com/msgpact/msgpact/harness/go/generated/msgpactrt"
@@ -51,40 +52,57 @@ type PipelineParams struct {
 	ShardWeights *map[uint16]float64 `msgpack:"shard_weights,omitempty"`
 }
 
+// wirePipelineParams are the wire names of PipelineParams's fields, in order, read from its msgpack
+// tags when the package is initialised: the tags decide what the methods write and read.
+var wirePipelineParams = msgpactrt.WireNames(reflect.TypeOf(PipelineParams{}))
+
 // check verifies the constraints of v's own fields (nested messages check theirs).
 func (v *PipelineParams) check() error {
-	if n := len(v.Model); n < 1 || n > 128 {
-		return msgpactrt.Invalid("model", "length %d bytes of UTF-8 is outside 1..=128", n)
+	w := wirePipelineParams
+	if w[0] != "" {
+		if n := len(v.Model); n < 1 || n > 128 {
+			return msgpactrt.Invalid(w[0], "length %d bytes of UTF-8 is outside 1..=128", n)
+		}
 	}
-	if err := msgpactrt.CheckFinite(float64(v.Temperature), false, false); err != nil {
-		return msgpactrt.AtField(err, "temperature")
+	if w[1] != "" {
+		if err := msgpactrt.CheckFinite(float64(v.Temperature), false, false); err != nil {
+			return msgpactrt.AtField(err, w[1])
+		}
+		if v.Temperature < 0.0 {
+			return msgpactrt.Invalid(w[1], "%v is below the minimum 0", v.Temperature)
+		}
+		if v.Temperature > 2.0 {
+			return msgpactrt.Invalid(w[1], "%v is above the maximum 2", v.Temperature)
+		}
 	}
-	if v.Temperature < 0.0 {
-		return msgpactrt.Invalid("temperature", "%v is below the minimum 0", v.Temperature)
+	if w[2] != "" {
+		if err := msgpactrt.CheckFinite(v.TopP, false, false); err != nil {
+			return msgpactrt.AtField(err, w[2])
+		}
+		if v.TopP < 0.0 {
+			return msgpactrt.Invalid(w[2], "%v is below the minimum 0", v.TopP)
+		}
+		if v.TopP > 1.0 {
+			return msgpactrt.Invalid(w[2], "%v is above the maximum 1", v.TopP)
+		}
 	}
-	if v.Temperature > 2.0 {
-		return msgpactrt.Invalid("temperature", "%v is above the maximum 2", v.Temperature)
+	if w[3] != "" {
+		if v.MaxTokens < 1 {
+			return msgpactrt.Invalid(w[3], "%d is below the minimum 1", v.MaxTokens)
+		}
 	}
-	if err := msgpactrt.CheckFinite(v.TopP, false, false); err != nil {
-		return msgpactrt.AtField(err, "top_p")
+	if w[4] != "" {
+		if n := len(v.Stop); n > 16 {
+			return msgpactrt.Invalid(w[4], "length %d items is outside 0..=16", n)
+		}
 	}
-	if v.TopP < 0.0 {
-		return msgpactrt.Invalid("top_p", "%v is below the minimum 0", v.TopP)
-	}
-	if v.TopP > 1.0 {
-		return msgpactrt.Invalid("top_p", "%v is above the maximum 1", v.TopP)
-	}
-	if v.MaxTokens < 1 {
-		return msgpactrt.Invalid("max_tokens", "%d is below the minimum 1", v.MaxTokens)
-	}
-	if n := len(v.Stop); n > 16 {
-		return msgpactrt.Invalid("stop", "length %d items is outside 0..=16", n)
-	}
-	if v.Priority < -10 {
-		return msgpactrt.Invalid("priority", "%d is below the minimum -10", v.Priority)
-	}
-	if v.Priority > 10 {
-		return msgpactrt.Invalid("priority", "%d is above the maximum 10", v.Priority)
+	if w[8] != "" {
+		if v.Priority < -10 {
+			return msgpactrt.Invalid(w[8], "%d is below the minimum -10", v.Priority)
+		}
+		if v.Priority > 10 {
+			return msgpactrt.Invalid(w[8], "%d is above the maximum 10", v.Priority)
+		}
 	}
 	return nil
 }
@@ -95,42 +113,39 @@ func (v PipelineParams) EncodeMsgpack(e *msgpack.Encoder) error {
 	if err := v.check(); err != nil {
 		return err
 	}
-	n := 9
-	if v.ShardWeights != nil {
-		n++
-	}
-	if err := e.EncodeMapLen(n); err != nil {
+	w := wirePipelineParams
+	if err := e.EncodeMapLen(w.Count(true, true, true, true, true, true, true, true, true, v.ShardWeights != nil)); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "model", v.Model, msgpactrt.EncodeString); err != nil {
+	if err := msgpactrt.EncodeField(e, w[0], v.Model, msgpactrt.EncodeString); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "temperature", v.Temperature, msgpactrt.EncodeFloat32); err != nil {
+	if err := msgpactrt.EncodeField(e, w[1], v.Temperature, msgpactrt.EncodeFloat32); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "top_p", v.TopP, msgpactrt.EncodeFloat64); err != nil {
+	if err := msgpactrt.EncodeField(e, w[2], v.TopP, msgpactrt.EncodeFloat64); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "max_tokens", v.MaxTokens, msgpactrt.EncodeUint[uint32]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[3], v.MaxTokens, msgpactrt.EncodeUint[uint32]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "stop", v.Stop, msgpactrt.ListEncoder(msgpactrt.EncodeString)); err != nil {
+	if err := msgpactrt.EncodeField(e, w[4], v.Stop, msgpactrt.ListEncoder(msgpactrt.EncodeString)); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "metadata", v.Metadata, msgpactrt.StringKeyMapEncoder(msgpactrt.EncodeString, msgpactrt.EncodeString)); err != nil {
+	if err := msgpactrt.EncodeField(e, w[5], v.Metadata, msgpactrt.StringKeyMapEncoder(msgpactrt.EncodeString, msgpactrt.EncodeString)); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "created_at", v.CreatedAt, msgpactrt.EncodeTime); err != nil {
+	if err := msgpactrt.EncodeField(e, w[6], v.CreatedAt, msgpactrt.EncodeTime); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeNullableField(e, "seed", v.Seed, msgpactrt.EncodeInt[int64]); err != nil {
+	if err := msgpactrt.EncodeNullableField(e, w[7], v.Seed, msgpactrt.EncodeInt[int64]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "priority", v.Priority, msgpactrt.EncodeInt[int8]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[8], v.Priority, msgpactrt.EncodeInt[int8]); err != nil {
 		return err
 	}
 	if v.ShardWeights != nil {
-		if err := msgpactrt.EncodeField(e, "shard_weights", *v.ShardWeights, msgpactrt.IntKeyMapEncoder(msgpactrt.EncodeUint[uint16], msgpactrt.EncodeFloat64Finite)); err != nil {
+		if err := msgpactrt.EncodeField(e, w[9], *v.ShardWeights, msgpactrt.IntKeyMapEncoder(msgpactrt.EncodeUint[uint16], msgpactrt.EncodeFloat64Finite)); err != nil {
 			return err
 		}
 	}
@@ -145,14 +160,15 @@ func (v *PipelineParams) DecodeMsgpack(d *msgpack.Decoder) error {
 		return err
 	}
 	var x PipelineParams
+	w := wirePipelineParams
 	var seen [10]bool
 	for i := 0; i < n; i++ {
 		key, err := msgpactrt.DecodeFieldName(d)
 		if err != nil {
 			return err
 		}
-		switch key {
-		case "model":
+		switch w.Index(key) {
+		case 0: // Model
 			if seen[0] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -160,7 +176,7 @@ func (v *PipelineParams) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Model, err = msgpactrt.DecodeString(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "temperature":
+		case 1: // Temperature
 			if seen[1] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -168,7 +184,7 @@ func (v *PipelineParams) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Temperature, err = msgpactrt.DecodeFloat32(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "top_p":
+		case 2: // TopP
 			if seen[2] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -176,7 +192,7 @@ func (v *PipelineParams) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.TopP, err = msgpactrt.DecodeFloat64(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "max_tokens":
+		case 3: // MaxTokens
 			if seen[3] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -184,7 +200,7 @@ func (v *PipelineParams) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.MaxTokens, err = msgpactrt.DecodeUint32(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "stop":
+		case 4: // Stop
 			if seen[4] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -192,7 +208,7 @@ func (v *PipelineParams) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Stop, err = msgpactrt.DecodeList(d, msgpactrt.DecodeString); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "metadata":
+		case 5: // Metadata
 			if seen[5] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -200,7 +216,7 @@ func (v *PipelineParams) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Metadata, err = msgpactrt.DecodeMap(d, msgpactrt.DecodeString, msgpactrt.DecodeString); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "created_at":
+		case 6: // CreatedAt
 			if seen[6] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -208,7 +224,7 @@ func (v *PipelineParams) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.CreatedAt, err = msgpactrt.DecodeTime(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "seed":
+		case 7: // Seed
 			if seen[7] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -216,7 +232,7 @@ func (v *PipelineParams) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Seed, err = msgpactrt.DecodeNullable(d, msgpactrt.DecodeInt64); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "priority":
+		case 8: // Priority
 			if seen[8] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -224,7 +240,7 @@ func (v *PipelineParams) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Priority, err = msgpactrt.DecodeInt8(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "shard_weights":
+		case 9: // ShardWeights
 			if seen[9] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -238,32 +254,32 @@ func (v *PipelineParams) DecodeMsgpack(d *msgpack.Decoder) error {
 			}
 		}
 	}
-	if !seen[0] {
-		return msgpactrt.Missing("model")
+	if !seen[0] && w[0] != "" {
+		return msgpactrt.Missing(w[0])
 	}
-	if !seen[1] {
-		return msgpactrt.Missing("temperature")
+	if !seen[1] && w[1] != "" {
+		return msgpactrt.Missing(w[1])
 	}
-	if !seen[2] {
-		return msgpactrt.Missing("top_p")
+	if !seen[2] && w[2] != "" {
+		return msgpactrt.Missing(w[2])
 	}
-	if !seen[3] {
-		return msgpactrt.Missing("max_tokens")
+	if !seen[3] && w[3] != "" {
+		return msgpactrt.Missing(w[3])
 	}
-	if !seen[4] {
-		return msgpactrt.Missing("stop")
+	if !seen[4] && w[4] != "" {
+		return msgpactrt.Missing(w[4])
 	}
-	if !seen[5] {
-		return msgpactrt.Missing("metadata")
+	if !seen[5] && w[5] != "" {
+		return msgpactrt.Missing(w[5])
 	}
-	if !seen[6] {
-		return msgpactrt.Missing("created_at")
+	if !seen[6] && w[6] != "" {
+		return msgpactrt.Missing(w[6])
 	}
-	if !seen[7] {
-		return msgpactrt.Missing("seed")
+	if !seen[7] && w[7] != "" {
+		return msgpactrt.Missing(w[7])
 	}
-	if !seen[8] {
-		return msgpactrt.Missing("priority")
+	if !seen[8] && w[8] != "" {
+		return msgpactrt.Missing(w[8])
 	}
 	if err := x.check(); err != nil {
 		return err

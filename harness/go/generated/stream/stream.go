@@ -11,6 +11,8 @@
 package stream
 
 import (
+	"reflect"
+
 	"github.com/msgpact/msgpact/harness/go/generated/common"
 	"github.com/msgpact/msgpact/harness/go/generated/msgpactrt"
 	"github.com/vmihailenco/msgpack/v5"
@@ -87,10 +89,17 @@ type ResponseChunk struct {
 	FinishReason *FinishReason `msgpack:"finish_reason"`
 }
 
+// wireResponseChunk are the wire names of ResponseChunk's fields, in order, read from its msgpack
+// tags when the package is initialised: the tags decide what the methods write and read.
+var wireResponseChunk = msgpactrt.WireNames(reflect.TypeOf(ResponseChunk{}))
+
 // check verifies the constraints of v's own fields (nested messages check theirs).
 func (v *ResponseChunk) check() error {
-	if n := len(v.RequestID); n < 1 || n > 64 {
-		return msgpactrt.Invalid("request_id", "length %d bytes of UTF-8 is outside 1..=64", n)
+	w := wireResponseChunk
+	if w[0] != "" {
+		if n := len(v.RequestID); n < 1 || n > 64 {
+			return msgpactrt.Invalid(w[0], "length %d bytes of UTF-8 is outside 1..=64", n)
+		}
 	}
 	return nil
 }
@@ -101,31 +110,28 @@ func (v ResponseChunk) EncodeMsgpack(e *msgpack.Encoder) error {
 	if err := v.check(); err != nil {
 		return err
 	}
-	n := 5
-	if v.Usage != nil {
-		n++
-	}
-	if err := e.EncodeMapLen(n); err != nil {
+	w := wireResponseChunk
+	if err := e.EncodeMapLen(w.Count(true, true, true, true, v.Usage != nil, true)); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "request_id", v.RequestID, msgpactrt.EncodeString); err != nil {
+	if err := msgpactrt.EncodeField(e, w[0], v.RequestID, msgpactrt.EncodeString); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "index", v.Index, msgpactrt.EncodeUint[uint32]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[1], v.Index, msgpactrt.EncodeUint[uint32]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "delta", v.Delta, msgpactrt.EncodeString); err != nil {
+	if err := msgpactrt.EncodeField(e, w[2], v.Delta, msgpactrt.EncodeString); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "done", v.Done, msgpactrt.EncodeBool); err != nil {
+	if err := msgpactrt.EncodeField(e, w[3], v.Done, msgpactrt.EncodeBool); err != nil {
 		return err
 	}
 	if v.Usage != nil {
-		if err := msgpactrt.EncodeField(e, "usage", *v.Usage, msgpactrt.EncodeCustom[common.TokenUsage]); err != nil {
+		if err := msgpactrt.EncodeField(e, w[4], *v.Usage, msgpactrt.EncodeCustom[common.TokenUsage]); err != nil {
 			return err
 		}
 	}
-	if err := msgpactrt.EncodeNullableField(e, "finish_reason", v.FinishReason, msgpactrt.EncodeCustom[FinishReason]); err != nil {
+	if err := msgpactrt.EncodeNullableField(e, w[5], v.FinishReason, msgpactrt.EncodeCustom[FinishReason]); err != nil {
 		return err
 	}
 	return nil
@@ -139,14 +145,15 @@ func (v *ResponseChunk) DecodeMsgpack(d *msgpack.Decoder) error {
 		return err
 	}
 	var x ResponseChunk
+	w := wireResponseChunk
 	var seen [6]bool
 	for i := 0; i < n; i++ {
 		key, err := msgpactrt.DecodeFieldName(d)
 		if err != nil {
 			return err
 		}
-		switch key {
-		case "request_id":
+		switch w.Index(key) {
+		case 0: // RequestID
 			if seen[0] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -154,7 +161,7 @@ func (v *ResponseChunk) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.RequestID, err = msgpactrt.DecodeString(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "index":
+		case 1: // Index
 			if seen[1] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -162,7 +169,7 @@ func (v *ResponseChunk) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Index, err = msgpactrt.DecodeUint32(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "delta":
+		case 2: // Delta
 			if seen[2] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -170,7 +177,7 @@ func (v *ResponseChunk) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Delta, err = msgpactrt.DecodeString(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "done":
+		case 3: // Done
 			if seen[3] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -178,7 +185,7 @@ func (v *ResponseChunk) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Done, err = msgpactrt.DecodeBool(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "usage":
+		case 4: // Usage
 			if seen[4] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -186,7 +193,7 @@ func (v *ResponseChunk) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Usage, err = msgpactrt.DecodePtr(d, msgpactrt.DecodeCustom[common.TokenUsage]); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "finish_reason":
+		case 5: // FinishReason
 			if seen[5] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -200,20 +207,20 @@ func (v *ResponseChunk) DecodeMsgpack(d *msgpack.Decoder) error {
 			}
 		}
 	}
-	if !seen[0] {
-		return msgpactrt.Missing("request_id")
+	if !seen[0] && w[0] != "" {
+		return msgpactrt.Missing(w[0])
 	}
-	if !seen[1] {
-		return msgpactrt.Missing("index")
+	if !seen[1] && w[1] != "" {
+		return msgpactrt.Missing(w[1])
 	}
-	if !seen[2] {
-		return msgpactrt.Missing("delta")
+	if !seen[2] && w[2] != "" {
+		return msgpactrt.Missing(w[2])
 	}
-	if !seen[3] {
-		return msgpactrt.Missing("done")
+	if !seen[3] && w[3] != "" {
+		return msgpactrt.Missing(w[3])
 	}
-	if !seen[5] {
-		return msgpactrt.Missing("finish_reason")
+	if !seen[5] && w[5] != "" {
+		return msgpactrt.Missing(w[5])
 	}
 	if err := x.check(); err != nil {
 		return err
@@ -255,13 +262,22 @@ type StreamError struct {
 	Retryable bool `msgpack:"retryable"`
 }
 
+// wireStreamError are the wire names of StreamError's fields, in order, read from its msgpack
+// tags when the package is initialised: the tags decide what the methods write and read.
+var wireStreamError = msgpactrt.WireNames(reflect.TypeOf(StreamError{}))
+
 // check verifies the constraints of v's own fields (nested messages check theirs).
 func (v *StreamError) check() error {
-	if n := len(v.RequestID); n < 1 || n > 64 {
-		return msgpactrt.Invalid("request_id", "length %d bytes of UTF-8 is outside 1..=64", n)
+	w := wireStreamError
+	if w[0] != "" {
+		if n := len(v.RequestID); n < 1 || n > 64 {
+			return msgpactrt.Invalid(w[0], "length %d bytes of UTF-8 is outside 1..=64", n)
+		}
 	}
-	if n := len(v.Message); n > 1024 {
-		return msgpactrt.Invalid("message", "length %d bytes of UTF-8 is outside 0..=1024", n)
+	if w[2] != "" {
+		if n := len(v.Message); n > 1024 {
+			return msgpactrt.Invalid(w[2], "length %d bytes of UTF-8 is outside 0..=1024", n)
+		}
 	}
 	return nil
 }
@@ -272,19 +288,20 @@ func (v StreamError) EncodeMsgpack(e *msgpack.Encoder) error {
 	if err := v.check(); err != nil {
 		return err
 	}
-	if err := e.EncodeMapLen(4); err != nil {
+	w := wireStreamError
+	if err := e.EncodeMapLen(w.OnWire(4)); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "request_id", v.RequestID, msgpactrt.EncodeString); err != nil {
+	if err := msgpactrt.EncodeField(e, w[0], v.RequestID, msgpactrt.EncodeString); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "code", v.Code, msgpactrt.EncodeInt[int32]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[1], v.Code, msgpactrt.EncodeInt[int32]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "message", v.Message, msgpactrt.EncodeString); err != nil {
+	if err := msgpactrt.EncodeField(e, w[2], v.Message, msgpactrt.EncodeString); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "retryable", v.Retryable, msgpactrt.EncodeBool); err != nil {
+	if err := msgpactrt.EncodeField(e, w[3], v.Retryable, msgpactrt.EncodeBool); err != nil {
 		return err
 	}
 	return nil
@@ -298,14 +315,15 @@ func (v *StreamError) DecodeMsgpack(d *msgpack.Decoder) error {
 		return err
 	}
 	var x StreamError
+	w := wireStreamError
 	var seen [4]bool
 	for i := 0; i < n; i++ {
 		key, err := msgpactrt.DecodeFieldName(d)
 		if err != nil {
 			return err
 		}
-		switch key {
-		case "request_id":
+		switch w.Index(key) {
+		case 0: // RequestID
 			if seen[0] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -313,7 +331,7 @@ func (v *StreamError) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.RequestID, err = msgpactrt.DecodeString(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "code":
+		case 1: // Code
 			if seen[1] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -321,7 +339,7 @@ func (v *StreamError) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Code, err = msgpactrt.DecodeInt32(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "message":
+		case 2: // Message
 			if seen[2] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -329,7 +347,7 @@ func (v *StreamError) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Message, err = msgpactrt.DecodeString(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "retryable":
+		case 3: // Retryable
 			if seen[3] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -343,17 +361,17 @@ func (v *StreamError) DecodeMsgpack(d *msgpack.Decoder) error {
 			}
 		}
 	}
-	if !seen[0] {
-		return msgpactrt.Missing("request_id")
+	if !seen[0] && w[0] != "" {
+		return msgpactrt.Missing(w[0])
 	}
-	if !seen[1] {
-		return msgpactrt.Missing("code")
+	if !seen[1] && w[1] != "" {
+		return msgpactrt.Missing(w[1])
 	}
-	if !seen[2] {
-		return msgpactrt.Missing("message")
+	if !seen[2] && w[2] != "" {
+		return msgpactrt.Missing(w[2])
 	}
-	if !seen[3] {
-		return msgpactrt.Missing("retryable")
+	if !seen[3] && w[3] != "" {
+		return msgpactrt.Missing(w[3])
 	}
 	if err := x.check(); err != nil {
 		return err

@@ -11,6 +11,7 @@
 package voice
 
 import (
+	"reflect"
 	"strconv"
 	"time"
 
@@ -104,22 +105,33 @@ type AudioChunk struct {
 	Final bool `msgpack:"final"`
 }
 
+// wireAudioChunk are the wire names of AudioChunk's fields, in order, read from its msgpack
+// tags when the package is initialised: the tags decide what the methods write and read.
+var wireAudioChunk = msgpactrt.WireNames(reflect.TypeOf(AudioChunk{}))
+
 // check verifies the constraints of v's own fields (nested messages check theirs).
 func (v *AudioChunk) check() error {
-	if n := len(v.StreamID); n < 1 || n > 64 {
-		return msgpactrt.Invalid("stream_id", "length %d bytes of UTF-8 is outside 1..=64", n)
+	w := wireAudioChunk
+	if w[0] != "" {
+		if n := len(v.StreamID); n < 1 || n > 64 {
+			return msgpactrt.Invalid(w[0], "length %d bytes of UTF-8 is outside 1..=64", n)
+		}
 	}
-	if v.SampleRate < 8000 {
-		return msgpactrt.Invalid("sample_rate", "%d is below the minimum 8000", v.SampleRate)
+	if w[2] != "" {
+		if v.SampleRate < 8000 {
+			return msgpactrt.Invalid(w[2], "%d is below the minimum 8000", v.SampleRate)
+		}
+		if v.SampleRate > 192000 {
+			return msgpactrt.Invalid(w[2], "%d is above the maximum 192000", v.SampleRate)
+		}
 	}
-	if v.SampleRate > 192000 {
-		return msgpactrt.Invalid("sample_rate", "%d is above the maximum 192000", v.SampleRate)
-	}
-	if v.Channels < 1 {
-		return msgpactrt.Invalid("channels", "%d is below the minimum 1", v.Channels)
-	}
-	if v.Channels > 8 {
-		return msgpactrt.Invalid("channels", "%d is above the maximum 8", v.Channels)
+	if w[3] != "" {
+		if v.Channels < 1 {
+			return msgpactrt.Invalid(w[3], "%d is below the minimum 1", v.Channels)
+		}
+		if v.Channels > 8 {
+			return msgpactrt.Invalid(w[3], "%d is above the maximum 8", v.Channels)
+		}
 	}
 	return nil
 }
@@ -130,28 +142,29 @@ func (v AudioChunk) EncodeMsgpack(e *msgpack.Encoder) error {
 	if err := v.check(); err != nil {
 		return err
 	}
-	if err := e.EncodeMapLen(7); err != nil {
+	w := wireAudioChunk
+	if err := e.EncodeMapLen(w.OnWire(7)); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "stream_id", v.StreamID, msgpactrt.EncodeString); err != nil {
+	if err := msgpactrt.EncodeField(e, w[0], v.StreamID, msgpactrt.EncodeString); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "seq", v.Seq, msgpactrt.EncodeUint[uint32]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[1], v.Seq, msgpactrt.EncodeUint[uint32]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "sample_rate", v.SampleRate, msgpactrt.EncodeUint[uint32]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[2], v.SampleRate, msgpactrt.EncodeUint[uint32]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "channels", v.Channels, msgpactrt.EncodeUint[uint8]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[3], v.Channels, msgpactrt.EncodeUint[uint8]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "format", v.Format, msgpactrt.EncodeCustom[AudioFormat]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[4], v.Format, msgpactrt.EncodeCustom[AudioFormat]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "audio", v.Audio, msgpactrt.EncodeBytes); err != nil {
+	if err := msgpactrt.EncodeField(e, w[5], v.Audio, msgpactrt.EncodeBytes); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "final", v.Final, msgpactrt.EncodeBool); err != nil {
+	if err := msgpactrt.EncodeField(e, w[6], v.Final, msgpactrt.EncodeBool); err != nil {
 		return err
 	}
 	return nil
@@ -165,14 +178,15 @@ func (v *AudioChunk) DecodeMsgpack(d *msgpack.Decoder) error {
 		return err
 	}
 	var x AudioChunk
+	w := wireAudioChunk
 	var seen [7]bool
 	for i := 0; i < n; i++ {
 		key, err := msgpactrt.DecodeFieldName(d)
 		if err != nil {
 			return err
 		}
-		switch key {
-		case "stream_id":
+		switch w.Index(key) {
+		case 0: // StreamID
 			if seen[0] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -180,7 +194,7 @@ func (v *AudioChunk) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.StreamID, err = msgpactrt.DecodeString(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "seq":
+		case 1: // Seq
 			if seen[1] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -188,7 +202,7 @@ func (v *AudioChunk) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Seq, err = msgpactrt.DecodeUint32(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "sample_rate":
+		case 2: // SampleRate
 			if seen[2] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -196,7 +210,7 @@ func (v *AudioChunk) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.SampleRate, err = msgpactrt.DecodeUint32(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "channels":
+		case 3: // Channels
 			if seen[3] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -204,7 +218,7 @@ func (v *AudioChunk) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Channels, err = msgpactrt.DecodeUint8(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "format":
+		case 4: // Format
 			if seen[4] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -212,7 +226,7 @@ func (v *AudioChunk) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Format, err = msgpactrt.DecodeCustom[AudioFormat](d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "audio":
+		case 5: // Audio
 			if seen[5] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -220,7 +234,7 @@ func (v *AudioChunk) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Audio, err = msgpactrt.DecodeBytes(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "final":
+		case 6: // Final
 			if seen[6] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -234,26 +248,26 @@ func (v *AudioChunk) DecodeMsgpack(d *msgpack.Decoder) error {
 			}
 		}
 	}
-	if !seen[0] {
-		return msgpactrt.Missing("stream_id")
+	if !seen[0] && w[0] != "" {
+		return msgpactrt.Missing(w[0])
 	}
-	if !seen[1] {
-		return msgpactrt.Missing("seq")
+	if !seen[1] && w[1] != "" {
+		return msgpactrt.Missing(w[1])
 	}
-	if !seen[2] {
-		return msgpactrt.Missing("sample_rate")
+	if !seen[2] && w[2] != "" {
+		return msgpactrt.Missing(w[2])
 	}
-	if !seen[3] {
-		return msgpactrt.Missing("channels")
+	if !seen[3] && w[3] != "" {
+		return msgpactrt.Missing(w[3])
 	}
-	if !seen[4] {
-		return msgpactrt.Missing("format")
+	if !seen[4] && w[4] != "" {
+		return msgpactrt.Missing(w[4])
 	}
-	if !seen[5] {
-		return msgpactrt.Missing("audio")
+	if !seen[5] && w[5] != "" {
+		return msgpactrt.Missing(w[5])
 	}
-	if !seen[6] {
-		return msgpactrt.Missing("final")
+	if !seen[6] && w[6] != "" {
+		return msgpactrt.Missing(w[6])
 	}
 	if err := x.check(); err != nil {
 		return err
@@ -295,16 +309,23 @@ type VoiceActivity struct {
 	OffsetMs *int64 `msgpack:"offset_ms,omitempty"`
 }
 
+// wireVoiceActivity are the wire names of VoiceActivity's fields, in order, read from its msgpack
+// tags when the package is initialised: the tags decide what the methods write and read.
+var wireVoiceActivity = msgpactrt.WireNames(reflect.TypeOf(VoiceActivity{}))
+
 // check verifies the constraints of v's own fields (nested messages check theirs).
 func (v *VoiceActivity) check() error {
-	if err := msgpactrt.CheckFinite(float64(v.Energy), false, false); err != nil {
-		return msgpactrt.AtField(err, "energy")
-	}
-	if v.Energy < 0.0 {
-		return msgpactrt.Invalid("energy", "%v is below the minimum 0", v.Energy)
-	}
-	if v.Energy > 1.0 {
-		return msgpactrt.Invalid("energy", "%v is above the maximum 1", v.Energy)
+	w := wireVoiceActivity
+	if w[2] != "" {
+		if err := msgpactrt.CheckFinite(float64(v.Energy), false, false); err != nil {
+			return msgpactrt.AtField(err, w[2])
+		}
+		if v.Energy < 0.0 {
+			return msgpactrt.Invalid(w[2], "%v is below the minimum 0", v.Energy)
+		}
+		if v.Energy > 1.0 {
+			return msgpactrt.Invalid(w[2], "%v is above the maximum 1", v.Energy)
+		}
 	}
 	return nil
 }
@@ -315,24 +336,25 @@ func (v VoiceActivity) EncodeMsgpack(e *msgpack.Encoder) error {
 	if err := v.check(); err != nil {
 		return err
 	}
-	n := 3
-	if v.OffsetMs != nil {
-		n = 4
-	}
-	if err := e.EncodeArrayLen(n); err != nil {
+	w := wireVoiceActivity
+	n, err := w.Prefix(3, v.OffsetMs != nil)
+	if err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeItem(e, "at", v.At, msgpactrt.EncodeTime); err != nil {
+	if err := e.EncodeArrayLen(w.OnWire(n)); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeItem(e, "speaking", v.Speaking, msgpactrt.EncodeBool); err != nil {
+	if err := msgpactrt.EncodeItem(e, w[0], v.At, msgpactrt.EncodeTime); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeItem(e, "energy", v.Energy, msgpactrt.EncodeFloat32); err != nil {
+	if err := msgpactrt.EncodeItem(e, w[1], v.Speaking, msgpactrt.EncodeBool); err != nil {
+		return err
+	}
+	if err := msgpactrt.EncodeItem(e, w[2], v.Energy, msgpactrt.EncodeFloat32); err != nil {
 		return err
 	}
 	if n > 3 {
-		if err := msgpactrt.EncodeItem(e, "offset_ms", *v.OffsetMs, msgpactrt.EncodeInt[int64]); err != nil {
+		if err := msgpactrt.EncodeItem(e, w[3], *v.OffsetMs, msgpactrt.EncodeInt[int64]); err != nil {
 			return err
 		}
 	}
@@ -346,27 +368,28 @@ func (v *VoiceActivity) DecodeMsgpack(d *msgpack.Decoder) error {
 	if err != nil {
 		return err
 	}
-	if n < 3 {
-		return msgpactrt.Missing([]string{"at", "speaking", "energy"}[n])
+	w := wireVoiceActivity
+	if n < w.OnWire(3) {
+		return msgpactrt.Missing(w[w.Field(n)])
 	}
 	var x VoiceActivity
 	for i := 0; i < n; i++ {
-		switch i {
-		case 0:
+		switch w.Field(i) {
+		case 0: // At
 			if x.At, err = msgpactrt.DecodeTime(d); err != nil {
-				return msgpactrt.AtField(err, "at")
+				return msgpactrt.AtField(err, w[0])
 			}
-		case 1:
+		case 1: // Speaking
 			if x.Speaking, err = msgpactrt.DecodeBool(d); err != nil {
-				return msgpactrt.AtField(err, "speaking")
+				return msgpactrt.AtField(err, w[1])
 			}
-		case 2:
+		case 2: // Energy
 			if x.Energy, err = msgpactrt.DecodeFloat32(d); err != nil {
-				return msgpactrt.AtField(err, "energy")
+				return msgpactrt.AtField(err, w[2])
 			}
-		case 3:
+		case 3: // OffsetMs
 			if x.OffsetMs, err = msgpactrt.DecodePtr(d, msgpactrt.DecodeInt64); err != nil {
-				return msgpactrt.AtField(err, "offset_ms")
+				return msgpactrt.AtField(err, w[3])
 			}
 		default:
 			if err := msgpactrt.Skip(d); err != nil {

@@ -13,6 +13,7 @@
 package kitchen
 
 import (
+	"reflect"
 	"strconv"
 	"time"
 
@@ -202,11 +203,8 @@ func (v *Empty) DecodeMsgpack(d *msgpack.Decoder) error {
 		if err != nil {
 			return err
 		}
-		switch key {
-		default:
-			if err := msgpactrt.Skip(d); err != nil {
-				return msgpactrt.AtField(err, key)
-			}
+		if err := msgpactrt.Skip(d); err != nil {
+			return msgpactrt.AtField(err, key)
 		}
 	}
 	*v = x
@@ -241,25 +239,26 @@ type Node struct {
 	Children []Node `msgpack:"children"`
 }
 
+// wireNode are the wire names of Node's fields, in order, read from its msgpack
+// tags when the package is initialised: the tags decide what the methods write and read.
+var wireNode = msgpactrt.WireNames(reflect.TypeOf(Node{}))
+
 // EncodeMsgpack writes v in the canonical encoding of kitchen.Node (msgpack.CustomEncoder),
 // after checking the contract's constraints.
 func (v Node) EncodeMsgpack(e *msgpack.Encoder) error {
-	n := 2
-	if v.Next != nil {
-		n++
-	}
-	if err := e.EncodeMapLen(n); err != nil {
+	w := wireNode
+	if err := e.EncodeMapLen(w.Count(true, v.Next != nil, true)); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "name", v.Name, msgpactrt.EncodeString); err != nil {
+	if err := msgpactrt.EncodeField(e, w[0], v.Name, msgpactrt.EncodeString); err != nil {
 		return err
 	}
 	if v.Next != nil {
-		if err := msgpactrt.EncodeField(e, "next", *v.Next, msgpactrt.EncodeCustom[Node]); err != nil {
+		if err := msgpactrt.EncodeField(e, w[1], *v.Next, msgpactrt.EncodeCustom[Node]); err != nil {
 			return err
 		}
 	}
-	if err := msgpactrt.EncodeField(e, "children", v.Children, msgpactrt.ListEncoder(msgpactrt.EncodeCustom[Node])); err != nil {
+	if err := msgpactrt.EncodeField(e, w[2], v.Children, msgpactrt.ListEncoder(msgpactrt.EncodeCustom[Node])); err != nil {
 		return err
 	}
 	return nil
@@ -273,14 +272,15 @@ func (v *Node) DecodeMsgpack(d *msgpack.Decoder) error {
 		return err
 	}
 	var x Node
+	w := wireNode
 	var seen [3]bool
 	for i := 0; i < n; i++ {
 		key, err := msgpactrt.DecodeFieldName(d)
 		if err != nil {
 			return err
 		}
-		switch key {
-		case "name":
+		switch w.Index(key) {
+		case 0: // Name
 			if seen[0] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -288,7 +288,7 @@ func (v *Node) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Name, err = msgpactrt.DecodeString(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "next":
+		case 1: // Next
 			if seen[1] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -296,7 +296,7 @@ func (v *Node) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Next, err = msgpactrt.DecodePtr(d, msgpactrt.DecodeCustom[Node]); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "children":
+		case 2: // Children
 			if seen[2] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -310,11 +310,11 @@ func (v *Node) DecodeMsgpack(d *msgpack.Decoder) error {
 			}
 		}
 	}
-	if !seen[0] {
-		return msgpactrt.Missing("name")
+	if !seen[0] && w[0] != "" {
+		return msgpactrt.Missing(w[0])
 	}
-	if !seen[2] {
-		return msgpactrt.Missing("children")
+	if !seen[2] && w[2] != "" {
+		return msgpactrt.Missing(w[2])
 	}
 	*v = x
 	return nil
@@ -402,36 +402,51 @@ type Everything struct {
 	Ratio float32 `msgpack:"ratio"`
 }
 
+// wireEverything are the wire names of Everything's fields, in order, read from its msgpack
+// tags when the package is initialised: the tags decide what the methods write and read.
+var wireEverything = msgpactrt.WireNames(reflect.TypeOf(Everything{}))
+
 // check verifies the constraints of v's own fields (nested messages check theirs).
 func (v *Everything) check() error {
-	if err := msgpactrt.CheckFinite(v.F64, true, false); err != nil {
-		return msgpactrt.AtField(err, "f64")
-	}
-	if n := len(v.Blob); n < 1 || n > 300 {
-		return msgpactrt.Invalid("blob", "length %d bytes is outside 1..=300", n)
-	}
-	if x, ok := v.OptNullText.Get(); ok {
-		if n := len(x); n > 10 {
-			return msgpactrt.Invalid("opt_null_text", "length %d bytes of UTF-8 is outside 0..=10", n)
+	w := wireEverything
+	if w[10] != "" {
+		if err := msgpactrt.CheckFinite(v.F64, true, false); err != nil {
+			return msgpactrt.AtField(err, w[10])
 		}
 	}
-	if n := len(v.NestedMaps); n > 4 {
-		return msgpactrt.Invalid("nested_maps", "length %d entries is outside 0..=4", n)
+	if w[12] != "" {
+		if n := len(v.Blob); n < 1 || n > 300 {
+			return msgpactrt.Invalid(w[12], "length %d bytes is outside 1..=300", n)
+		}
 	}
-	if v.UserID < 10 {
-		return msgpactrt.Invalid("user_id", "%d is below the minimum 10", v.UserID)
+	if x, ok := v.OptNullText.Get(); ok && w[16] != "" {
+		if n := len(x); n > 10 {
+			return msgpactrt.Invalid(w[16], "length %d bytes of UTF-8 is outside 0..=10", n)
+		}
 	}
-	if v.UserID > 20000 {
-		return msgpactrt.Invalid("user_id", "%d is above the maximum 20000", v.UserID)
+	if w[24] != "" {
+		if n := len(v.NestedMaps); n > 4 {
+			return msgpactrt.Invalid(w[24], "length %d entries is outside 0..=4", n)
+		}
 	}
-	if err := msgpactrt.CheckFinite(float64(v.Ratio), false, false); err != nil {
-		return msgpactrt.AtField(err, "ratio")
+	if w[26] != "" {
+		if v.UserID < 10 {
+			return msgpactrt.Invalid(w[26], "%d is below the minimum 10", v.UserID)
+		}
+		if v.UserID > 20000 {
+			return msgpactrt.Invalid(w[26], "%d is above the maximum 20000", v.UserID)
+		}
 	}
-	if v.Ratio < 0.7 {
-		return msgpactrt.Invalid("ratio", "%v is below the minimum 0.7", v.Ratio)
-	}
-	if v.Ratio > 1.1 {
-		return msgpactrt.Invalid("ratio", "%v is above the maximum 1.1", v.Ratio)
+	if w[28] != "" {
+		if err := msgpactrt.CheckFinite(float64(v.Ratio), false, false); err != nil {
+			return msgpactrt.AtField(err, w[28])
+		}
+		if v.Ratio < 0.7 {
+			return msgpactrt.Invalid(w[28], "%v is below the minimum 0.7", v.Ratio)
+		}
+		if v.Ratio > 1.1 {
+			return msgpactrt.Invalid(w[28], "%v is above the maximum 1.1", v.Ratio)
+		}
 	}
 	return nil
 }
@@ -442,120 +457,105 @@ func (v Everything) EncodeMsgpack(e *msgpack.Encoder) error {
 	if err := v.check(); err != nil {
 		return err
 	}
-	n := 24
-	if v.OptNullText.Set {
-		n++
-	}
-	if v.OptNullNode.Set {
-		n++
-	}
-	if v.OptSmall != nil {
-		n++
-	}
-	if v.Times != nil {
-		n++
-	}
-	if v.ValidateField != nil {
-		n++
-	}
-	if err := e.EncodeMapLen(n); err != nil {
+	w := wireEverything
+	if err := e.EncodeMapLen(w.Count(true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, v.OptNullText.Set, v.OptNullNode.Set, true, v.OptSmall != nil, true, true, true, true, true, v.Times != nil, true, v.ValidateField != nil, true)); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "flag", v.Flag, msgpactrt.EncodeBool); err != nil {
+	if err := msgpactrt.EncodeField(e, w[0], v.Flag, msgpactrt.EncodeBool); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "i8", v.I8, msgpactrt.EncodeInt[int8]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[1], v.I8, msgpactrt.EncodeInt[int8]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "i16", v.I16, msgpactrt.EncodeInt[int16]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[2], v.I16, msgpactrt.EncodeInt[int16]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "i32", v.I32, msgpactrt.EncodeInt[int32]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[3], v.I32, msgpactrt.EncodeInt[int32]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "i64", v.I64, msgpactrt.EncodeInt[int64]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[4], v.I64, msgpactrt.EncodeInt[int64]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "u8", v.U8, msgpactrt.EncodeUint[uint8]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[5], v.U8, msgpactrt.EncodeUint[uint8]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "u16", v.U16, msgpactrt.EncodeUint[uint16]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[6], v.U16, msgpactrt.EncodeUint[uint16]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "u32", v.U32, msgpactrt.EncodeUint[uint32]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[7], v.U32, msgpactrt.EncodeUint[uint32]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "u64", v.U64, msgpactrt.EncodeUint[uint64]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[8], v.U64, msgpactrt.EncodeUint[uint64]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "f32", v.F32, msgpactrt.EncodeFloat32); err != nil {
+	if err := msgpactrt.EncodeField(e, w[9], v.F32, msgpactrt.EncodeFloat32); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "f64", v.F64, msgpactrt.EncodeFloat64); err != nil {
+	if err := msgpactrt.EncodeField(e, w[10], v.F64, msgpactrt.EncodeFloat64); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "text", v.Text, msgpactrt.EncodeString); err != nil {
+	if err := msgpactrt.EncodeField(e, w[11], v.Text, msgpactrt.EncodeString); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "blob", v.Blob, msgpactrt.EncodeBytes); err != nil {
+	if err := msgpactrt.EncodeField(e, w[12], v.Blob, msgpactrt.EncodeBytes); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "at", v.At, msgpactrt.EncodeTime); err != nil {
+	if err := msgpactrt.EncodeField(e, w[13], v.At, msgpactrt.EncodeTime); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "level", v.Level, msgpactrt.EncodeCustom[Level]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[14], v.Level, msgpactrt.EncodeCustom[Level]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "code", v.Code, msgpactrt.EncodeCustom[Code]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[15], v.Code, msgpactrt.EncodeCustom[Code]); err != nil {
 		return err
 	}
 	if v.OptNullText.Set {
-		if err := msgpactrt.EncodeNullableField(e, "opt_null_text", v.OptNullText.Ptr(), msgpactrt.EncodeString); err != nil {
+		if err := msgpactrt.EncodeNullableField(e, w[16], v.OptNullText.Ptr(), msgpactrt.EncodeString); err != nil {
 			return err
 		}
 	}
 	if v.OptNullNode.Set {
-		if err := msgpactrt.EncodeNullableField(e, "opt_null_node", v.OptNullNode.Ptr(), msgpactrt.EncodeCustom[Node]); err != nil {
+		if err := msgpactrt.EncodeNullableField(e, w[17], v.OptNullNode.Ptr(), msgpactrt.EncodeCustom[Node]); err != nil {
 			return err
 		}
 	}
-	if err := msgpactrt.EncodeNullableField(e, "null_code", v.NullCode, msgpactrt.EncodeCustom[Code]); err != nil {
+	if err := msgpactrt.EncodeNullableField(e, w[18], v.NullCode, msgpactrt.EncodeCustom[Code]); err != nil {
 		return err
 	}
 	if v.OptSmall != nil {
-		if err := msgpactrt.EncodeField(e, "opt_small", *v.OptSmall, msgpactrt.EncodeCustom[Small]); err != nil {
+		if err := msgpactrt.EncodeField(e, w[19], *v.OptSmall, msgpactrt.EncodeCustom[Small]); err != nil {
 			return err
 		}
 	}
-	if err := msgpactrt.EncodeField(e, "matrix", v.Matrix, msgpactrt.ListEncoder(msgpactrt.ListEncoder(msgpactrt.EncodeInt[int32]))); err != nil {
+	if err := msgpactrt.EncodeField(e, w[20], v.Matrix, msgpactrt.ListEncoder(msgpactrt.ListEncoder(msgpactrt.EncodeInt[int32]))); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "by_level", v.ByLevel, msgpactrt.StringKeyMapEncoder(msgpactrt.EncodeString, msgpactrt.ListEncoder(msgpactrt.EncodeCustom[Level]))); err != nil {
+	if err := msgpactrt.EncodeField(e, w[21], v.ByLevel, msgpactrt.StringKeyMapEncoder(msgpactrt.EncodeString, msgpactrt.ListEncoder(msgpactrt.EncodeCustom[Level]))); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "by_int", v.ByInt, msgpactrt.IntKeyMapEncoder(msgpactrt.EncodeInt[int64], msgpactrt.EncodeFloat32Finite)); err != nil {
+	if err := msgpactrt.EncodeField(e, w[22], v.ByInt, msgpactrt.IntKeyMapEncoder(msgpactrt.EncodeInt[int64], msgpactrt.EncodeFloat32Finite)); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "by_small", v.BySmall, msgpactrt.IntKeyMapEncoder(msgpactrt.EncodeUint[uint64], msgpactrt.EncodeCustom[Small])); err != nil {
+	if err := msgpactrt.EncodeField(e, w[23], v.BySmall, msgpactrt.IntKeyMapEncoder(msgpactrt.EncodeUint[uint64], msgpactrt.EncodeCustom[Small])); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "nested_maps", v.NestedMaps, msgpactrt.StringKeyMapEncoder(msgpactrt.EncodeString, msgpactrt.IntKeyMapEncoder(msgpactrt.EncodeInt[int8], msgpactrt.EncodeBytes))); err != nil {
+	if err := msgpactrt.EncodeField(e, w[24], v.NestedMaps, msgpactrt.StringKeyMapEncoder(msgpactrt.EncodeString, msgpactrt.IntKeyMapEncoder(msgpactrt.EncodeInt[int8], msgpactrt.EncodeBytes))); err != nil {
 		return err
 	}
 	if v.Times != nil {
-		if err := msgpactrt.EncodeField(e, "times", *v.Times, msgpactrt.ListEncoder(msgpactrt.EncodeTime)); err != nil {
+		if err := msgpactrt.EncodeField(e, w[25], *v.Times, msgpactrt.ListEncoder(msgpactrt.EncodeTime)); err != nil {
 			return err
 		}
 	}
-	if err := msgpactrt.EncodeField(e, "user_id", v.UserID, msgpactrt.EncodeUint[uint16]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[26], v.UserID, msgpactrt.EncodeUint[uint16]); err != nil {
 		return err
 	}
 	if v.ValidateField != nil {
-		if err := msgpactrt.EncodeField(e, "validate", *v.ValidateField, msgpactrt.EncodeBool); err != nil {
+		if err := msgpactrt.EncodeField(e, w[27], *v.ValidateField, msgpactrt.EncodeBool); err != nil {
 			return err
 		}
 	}
-	if err := msgpactrt.EncodeField(e, "ratio", v.Ratio, msgpactrt.EncodeFloat32); err != nil {
+	if err := msgpactrt.EncodeField(e, w[28], v.Ratio, msgpactrt.EncodeFloat32); err != nil {
 		return err
 	}
 	return nil
@@ -569,14 +569,15 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 		return err
 	}
 	var x Everything
+	w := wireEverything
 	var seen [29]bool
 	for i := 0; i < n; i++ {
 		key, err := msgpactrt.DecodeFieldName(d)
 		if err != nil {
 			return err
 		}
-		switch key {
-		case "flag":
+		switch w.Index(key) {
+		case 0: // Flag
 			if seen[0] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -584,7 +585,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Flag, err = msgpactrt.DecodeBool(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "i8":
+		case 1: // I8
 			if seen[1] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -592,7 +593,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.I8, err = msgpactrt.DecodeInt8(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "i16":
+		case 2: // I16
 			if seen[2] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -600,7 +601,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.I16, err = msgpactrt.DecodeInt16(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "i32":
+		case 3: // I32
 			if seen[3] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -608,7 +609,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.I32, err = msgpactrt.DecodeInt32(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "i64":
+		case 4: // I64
 			if seen[4] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -616,7 +617,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.I64, err = msgpactrt.DecodeInt64(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "u8":
+		case 5: // U8
 			if seen[5] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -624,7 +625,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.U8, err = msgpactrt.DecodeUint8(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "u16":
+		case 6: // U16
 			if seen[6] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -632,7 +633,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.U16, err = msgpactrt.DecodeUint16(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "u32":
+		case 7: // U32
 			if seen[7] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -640,7 +641,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.U32, err = msgpactrt.DecodeUint32(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "u64":
+		case 8: // U64
 			if seen[8] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -648,7 +649,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.U64, err = msgpactrt.DecodeUint64(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "f32":
+		case 9: // F32
 			if seen[9] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -656,7 +657,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.F32, err = msgpactrt.DecodeFloat32(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "f64":
+		case 10: // F64
 			if seen[10] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -664,7 +665,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.F64, err = msgpactrt.DecodeFloat64(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "text":
+		case 11: // Text
 			if seen[11] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -672,7 +673,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Text, err = msgpactrt.DecodeString(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "blob":
+		case 12: // Blob
 			if seen[12] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -680,7 +681,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Blob, err = msgpactrt.DecodeBytes(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "at":
+		case 13: // At
 			if seen[13] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -688,7 +689,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.At, err = msgpactrt.DecodeTime(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "level":
+		case 14: // Level
 			if seen[14] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -696,7 +697,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Level, err = msgpactrt.DecodeCustom[Level](d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "code":
+		case 15: // Code
 			if seen[15] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -704,7 +705,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Code, err = msgpactrt.DecodeCustom[Code](d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "opt_null_text":
+		case 16: // OptNullText
 			if seen[16] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -712,7 +713,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.OptNullText, err = msgpactrt.DecodeOptionalNullable(d, msgpactrt.DecodeString); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "opt_null_node":
+		case 17: // OptNullNode
 			if seen[17] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -720,7 +721,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.OptNullNode, err = msgpactrt.DecodeOptionalNullable(d, msgpactrt.DecodeCustom[Node]); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "null_code":
+		case 18: // NullCode
 			if seen[18] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -728,7 +729,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.NullCode, err = msgpactrt.DecodeNullable(d, msgpactrt.DecodeCustom[Code]); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "opt_small":
+		case 19: // OptSmall
 			if seen[19] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -736,7 +737,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.OptSmall, err = msgpactrt.DecodePtr(d, msgpactrt.DecodeCustom[Small]); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "matrix":
+		case 20: // Matrix
 			if seen[20] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -744,7 +745,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Matrix, err = msgpactrt.DecodeList(d, msgpactrt.ListDecoder(msgpactrt.DecodeInt32)); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "by_level":
+		case 21: // ByLevel
 			if seen[21] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -752,7 +753,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.ByLevel, err = msgpactrt.DecodeMap(d, msgpactrt.DecodeString, msgpactrt.ListDecoder(msgpactrt.DecodeCustom[Level])); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "by_int":
+		case 22: // ByInt
 			if seen[22] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -760,7 +761,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.ByInt, err = msgpactrt.DecodeMap(d, msgpactrt.DecodeInt64, msgpactrt.DecodeFloat32Finite); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "by_small":
+		case 23: // BySmall
 			if seen[23] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -768,7 +769,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.BySmall, err = msgpactrt.DecodeMap(d, msgpactrt.DecodeUint64, msgpactrt.DecodeCustom[Small]); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "nested_maps":
+		case 24: // NestedMaps
 			if seen[24] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -776,7 +777,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.NestedMaps, err = msgpactrt.DecodeMap(d, msgpactrt.DecodeString, msgpactrt.MapDecoder(msgpactrt.DecodeInt8, msgpactrt.DecodeBytes)); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "times":
+		case 25: // Times
 			if seen[25] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -784,7 +785,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Times, err = msgpactrt.DecodePtr(d, msgpactrt.ListDecoder(msgpactrt.DecodeTime)); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "user_id":
+		case 26: // UserID
 			if seen[26] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -792,7 +793,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.UserID, err = msgpactrt.DecodeUint16(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "validate":
+		case 27: // ValidateField
 			if seen[27] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -800,7 +801,7 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.ValidateField, err = msgpactrt.DecodePtr(d, msgpactrt.DecodeBool); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "ratio":
+		case 28: // Ratio
 			if seen[28] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -814,77 +815,77 @@ func (v *Everything) DecodeMsgpack(d *msgpack.Decoder) error {
 			}
 		}
 	}
-	if !seen[0] {
-		return msgpactrt.Missing("flag")
+	if !seen[0] && w[0] != "" {
+		return msgpactrt.Missing(w[0])
 	}
-	if !seen[1] {
-		return msgpactrt.Missing("i8")
+	if !seen[1] && w[1] != "" {
+		return msgpactrt.Missing(w[1])
 	}
-	if !seen[2] {
-		return msgpactrt.Missing("i16")
+	if !seen[2] && w[2] != "" {
+		return msgpactrt.Missing(w[2])
 	}
-	if !seen[3] {
-		return msgpactrt.Missing("i32")
+	if !seen[3] && w[3] != "" {
+		return msgpactrt.Missing(w[3])
 	}
-	if !seen[4] {
-		return msgpactrt.Missing("i64")
+	if !seen[4] && w[4] != "" {
+		return msgpactrt.Missing(w[4])
 	}
-	if !seen[5] {
-		return msgpactrt.Missing("u8")
+	if !seen[5] && w[5] != "" {
+		return msgpactrt.Missing(w[5])
 	}
-	if !seen[6] {
-		return msgpactrt.Missing("u16")
+	if !seen[6] && w[6] != "" {
+		return msgpactrt.Missing(w[6])
 	}
-	if !seen[7] {
-		return msgpactrt.Missing("u32")
+	if !seen[7] && w[7] != "" {
+		return msgpactrt.Missing(w[7])
 	}
-	if !seen[8] {
-		return msgpactrt.Missing("u64")
+	if !seen[8] && w[8] != "" {
+		return msgpactrt.Missing(w[8])
 	}
-	if !seen[9] {
-		return msgpactrt.Missing("f32")
+	if !seen[9] && w[9] != "" {
+		return msgpactrt.Missing(w[9])
 	}
-	if !seen[10] {
-		return msgpactrt.Missing("f64")
+	if !seen[10] && w[10] != "" {
+		return msgpactrt.Missing(w[10])
 	}
-	if !seen[11] {
-		return msgpactrt.Missing("text")
+	if !seen[11] && w[11] != "" {
+		return msgpactrt.Missing(w[11])
 	}
-	if !seen[12] {
-		return msgpactrt.Missing("blob")
+	if !seen[12] && w[12] != "" {
+		return msgpactrt.Missing(w[12])
 	}
-	if !seen[13] {
-		return msgpactrt.Missing("at")
+	if !seen[13] && w[13] != "" {
+		return msgpactrt.Missing(w[13])
 	}
-	if !seen[14] {
-		return msgpactrt.Missing("level")
+	if !seen[14] && w[14] != "" {
+		return msgpactrt.Missing(w[14])
 	}
-	if !seen[15] {
-		return msgpactrt.Missing("code")
+	if !seen[15] && w[15] != "" {
+		return msgpactrt.Missing(w[15])
 	}
-	if !seen[18] {
-		return msgpactrt.Missing("null_code")
+	if !seen[18] && w[18] != "" {
+		return msgpactrt.Missing(w[18])
 	}
-	if !seen[20] {
-		return msgpactrt.Missing("matrix")
+	if !seen[20] && w[20] != "" {
+		return msgpactrt.Missing(w[20])
 	}
-	if !seen[21] {
-		return msgpactrt.Missing("by_level")
+	if !seen[21] && w[21] != "" {
+		return msgpactrt.Missing(w[21])
 	}
-	if !seen[22] {
-		return msgpactrt.Missing("by_int")
+	if !seen[22] && w[22] != "" {
+		return msgpactrt.Missing(w[22])
 	}
-	if !seen[23] {
-		return msgpactrt.Missing("by_small")
+	if !seen[23] && w[23] != "" {
+		return msgpactrt.Missing(w[23])
 	}
-	if !seen[24] {
-		return msgpactrt.Missing("nested_maps")
+	if !seen[24] && w[24] != "" {
+		return msgpactrt.Missing(w[24])
 	}
-	if !seen[26] {
-		return msgpactrt.Missing("user_id")
+	if !seen[26] && w[26] != "" {
+		return msgpactrt.Missing(w[26])
 	}
-	if !seen[28] {
-		return msgpactrt.Missing("ratio")
+	if !seen[28] && w[28] != "" {
+		return msgpactrt.Missing(w[28])
 	}
 	if err := x.check(); err != nil {
 		return err
@@ -925,46 +926,39 @@ type Positions struct {
 	Third *[]uint8 `msgpack:"third,omitempty"`
 }
 
+// wirePositions are the wire names of Positions's fields, in order, read from its msgpack
+// tags when the package is initialised: the tags decide what the methods write and read.
+var wirePositions = msgpactrt.WireNames(reflect.TypeOf(Positions{}))
+
 // EncodeMsgpack writes v in the canonical encoding of kitchen.Positions (msgpack.CustomEncoder),
 // after checking the contract's constraints.
 func (v Positions) EncodeMsgpack(e *msgpack.Encoder) error {
-	n := 2
-	if v.First != nil {
-		n = 3
-	}
-	if v.Second.Set {
-		if n != 3 {
-			return msgpactrt.Gap("second", "first")
-		}
-		n = 4
-	}
-	if v.Third != nil {
-		if n != 4 {
-			return msgpactrt.Gap("third", "second")
-		}
-		n = 5
-	}
-	if err := e.EncodeArrayLen(n); err != nil {
+	w := wirePositions
+	n, err := w.Prefix(2, v.First != nil, v.Second.Set, v.Third != nil)
+	if err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeItem(e, "id", v.ID, msgpactrt.EncodeUint[uint32]); err != nil {
+	if err := e.EncodeArrayLen(w.OnWire(n)); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeNullableItem(e, "label", v.Label, msgpactrt.EncodeString); err != nil {
+	if err := msgpactrt.EncodeItem(e, w[0], v.ID, msgpactrt.EncodeUint[uint32]); err != nil {
+		return err
+	}
+	if err := msgpactrt.EncodeNullableItem(e, w[1], v.Label, msgpactrt.EncodeString); err != nil {
 		return err
 	}
 	if n > 2 {
-		if err := msgpactrt.EncodeItem(e, "first", *v.First, msgpactrt.EncodeInt[int16]); err != nil {
+		if err := msgpactrt.EncodeItem(e, w[2], *v.First, msgpactrt.EncodeInt[int16]); err != nil {
 			return err
 		}
 	}
 	if n > 3 {
-		if err := msgpactrt.EncodeNullableItem(e, "second", v.Second.Ptr(), msgpactrt.EncodeString); err != nil {
+		if err := msgpactrt.EncodeNullableItem(e, w[3], v.Second.Ptr(), msgpactrt.EncodeString); err != nil {
 			return err
 		}
 	}
 	if n > 4 {
-		if err := msgpactrt.EncodeItem(e, "third", *v.Third, msgpactrt.ListEncoder(msgpactrt.EncodeUint[uint8])); err != nil {
+		if err := msgpactrt.EncodeItem(e, w[4], *v.Third, msgpactrt.ListEncoder(msgpactrt.EncodeUint[uint8])); err != nil {
 			return err
 		}
 	}
@@ -978,31 +972,32 @@ func (v *Positions) DecodeMsgpack(d *msgpack.Decoder) error {
 	if err != nil {
 		return err
 	}
-	if n < 2 {
-		return msgpactrt.Missing([]string{"id", "label"}[n])
+	w := wirePositions
+	if n < w.OnWire(2) {
+		return msgpactrt.Missing(w[w.Field(n)])
 	}
 	var x Positions
 	for i := 0; i < n; i++ {
-		switch i {
-		case 0:
+		switch w.Field(i) {
+		case 0: // ID
 			if x.ID, err = msgpactrt.DecodeUint32(d); err != nil {
-				return msgpactrt.AtField(err, "id")
+				return msgpactrt.AtField(err, w[0])
 			}
-		case 1:
+		case 1: // Label
 			if x.Label, err = msgpactrt.DecodeNullable(d, msgpactrt.DecodeString); err != nil {
-				return msgpactrt.AtField(err, "label")
+				return msgpactrt.AtField(err, w[1])
 			}
-		case 2:
+		case 2: // First
 			if x.First, err = msgpactrt.DecodePtr(d, msgpactrt.DecodeInt16); err != nil {
-				return msgpactrt.AtField(err, "first")
+				return msgpactrt.AtField(err, w[2])
 			}
-		case 3:
+		case 3: // Second
 			if x.Second, err = msgpactrt.DecodeOptionalNullable(d, msgpactrt.DecodeString); err != nil {
-				return msgpactrt.AtField(err, "second")
+				return msgpactrt.AtField(err, w[3])
 			}
-		case 4:
+		case 4: // Third
 			if x.Third, err = msgpactrt.DecodePtr(d, msgpactrt.ListDecoder(msgpactrt.DecodeUint8)); err != nil {
-				return msgpactrt.AtField(err, "third")
+				return msgpactrt.AtField(err, w[4])
 			}
 		default:
 			if err := msgpactrt.Skip(d); err != nil {

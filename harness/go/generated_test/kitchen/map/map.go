@@ -11,6 +11,8 @@
 package mappkg
 
 import (
+	"reflect"
+
 	"github.com/msgpact/msgpact/harness/go/generated_test/kitchen/kitchen"
 	"github.com/msgpact/msgpact/harness/go/generated_test/kitchen/msgpactrt"
 	"github.com/vmihailenco/msgpack/v5"
@@ -30,24 +32,25 @@ type Holder struct {
 	Levels *map[string]kitchen.Small `msgpack:"levels,omitempty"`
 }
 
+// wireHolder are the wire names of Holder's fields, in order, read from its msgpack
+// tags when the package is initialised: the tags decide what the methods write and read.
+var wireHolder = msgpactrt.WireNames(reflect.TypeOf(Holder{}))
+
 // EncodeMsgpack writes v in the canonical encoding of map.Holder (msgpack.CustomEncoder),
 // after checking the contract's constraints.
 func (v Holder) EncodeMsgpack(e *msgpack.Encoder) error {
-	n := 2
-	if v.Levels != nil {
-		n++
-	}
-	if err := e.EncodeMapLen(n); err != nil {
+	w := wireHolder
+	if err := e.EncodeMapLen(w.Count(true, true, v.Levels != nil)); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "everything", v.Everything, msgpactrt.EncodeCustom[kitchen.Positions]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[0], v.Everything, msgpactrt.EncodeCustom[kitchen.Positions]); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "level", v.Level, msgpactrt.EncodeCustom[kitchen.Level]); err != nil {
+	if err := msgpactrt.EncodeField(e, w[1], v.Level, msgpactrt.EncodeCustom[kitchen.Level]); err != nil {
 		return err
 	}
 	if v.Levels != nil {
-		if err := msgpactrt.EncodeField(e, "levels", *v.Levels, msgpactrt.StringKeyMapEncoder(msgpactrt.EncodeString, msgpactrt.EncodeCustom[kitchen.Small])); err != nil {
+		if err := msgpactrt.EncodeField(e, w[2], *v.Levels, msgpactrt.StringKeyMapEncoder(msgpactrt.EncodeString, msgpactrt.EncodeCustom[kitchen.Small])); err != nil {
 			return err
 		}
 	}
@@ -62,14 +65,15 @@ func (v *Holder) DecodeMsgpack(d *msgpack.Decoder) error {
 		return err
 	}
 	var x Holder
+	w := wireHolder
 	var seen [3]bool
 	for i := 0; i < n; i++ {
 		key, err := msgpactrt.DecodeFieldName(d)
 		if err != nil {
 			return err
 		}
-		switch key {
-		case "everything":
+		switch w.Index(key) {
+		case 0: // Everything
 			if seen[0] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -77,7 +81,7 @@ func (v *Holder) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Everything, err = msgpactrt.DecodeCustom[kitchen.Positions](d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "level":
+		case 1: // Level
 			if seen[1] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -85,7 +89,7 @@ func (v *Holder) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.Level, err = msgpactrt.DecodeCustom[kitchen.Level](d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "levels":
+		case 2: // Levels
 			if seen[2] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -99,11 +103,11 @@ func (v *Holder) DecodeMsgpack(d *msgpack.Decoder) error {
 			}
 		}
 	}
-	if !seen[0] {
-		return msgpactrt.Missing("everything")
+	if !seen[0] && w[0] != "" {
+		return msgpactrt.Missing(w[0])
 	}
-	if !seen[1] {
-		return msgpactrt.Missing("level")
+	if !seen[1] && w[1] != "" {
+		return msgpactrt.Missing(w[1])
 	}
 	*v = x
 	return nil

@@ -11,6 +11,7 @@
 package time
 
 import (
+	"reflect"
 	"time"
 
 	mappkg "github.com/msgpact/msgpact/harness/go/generated_test/kitchen/map"
@@ -30,16 +31,21 @@ type Stamp struct {
 	Holder *mappkg.Holder `msgpack:"holder"`
 }
 
+// wireStamp are the wire names of Stamp's fields, in order, read from its msgpack
+// tags when the package is initialised: the tags decide what the methods write and read.
+var wireStamp = msgpactrt.WireNames(reflect.TypeOf(Stamp{}))
+
 // EncodeMsgpack writes v in the canonical encoding of time.Stamp (msgpack.CustomEncoder),
 // after checking the contract's constraints.
 func (v Stamp) EncodeMsgpack(e *msgpack.Encoder) error {
-	if err := e.EncodeMapLen(2); err != nil {
+	w := wireStamp
+	if err := e.EncodeMapLen(w.OnWire(2)); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeField(e, "at", v.At, msgpactrt.EncodeTime); err != nil {
+	if err := msgpactrt.EncodeField(e, w[0], v.At, msgpactrt.EncodeTime); err != nil {
 		return err
 	}
-	if err := msgpactrt.EncodeNullableField(e, "holder", v.Holder, msgpactrt.EncodeCustom[mappkg.Holder]); err != nil {
+	if err := msgpactrt.EncodeNullableField(e, w[1], v.Holder, msgpactrt.EncodeCustom[mappkg.Holder]); err != nil {
 		return err
 	}
 	return nil
@@ -53,14 +59,15 @@ func (v *Stamp) DecodeMsgpack(d *msgpack.Decoder) error {
 		return err
 	}
 	var x Stamp
+	w := wireStamp
 	var seen [2]bool
 	for i := 0; i < n; i++ {
 		key, err := msgpactrt.DecodeFieldName(d)
 		if err != nil {
 			return err
 		}
-		switch key {
-		case "at":
+		switch w.Index(key) {
+		case 0: // At
 			if seen[0] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -68,7 +75,7 @@ func (v *Stamp) DecodeMsgpack(d *msgpack.Decoder) error {
 			if x.At, err = msgpactrt.DecodeTime(d); err != nil {
 				return msgpactrt.AtField(err, key)
 			}
-		case "holder":
+		case 1: // Holder
 			if seen[1] {
 				return msgpactrt.Duplicate(key)
 			}
@@ -82,11 +89,11 @@ func (v *Stamp) DecodeMsgpack(d *msgpack.Decoder) error {
 			}
 		}
 	}
-	if !seen[0] {
-		return msgpactrt.Missing("at")
+	if !seen[0] && w[0] != "" {
+		return msgpactrt.Missing(w[0])
 	}
-	if !seen[1] {
-		return msgpactrt.Missing("holder")
+	if !seen[1] && w[1] != "" {
+		return msgpactrt.Missing(w[1])
 	}
 	*v = x
 	return nil

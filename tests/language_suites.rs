@@ -1,0 +1,79 @@
+//! The Python and Go test suites (SDKs, generated types, reference peers), run from `cargo test` so that
+//! the README's one test command covers all three languages. In CI a missing toolchain fails.
+mod common;
+use common::*;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// A virtual environment with harness/python/requirements-dev.txt, rebuilt when that file changes.
+fn python_venv() -> Option<PathBuf> {
+    let python = which("python3");
+    if !require(python.is_some(), "python3") {
+        return None;
+    }
+    let dir = root().join("target/msgpact/test-venv");
+    std::fs::create_dir_all(&dir).unwrap();
+    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join("lock")).unwrap();
+    lock.lock().unwrap();
+    let reqs = [root().join("harness/python/requirements.txt"), root().join("harness/python/requirements-dev.txt")];
+    let key: String = reqs.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
+    let stamp = dir.join("stamp");
+    let venv = dir.join("venv");
+    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(key.as_str()) {
+        let _ = std::fs::remove_dir_all(&venv);
+        run_ok(Command::new(python.unwrap()).args(["-m", "venv"]).arg(&venv), "create the test venv");
+        run_ok(Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", "-r"]).arg(&reqs[1]).current_dir(root().join("harness/python")), "pip install requirements-dev.txt");
+        std::fs::write(&stamp, key).unwrap();
+    }
+    Some(venv)
+}
+
+fn which(tool: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join(tool)).find(|p| p.is_file()))
+}
+
+fn run_ok(cmd: &mut Command, what: &str) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot {what}: {e}"));
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{what} failed ({}):\n{text}", out.status);
+    text
+}
+
+#[test]
+fn python_suite_passes() {
+    let Some(venv) = python_venv() else { return };
+    let out = run_ok(Command::new(venv.join("bin/python")).args(["-m", "pytest", "-q", "-p", "no:cacheprovider"]).current_dir(root().join("harness/python")), "pytest in harness/python");
+    let last = out.lines().rev().find(|l| l.contains("passed")).unwrap_or("");
+    assert!(!last.contains("skipped") || !in_ci(), "tests were skipped in CI: {last}");
+    eprintln!("pytest: {last}");
+}
+
+#[test]
+fn go_suite_passes() {
+    let go = which("go").or_else(|| Some(PathBuf::from("/usr/local/go/bin/go")).filter(|p| p.is_file()));
+    if !require(go.is_some(), "go") {
+        return;
+    }
+    let out = run_ok(Command::new(go.unwrap()).args(["test", "-count=1", "./..."]).current_dir(root().join("harness/go")), "go test ./... in harness/go");
+    assert!(out.lines().any(|l| l.starts_with("ok")), "{out}");
+    eprintln!("{out}");
+}
+
+#[test]
+fn generated_code_and_fixtures_are_current() {
+    let checks: [(&str, &[&str]); 5] = [
+        ("rust", &["codegen", "--check", "--lang", "rust", "--out", "harness/rust/src"]),
+        ("python", &["codegen", "--check", "--lang", "python", "--out", "harness/python/generated"]),
+        ("go", &["codegen", "--check", "--lang", "go", "--out", "harness/go/generated"]),
+        ("go kitchen", &["codegen", "--check", "--lang", "go", "--contracts", "harness/go/generated_test/testdata/contracts", "--out", "harness/go/generated_test/kitchen"]),
+        ("kitchen golden", &["golden", "--check", "--contracts", "harness/go/generated_test/testdata/contracts", "--golden", "harness/go/generated_test/testdata/golden"]),
+    ];
+    let mut stale = Vec::new();
+    for (what, args) in checks {
+        let o = msgpact(&root(), args, &[]);
+        if o.status.code() != Some(0) {
+            stale.push(format!("{what}: `msgpact {}`\n{}", args.join(" "), stderr(&o)));
+        }
+    }
+    assert!(stale.is_empty(), "generated files are stale (regenerate without --check):\n{}", stale.join("\n"));
+}
