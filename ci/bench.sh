@@ -36,3 +36,23 @@ PY
 
 echo "== golden --check process time"
 cargo bench --bench golden_check
+
+# Verify benchmarks (docs/benchmarks.md, the sections after "Foundation"): per-exchange overhead of
+# `msgpact verify` against a raw async-nats request/reply loop (1,000 vectors, Rust peer), NATS start per
+# backend, the CLI with all three peers warm, and one cold first run. benches/verify.rs says how each is
+# measured. BENCH_VERIFY=exchange,nats,peers,cold picks sections (all by default; `cold` rebuilds the Rust
+# peer from scratch in a copy of the repository: minutes on 2 cores); RUNS, NATS_RUNS, CLI_RUNS set the
+# repetitions.
+echo "== verify benchmarks"
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+# The container backend needs Podman's Docker API and the local NATS image (idempotent).
+if env_lines=$(bash ci/setup-nats.sh); then
+    eval "$env_lines"
+else
+    echo "ci/setup-nats.sh failed: the container backend will be reported as unavailable"
+fi
+echo "nats-server on PATH: $(nats-server --version 2>/dev/null || echo none); go: $(go version 2>/dev/null || echo none); python: $(python3 --version 2>&1)"
+# The Rust reference peer, which the raw loop starts itself (verify builds it too, but only when its inputs change).
+cargo build --quiet --release -p msgpact-peer --bin msgpact-peer-rust
+cargo bench --bench verify
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"

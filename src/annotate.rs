@@ -5,7 +5,8 @@
 //! the bytes are not canonical: an int64 written at full width, keys out of order) and *problems* (the
 //! bytes do not fit the type: an array where a map is expected, an unknown field, a str where bin is
 //! declared). Golden twins, `msgpact inspect` and verify's reports are all printed from it.
-use crate::contract::{Contracts, EnumRepr, Field, MsgId, Shape, Type};
+use crate::classes::Class;
+use crate::contract::{same_name_loosely, Contracts, EnumRepr, Field, MsgId, Shape, Type};
 use crate::diag::did_you_mean;
 use crate::wire::decode::{read_token, str_of, MAX_DEPTH};
 use crate::wire::format::hex_short;
@@ -29,6 +30,8 @@ pub struct Annotated {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
     pub kind: FindingKind,
+    /// What kind of interop bug it is.
+    pub class: Class,
     pub text: String,
 }
 
@@ -116,8 +119,8 @@ impl<'c> Walker<'c, '_> {
         self.reading.tokens.len() - 1
     }
 
-    fn note(&mut self, idx: usize, kind: FindingKind, text: String) {
-        self.reading.tokens[idx].findings.push(Finding { kind, text });
+    fn note(&mut self, idx: usize, kind: FindingKind, class: Class, text: String) {
+        self.reading.tokens[idx].findings.push(Finding { kind, class, text });
     }
 
     /// Reads one value at `pos` and returns the offset after it.
@@ -139,7 +142,7 @@ impl<'c> Walker<'c, '_> {
                     Expect::Field(f) if f.optional => " (the field is optional: leave the key out instead of writing nil)",
                     _ => "",
                 };
-                self.note(idx, FindingKind::Problem, format!("nil, but the contract does not allow nil here{hint}"));
+                self.note(idx, FindingKind::Problem, Class::NilVsAbsent, format!("nil, but the contract does not allow nil here{hint}"));
             }
             return Ok(t.end());
         }
@@ -196,7 +199,7 @@ impl<'c> Walker<'c, '_> {
             TokenKind::Ext(-1, _) => match Timestamp::from_ext_data(&self.buf[t.data_start()..t.end()]) {
                 Ok((ts, form)) if form != ts.canonical_form() => {
                     let text = format!("{} where {} holds this time; canonical is `{}`", form.name(), ts.canonical_form().name(), hex_short(&encode(&Value::Timestamp(ts)), 16));
-                    self.note(idx, FindingKind::Deviation, text);
+                    self.note(idx, FindingKind::Deviation, Class::TimestampForm, text);
                     return;
                 }
                 _ => return,
@@ -210,7 +213,8 @@ impl<'c> Walker<'c, '_> {
                 _ => String::new(),
             };
             let text = format!("{} where {} is enough{canonical}", t.format.name(), smallest.name());
-            self.note(idx, FindingKind::Deviation, text);
+            let class = if matches!(t.kind, TokenKind::Int(_)) { Class::IntWidth } else { Class::LengthFormat };
+            self.note(idx, FindingKind::Deviation, class, text);
         }
     }
 
@@ -223,7 +227,7 @@ impl<'c> Walker<'c, '_> {
                 let required = m.fields.iter().filter(|f| !f.optional).count();
                 if n < required || n > m.fields.len() {
                     let text = format!("{} has {} field(s) ({required} required) but the array has {n} item(s)", name, m.fields.len());
-                    self.note(idx, FindingKind::Problem, text);
+                    self.note(idx, FindingKind::Problem, Class::FieldMissing, text);
                 }
                 let mut at = t.end();
                 for i in 0..n {
@@ -237,7 +241,7 @@ impl<'c> Walker<'c, '_> {
             }
             (TokenKind::Array(n), Shape::Map) => {
                 let text = format!("array of {n} where `{name}` is a map keyed by field names (a struct written positionally: rmp_serde::to_vec, Go `msgpack:\",as_array\"`)");
-                self.note(idx, FindingKind::Problem, text);
+                self.note(idx, FindingKind::Problem, Class::ArrayVsMap, text);
                 let mut at = t.end();
                 for i in 0..n {
                     let (expect, sub) = match m.fields.get(i) {
@@ -249,12 +253,12 @@ impl<'c> Walker<'c, '_> {
                 Ok(at)
             }
             (TokenKind::Map(n), Shape::Array) => {
-                self.note(idx, FindingKind::Problem, format!("map where `{name}` is a positional array (shape: array)"));
+                self.note(idx, FindingKind::Problem, Class::ArrayVsMap, format!("map where `{name}` is a positional array (shape: array)"));
                 self.message_map(idx, t.end(), n, id, path, depth)
             }
             _ => {
                 let text = format!("{} where the message `{name}` is expected", t.format.name());
-                self.note(idx, FindingKind::Problem, text);
+                self.note(idx, FindingKind::Problem, Class::ValueChanged, text);
                 self.any(t, path, depth)
             }
         }
@@ -278,21 +282,22 @@ impl<'c> Walker<'c, '_> {
             let kidx = self.push(&kt, &sub, "(key)".into());
             self.canonical_format(kidx, &kt);
             match (&key, field) {
-                (None, _) => self.note(kidx, FindingKind::Problem, format!("{} as a field key; field keys are str", kt.format.name())),
+                (None, _) => self.note(kidx, FindingKind::Problem, Class::UnknownField, format!("{} as a field key; field keys are str", kt.format.name())),
                 (Some(k), None) => {
-                    let names = m.fields.iter().map(|f| f.name.as_str());
-                    let text = match did_you_mean(k, names) {
-                        Some(s) => format!("unknown field `{k}`: the contract's field is `{s}` (a field name that differs: a Go field without a `msgpack:\"{s}\"` tag, or a renamed field)"),
-                        None => format!("unknown field `{k}` (not in `{}`)", self.c.message_name(id)),
+                    let loose = m.fields.iter().find(|f| same_name_loosely(&f.name, k)).map(|f| f.name.as_str());
+                    let near = loose.or_else(|| did_you_mean(k, m.fields.iter().map(|f| f.name.as_str())));
+                    let (class, text) = match near {
+                        Some(s) => (Class::FieldName, format!("unknown field `{k}`: the contract's field is `{s}` (a field name that differs: a Go field without a `msgpack:\"{s}\"` tag, or a renamed field)")),
+                        None => (Class::UnknownField, format!("unknown field `{k}` (not in `{}`)", self.c.message_name(id))),
                     };
-                    self.note(kidx, FindingKind::Problem, text);
+                    self.note(kidx, FindingKind::Problem, class, text);
                 }
                 (Some(k), Some(fi)) => {
                     if seen.contains(&fi) {
-                        self.note(kidx, FindingKind::Problem, format!("field `{k}` appears twice"));
+                        self.note(kidx, FindingKind::Problem, Class::ValueChanged, format!("field `{k}` appears twice"));
                     } else if seen.last().is_some_and(|&last| last > fi) {
                         let text = format!("field `{k}` comes after `{}`, but is declared before it", m.fields[*seen.last().unwrap_or(&0)].name);
-                        self.note(kidx, FindingKind::Deviation, text);
+                        self.note(kidx, FindingKind::Deviation, Class::FieldOrder, text);
                     }
                     seen.push(fi);
                 }
@@ -306,7 +311,7 @@ impl<'c> Walker<'c, '_> {
         let missing: Vec<&str> = m.fields.iter().enumerate().filter(|(i, f)| !f.optional && !seen.contains(i)).map(|(_, f)| f.name.as_str()).collect();
         if !missing.is_empty() {
             let text = format!("missing required field(s) {} (absent keys: Go `omitempty`, rmp-serde `skip_serializing_if`, or a renamed field)", missing.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "));
-            self.note(idx, FindingKind::Problem, text);
+            self.note(idx, FindingKind::Problem, Class::FieldMissing, text);
         }
         Ok(at)
     }
@@ -315,47 +320,52 @@ impl<'c> Walker<'c, '_> {
         let data = &self.buf[t.data_start()..t.end()];
         let k = field.map(|f| &f.constraints);
         let tn = self.c.type_name(ty);
-        let mismatch = |w: &mut Self, extra: &str| {
+        let mismatch = |w: &mut Self, class: Class, extra: &str| {
             let text = format!("{} where {tn} is declared{extra}", t.format.name());
-            w.note(idx, FindingKind::Problem, text);
+            w.note(idx, FindingKind::Problem, class, text);
         };
         match (ty, t.kind) {
             (Type::Bool, TokenKind::Bool(_)) => {}
             (Type::Int(it), TokenKind::Int(i)) => {
                 if i < it.min() || i > it.max() {
                     let text = format!("{i} is out of range for {tn} ({}..={}); Go decoders wrap such values silently", it.min(), it.max());
-                    self.note(idx, FindingKind::Problem, text);
+                    self.note(idx, FindingKind::Problem, Class::IntRange, text);
                 } else if let Some(k) = k {
                     if k.min.is_some_and(|m| (i as f64) < m.as_f64()) || k.max.is_some_and(|m| (i as f64) > m.as_f64()) {
-                        self.note(idx, FindingKind::Problem, format!("{i} is outside the field's constraints"));
+                        self.note(idx, FindingKind::Problem, Class::ValueChanged, format!("{i} is outside the field's constraints"));
                     }
                 }
             }
-            (Type::Int(_), TokenKind::F32(_) | TokenKind::F64(_)) => mismatch(self, " (a float for an integer field: Go UseCompactFloats, or a Python float)"),
-            (Type::Float32, TokenKind::F64(_)) => mismatch(self, " (float64 written for a float32 field)"),
-            (Type::Float64, TokenKind::F32(_)) => mismatch(self, " (float32 written for a float64 field)"),
-            (Type::Float32 | Type::Float64, TokenKind::Int(_)) => mismatch(self, " (an integer for a float field: Go UseCompactFloats writes 5.0 as 5)"),
+            (Type::Int(_), TokenKind::F32(_) | TokenKind::F64(_)) => mismatch(self, Class::IntVsFloat, " (a float for an integer field: Go UseCompactFloats, or a Python float)"),
+            (Type::Float32, TokenKind::F64(x)) if x.is_nan() || (x as f32) as f64 == x => {
+                self.note(idx, FindingKind::Deviation, Class::FloatWidth, "float64 where float32 is declared (the value fits float32, so it reads the same)".into());
+            }
+            (Type::Float32, TokenKind::F64(_)) => mismatch(self, Class::FloatWidth, " (float64 written for a float32 field, and the value does not fit float32)"),
+            (Type::Float64, TokenKind::F32(_)) => {
+                self.note(idx, FindingKind::Deviation, Class::FloatWidth, "float32 where float64 is declared (it widens to the same value)".into());
+            }
+            (Type::Float32 | Type::Float64, TokenKind::Int(_)) => mismatch(self, Class::IntVsFloat, " (an integer for a float field: Go UseCompactFloats writes 5.0 as 5)"),
             (Type::Float32 | Type::Float64, TokenKind::F32(_) | TokenKind::F64(_)) => {}
             (Type::String, TokenKind::Str(n)) => {
                 if let Err(e) = str_of(data, t.data_start()) {
-                    self.note(idx, FindingKind::Problem, e.message);
+                    self.note(idx, FindingKind::Problem, Class::ValueChanged, e.message);
                 }
                 self.len_check(idx, n, k);
             }
-            (Type::String, TokenKind::Bin(_)) => mismatch(self, " (bytes for a string: Python use_bin_type with bytes, Go []byte or MarshalBinary)"),
+            (Type::String, TokenKind::Bin(_)) => mismatch(self, Class::BinVsStr, " (bytes for a string: Python use_bin_type with bytes, Go []byte or MarshalBinary)"),
             (Type::Bytes, TokenKind::Bin(n)) => self.len_check(idx, n, k),
-            (Type::Bytes, TokenKind::Str(_)) => mismatch(self, " (str for bytes: Python use_bin_type=False, or a Go string)"),
+            (Type::Bytes, TokenKind::Str(_)) => mismatch(self, Class::BinVsStr, " (str for bytes: Python use_bin_type=False, or a Go string)"),
             (Type::Bytes, TokenKind::Array(n)) => {
-                mismatch(self, " (an array of ints for bytes: Rust Vec<u8> without #[serde(with = \"serde_bytes\")])");
+                mismatch(self, Class::BytesAsArray, " (an array of ints for bytes: Rust Vec<u8> without #[serde(with = \"serde_bytes\")])");
                 return self.items(t.end(), n, None, path, depth);
             }
             (Type::Timestamp, TokenKind::Ext(-1, _)) => {
                 if let Err(e) = Timestamp::from_ext_data(data) {
-                    self.note(idx, FindingKind::Problem, e);
+                    self.note(idx, FindingKind::Problem, Class::TimestampForm, e);
                 }
             }
-            (Type::Timestamp, TokenKind::Str(_)) => mismatch(self, " (a timestamp as text: chrono's RFC 3339 string; write ext -1)"),
-            (Type::Timestamp, TokenKind::Int(_) | TokenKind::F64(_)) => mismatch(self, " (a timestamp as a number of seconds; write ext -1)"),
+            (Type::Timestamp, TokenKind::Str(_)) => mismatch(self, Class::TimestampForm, " (a timestamp as text: chrono's RFC 3339 string; write ext -1)"),
+            (Type::Timestamp, TokenKind::Int(_) | TokenKind::F64(_)) => mismatch(self, Class::TimestampForm, " (a timestamp as a number of seconds; write ext -1)"),
             (Type::Enum(id), _) => self.enum_value(idx, t, *id, data),
             (Type::List(elem), TokenKind::Array(n)) => {
                 self.len_check(idx, n, k);
@@ -366,7 +376,7 @@ impl<'c> Walker<'c, '_> {
                 return self.map_entries(idx, t.end(), n, kt, vt, path, depth);
             }
             (Type::Message(id), _) => return self.message(idx, t, *id, path, depth),
-            _ => mismatch(self, ""),
+            _ => mismatch(self, Class::ValueChanged, ""),
         }
         match t.kind {
             TokenKind::Array(_) | TokenKind::Map(_) => self.any(t, path, depth),
@@ -381,30 +391,30 @@ impl<'c> Walker<'c, '_> {
             (EnumRepr::String, TokenKind::Str(_)) => {
                 let s = String::from_utf8_lossy(data);
                 if !e.values.iter().any(|v| v.name == s) {
-                    self.note(idx, FindingKind::Problem, format!("`{s}` is not a value of {name}"));
+                    self.note(idx, FindingKind::Problem, Class::ValueChanged, format!("`{s}` is not a value of {name}"));
                 }
             }
             (EnumRepr::String, TokenKind::Int(i)) => {
                 let guess = e.values.get(i as usize).map(|v| format!(" (index {i} is `{}`; rmp-serde reads it as that variant silently)", v.name)).unwrap_or_default();
-                self.note(idx, FindingKind::Problem, format!("enum {name} written as the integer {i}; the contract sends its name{guess}"));
+                self.note(idx, FindingKind::Problem, Class::EnumRepr, format!("enum {name} written as the integer {i}; the contract sends its name{guess}"));
             }
             (EnumRepr::Int, TokenKind::Int(i)) => {
                 if !e.values.iter().any(|v| v.number as i128 == i) {
-                    self.note(idx, FindingKind::Problem, format!("{i} is not a number of {name}"));
+                    self.note(idx, FindingKind::Problem, Class::ValueChanged, format!("{i} is not a number of {name}"));
                 }
             }
             (EnumRepr::Int, TokenKind::Str(_)) => {
                 let s = String::from_utf8_lossy(data);
-                self.note(idx, FindingKind::Problem, format!("enum {name} written as the name `{s}`; the contract sends its number (repr: int)"));
+                self.note(idx, FindingKind::Problem, Class::EnumRepr, format!("enum {name} written as the name `{s}`; the contract sends its number (repr: int)"));
             }
-            _ => self.note(idx, FindingKind::Problem, format!("{} where the enum {name} is declared", t.format.name())),
+            _ => self.note(idx, FindingKind::Problem, Class::ValueChanged, format!("{} where the enum {name} is declared", t.format.name())),
         }
     }
 
     fn len_check(&mut self, idx: usize, n: usize, k: Option<&crate::contract::Constraints>) {
         let Some(k) = k else { return };
         if k.min_len.is_some_and(|m| (n as u64) < m) || k.max_len.is_some_and(|m| (n as u64) > m) {
-            self.note(idx, FindingKind::Problem, format!("length {n} is outside the field's length constraints"));
+            self.note(idx, FindingKind::Problem, Class::ValueChanged, format!("length {n} is outside the field's length constraints"));
         }
     }
 
@@ -442,7 +452,7 @@ impl<'c> Walker<'c, '_> {
             at = self.value(at, &Expect::Type(vt), sub, depth + 1)?;
         }
         if out_of_order {
-            self.note(idx, FindingKind::Deviation, "map keys are not sorted by their encoded bytes (Go and Python keep insertion or random order)".into());
+            self.note(idx, FindingKind::Deviation, Class::MapKeyOrder, "map keys are not sorted by their encoded bytes (Go and Python keep insertion or random order)".into());
         }
         Ok(at)
     }

@@ -57,6 +57,7 @@ codes! {
     UnknownMessage = "E606", Error, "a message type given on the command line is not in the contracts";
     GoldenDrift = "E701", Error, "golden vectors differ from what the contracts generate";
     WriteFailed = "E702", Error, "a file could not be written";
+    StaleExpectedFailure = "E703", Error, "a peer's expected failure passes now, so its list is stale";
     CodegenFailed = "E801", Error, "code could not be generated for a language";
     Setup = "E901", Error, "verify could not set something up: NATS, a peer's build, start or handshake";
     PeerManifest = "E902", Error, "a peer.toml cannot be read or is invalid";

@@ -10,6 +10,7 @@
 //! 6. [`codegen`]: Rust, Python and Go types generated from the contracts.
 //! 7. [`cli`]: the `msgpact` commands.
 pub mod annotate;
+pub mod classes;
 pub mod breaking;
 pub mod cli;
 pub mod codegen;

@@ -3,19 +3,8 @@
 //! every other exchange was still judged.
 mod common;
 use common::*;
-use std::path::Path;
 
 const TYPES: &str = "chat.ChatRequest,chat.ChatTurn,common.TokenUsage,pipeline.PipelineParams,stream.ResponseChunk,stream.StreamError,voice.AudioChunk,voice.VoiceActivity";
-
-/// A harness dir with one echo peer (harness/rust/src/bin/msgpact-echo-peer.rs) with these faults.
-fn echo_harness(dir: &Path, fault: &str, types: &str) {
-    let p = dir.join("harness/echo");
-    std::fs::create_dir_all(&p).unwrap();
-    let toml = format!(
-        "name = \"echo\"\nlanguage = \"rust\"\n[build]\ncommands = [[\"cargo\", \"build\", \"--quiet\", \"--release\", \"--manifest-path\", \"{{root}}/Cargo.toml\", \"-p\", \"msgpact-peer\", \"--bin\", \"msgpact-echo-peer\"]]\n[run]\ncommand = [\"{{root}}/target/release/msgpact-echo-peer\"]\nenv = {{ MSGPACT_FAULT = \"{fault}\", MSGPACT_ECHO_TYPES = \"{types}\" }}\n"
-    );
-    std::fs::write(p.join("peer.toml"), toml).unwrap();
-}
 
 /// Runs verify on the example contracts with the echo peer; returns (exit code, stderr, report).
 fn verify_with(fault: &str, extra: &[&str]) -> Option<(i32, String, serde_json::Value)> {
@@ -24,7 +13,7 @@ fn verify_with(fault: &str, extra: &[&str]) -> Option<(i32, String, serde_json::
         return None;
     }
     let t = tempfile::tempdir().unwrap();
-    echo_harness(t.path(), fault, TYPES);
+    echo_harness(t.path(), fault, TYPES, "");
     let report = t.path().join("report.json");
     let harness = t.path().join("harness");
     let mut args = vec!["verify", "--nats", "binary", "--harness", harness.to_str().unwrap(), "--json", report.to_str().unwrap()];
@@ -96,7 +85,7 @@ fn nats_going_away_mid_run_is_a_setup_error_and_earlier_verdicts_are_kept() {
     };
     let server = NatsServer::start(&bin);
     let t = tempfile::tempdir().unwrap();
-    echo_harness(t.path(), "slow:20", TYPES);
+    echo_harness(t.path(), "slow:20", TYPES, "");
     let report = t.path().join("report.json");
     let harness = t.path().join("harness");
     let cache = t.path().join("cache");
@@ -144,7 +133,7 @@ fn a_payload_over_max_payload_names_the_contract_and_case() {
     let golden = t.path().join("golden");
     let w = msgpact(t.path(), &["golden", "--write", "--contracts", contracts.to_str().unwrap(), "--golden", golden.to_str().unwrap()], &[]);
     assert_eq!(w.status.code(), Some(0), "{}", stderr(&w));
-    echo_harness(t.path(), "", "big.Blob");
+    echo_harness(t.path(), "", "big.Blob", "");
     let report = t.path().join("report.json");
     let cache = t.path().join("cache");
     let harness = t.path().join("harness");

@@ -15,6 +15,13 @@ pub struct Args {
     /// The file holds hex text (spaces, dashes and newlines allowed) instead of raw bytes.
     #[arg(long)]
     hex: bool,
+    /// Diagnose a peer's output against FILE (the payload it was sent, e.g. a golden vector) offline, as
+    /// verify does: identical bytes, same value with other bytes, or another value, with class and hint.
+    #[arg(long, value_name = "PEER_OUTPUT")]
+    against: Option<PathBuf>,
+    /// With --against: the peer's language, for hints in its library's terms (rust, python, go).
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -31,30 +38,11 @@ pub fn run(args: Args) -> i32 {
         }
     };
     let shown = args.file.display().to_string();
-    let raw = if shown == "-" {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map(|_| buf)
-    } else {
-        std::fs::read(&args.file)
-    };
-    let raw = match raw {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("{shown}: error[E101]: cannot read: {e}\n  hint: check the path");
-            return EXIT_INVALID;
-        }
-    };
-    let bytes = if args.hex {
-        match parse_hex(&String::from_utf8_lossy(&raw)) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("{shown}: error[E406]: not hex: {e}\n  hint: write bytes as hex pairs like `82 a7 75`, or drop --hex for a binary file");
-                return EXIT_INVALID;
-            }
-        }
-    } else {
-        raw
-    };
+    let Some(bytes) = read_payload(&args.file, args.hex) else { return EXIT_INVALID };
+    if let Some(against) = &args.against {
+        let Some(actual) = read_payload(against, args.hex) else { return EXIT_INVALID };
+        return diagnose(&c, id, &args, &bytes, &actual);
+    }
     let reading = annotate(&c, id, &bytes);
     println!("type:   {}", args.ty);
     println!("size:   {} bytes\n", bytes.len());
@@ -72,5 +60,68 @@ pub fn run(args: Args) -> i32 {
     } else {
         eprintln!("inspect: fits {}, {}", args.ty, if deviations == 0 { "canonical bytes".to_string() } else { format!("{deviations} non-canonical token(s)") });
         EXIT_PASS
+    }
+}
+
+fn read_payload(path: &Path, hex: bool) -> Option<Vec<u8>> {
+    let shown = path.display().to_string();
+    let raw = if shown == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map(|_| buf)
+    } else {
+        std::fs::read(path)
+    };
+    let raw = match raw {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{shown}: error[E101]: cannot read: {e}\n  hint: check the path");
+            return None;
+        }
+    };
+    if !hex {
+        return Some(raw);
+    }
+    match parse_hex(&String::from_utf8_lossy(&raw)) {
+        Ok(b) => Some(b),
+        Err(e) => {
+            eprintln!("{shown}: error[E406]: not hex: {e}\n  hint: write bytes as hex pairs like `82 a7 75`, or drop --hex for a binary file");
+            None
+        }
+    }
+}
+
+/// `inspect --against`: the verdict verify would give, offline.
+fn diagnose(c: &crate::contract::Contracts, id: crate::contract::MsgId, args: &Args, sent: &[u8], actual: &[u8]) -> i32 {
+    use crate::verify::{canonical, compare::compare, hints::hint};
+    let shown = args.file.display();
+    let expected = match crate::wire::decode(sent).map_err(|e| e.to_string()).and_then(|v| canonical::message(c, id, &v, "$").map_err(|m| format!("{}: {}", m.path, m.reason))) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("{shown}: error[E606]: not a valid {}: {e}\n  hint: FILE is the payload the peer was sent (a golden vector); it must fit the type", args.ty);
+            return EXIT_INVALID;
+        }
+    };
+    let canonical_bytes = crate::wire::encode(&expected);
+    let verdict = compare(c, id, &expected, &canonical_bytes, actual);
+    println!("{}: {}", verdict.kind(), verdict.summary());
+    if let Some(d) = verdict.detail() {
+        let f = c.field_at(id, &d.path);
+        println!("  at:        {} ({})", d.path, c.sources.render(c.locate(id, &d.path)));
+        println!("  class:     {} ({})", d.class.id(), d.class.title());
+        println!("  expected:  {}", d.expected);
+        println!("  actual:    {}{}", d.actual, d.offset.map_or(String::new(), |o| format!(" (byte {o})")));
+        let langs: Vec<String> = match &args.lang {
+            Some(l) => vec![l.clone()],
+            None => vec!["rust".into(), "python".into(), "go".into()],
+        };
+        for l in langs {
+            println!("  hint ({l}): {}", hint(d.class, &l, f.map(|f| f.name.as_str())));
+        }
+        println!();
+        print!("{}", crate::annotate::annotate(c, id, actual).render());
+    }
+    match verdict {
+        crate::verify::Verdict::Identical => EXIT_PASS,
+        _ => EXIT_FAIL,
     }
 }

@@ -44,6 +44,13 @@ pub struct Args {
     /// Write a JSON report here.
     #[arg(long, value_name = "PATH")]
     json: Option<PathBuf>,
+    /// Remove entries that no longer fail from the peers' expected-failure lists.
+    #[arg(long)]
+    update_expected_failures: bool,
+    /// Also replay the golden vectors of an earlier version (a git ref or a directory of contracts)
+    /// through the current peers: can new readers read what old writers sent?
+    #[arg(long, value_name = "REF|DIR")]
+    against: Option<String>,
 }
 
 /// Builds the run's options from the command line and the environment.
@@ -75,6 +82,8 @@ pub fn options(args: &Args) -> crate::verify::Options {
         handshake_timeout: Duration::from_secs(30),
         cache,
         max_restarts: 10,
+        update_expected_failures: args.update_expected_failures,
+        against: args.against.clone(),
     }
 }
 

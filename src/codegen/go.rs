@@ -16,6 +16,12 @@
 //! `float64`, `string`, `[]byte`, `time.Time` (UTC), `[]E`, `map[K]V`, the enum type (`type Role string`
 //! with constants, or a typed `int32`/`int64` for `repr: int`) or the message struct (by value).
 //!
+//! Wire names: every field gets a `msgpack:"<contract name>"` tag, and the tags are the only place the
+//! names are written. Each message type has `var wire<Msg> = msgpactrt.WireNames(reflect.TypeOf(<Msg>{}))`,
+//! read once at package initialisation the way vmihailenco/msgpack reads tags (name before the first comma;
+//! none -> the Go field name; `-` -> not on the wire); the methods write, match and report `w[i]`, so a tag
+//! edited by hand changes the wire as it would for any struct the library encodes.
+//!
 //! The text is written the way gofmt prints it: tab indentation, and no aligned columns except the
 //! constants of an enum, which are aligned here as gofmt aligns them. Every struct field has a doc comment,
 //! so fields never form an aligned block.
@@ -2379,6 +2385,14 @@ mod tests {
         assert!(chat.contains("\tRequestID string `msgpack:\"request_id\"`\n"));
         assert!(chat.contains("\tAudio *[]byte `msgpack:\"audio,omitempty\"`\n"));
         assert!(chat.contains("\tLocale *string `msgpack:\"locale\"`\n"));
+        // The tags are the only place the wire names are written: the methods read them at init.
+        assert!(chat.contains("\nvar wireChatRequest = msgpactrt.WireNames(reflect.TypeOf(ChatRequest{}))\n"));
+        assert!(chat.contains("msgpactrt.EncodeField(e, w[1], v.UserID, msgpactrt.EncodeString)"));
+        assert!(chat.contains("\t\tswitch w.Index(key) {\n"));
+        assert!(chat.contains("msgpactrt.Invalid(w[1], \"length %d bytes of UTF-8 is outside 1..=64\", n)"));
+        for wire in ["\"user_id", "\"request_id", "\"history"] {
+            assert_eq!(chat.matches(wire).count(), 1, "{wire} appears outside its struct tag");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! This pass checks the shape of each file (known keys, kinds, names, versions) and records type
 //! expressions unresolved. It keeps going after a problem so that one `msgpact lint` shows all of them.
 use super::types::parse_type;
+use crate::classes::{Class, Gate};
 use super::*;
 use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::yaml::{self, NodeKind};
@@ -92,7 +93,7 @@ struct Reader<'d> {
     diags: &'d mut Diagnostics,
 }
 
-const PACKAGE_KEYS: &[&str] = &["package", "version", "doc", "enums", "messages"];
+const PACKAGE_KEYS: &[&str] = &["package", "version", "doc", "enums", "messages", "policy"];
 const MESSAGE_KEYS: &[&str] = &["doc", "shape", "subjects", "deprecated", "fields", "examples"];
 const FIELD_KEYS: &[&str] = &["name", "type", "doc", "optional", "nullable", "default", "deprecated", "constraints"];
 const ENUM_KEYS: &[&str] = &["doc", "repr", "values", "deprecated"];
@@ -203,10 +204,34 @@ impl Reader<'_> {
                 }
             }
         }
+        let policy = root.get("policy").map(|n| self.policy(n)).unwrap_or_default();
         // Keep going with placeholders so that the rest of the file is still checked; the error is reported.
         let name = name.or_else(|| root.get("package").and_then(|n| n.as_str()).map(str::to_string)).unwrap_or_else(|| format!("<file {}>", file.0));
         let version = version.unwrap_or(Version { major: 0, minor: 0, patch: 0 });
-        Some(Package { name, version, doc, file, span: root.get("package").map_or(first, |n| n.span), enums, messages })
+        Some(Package { name, version, doc, file, span: root.get("package").map_or(first, |n| n.span), enums, messages, policy })
+    }
+
+    /// `policy: {int-width: warn, field-name: fail}`: which classes of findings fail the gate.
+    fn policy(&mut self, node: &Node) -> Vec<(Class, Gate)> {
+        let mut out = Vec::new();
+        let Some(map) = self.map(node, "`policy`") else { return out };
+        for (k, v) in map {
+            let name = k.as_str().unwrap_or("");
+            let Some(class) = Class::parse(name) else {
+                let ids: Vec<&str> = Class::ALL.iter().map(|c| c.id()).collect();
+                let hint = match did_you_mean(name, ids.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("classes are: {}", ids.join(", ")),
+                };
+                self.err(Code::UnknownKey, k.span, format!("unknown class `{name}` in `policy`"), hint);
+                continue;
+            };
+            match v.as_str().and_then(Gate::parse) {
+                Some(g) => out.push((class, g)),
+                None => self.err(Code::InvalidValue, v.span, format!("policy for `{name}` must be `fail` or `warn`"), "`warn` reports the finding without failing the gate"),
+            }
+        }
+        out
     }
 
     fn version(&mut self, node: &Node) -> Option<Version> {

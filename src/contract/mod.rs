@@ -53,6 +53,15 @@ pub struct Package {
     pub span: Span,
     pub enums: Vec<EnumDef>,
     pub messages: Vec<Message>,
+    /// Classes of findings that only warn (or fail) for this package's messages, overriding the default
+    /// policy (`policy: {int-width: warn}`).
+    pub policy: Vec<(crate::classes::Class, crate::classes::Gate)>,
+}
+
+impl Package {
+    pub fn gate(&self, class: crate::classes::Class) -> Option<crate::classes::Gate> {
+        self.policy.iter().find(|(c, _)| *c == class).map(|(_, g)| *g)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -351,18 +360,25 @@ impl Contracts {
 
 impl Contracts {
     /// Where the thing at a field path (`$.usage.prompt_tokens`, `$.history[2].role`) is declared: the
-    /// deepest field the path reaches, or the message itself.
+    /// deepest field the path reaches, or the message itself. Field names match loosely (case and `_`
+    /// ignored), since a peer reports the field by its own spelling.
     pub fn locate(&self, msg: MsgId, path: &str) -> Span {
+        self.field_at(msg, path).map_or(self.message(msg).span, |f| f.span)
+    }
+
+    /// The deepest field a path reaches (see [`Contracts::locate`]).
+    pub fn field_at(&self, msg: MsgId, path: &str) -> Option<&Field> {
         let mut current = Some(msg);
-        let mut span = self.message(msg).span;
+        let mut found = None;
         for seg in path.trim_start_matches('$').split('.').filter(|s| !s.is_empty()) {
             let name = seg.split('[').next().unwrap_or(seg);
             let Some(m) = current.map(|id| self.message(id)) else { break };
-            let Some(f) = m.fields.iter().find(|f| f.name == name) else { break };
-            span = f.span;
+            let f = m.fields.iter().find(|f| f.name == name).or_else(|| m.fields.iter().find(|f| same_name_loosely(&f.name, name)));
+            let Some(f) = f else { break };
+            found = Some(f);
             current = innermost_message(&f.ty);
         }
-        span
+        found
     }
 }
 
@@ -372,4 +388,10 @@ fn innermost_message(ty: &Type) -> Option<MsgId> {
         Type::List(t) | Type::Map(_, t) => innermost_message(t),
         _ => None,
     }
+}
+
+/// Two spellings of one name, as languages write it: `user_id`, `userId`, `UserID`, `USER_ID`.
+pub fn same_name_loosely(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect::<String>();
+    norm(a) == norm(b)
 }

@@ -13,6 +13,13 @@ pub struct Manifest {
     #[serde(default)]
     pub build: Option<Build>,
     pub run: Run,
+    /// Classes of findings this peer only warns about (or fails on), overriding the contracts' policy:
+    /// `int-width = "warn"`.
+    #[serde(default)]
+    pub policy: std::collections::BTreeMap<String, String>,
+    /// The expected-failure list, relative to the manifest (default `expected-failures.txt`).
+    #[serde(default)]
+    pub expected_failures: Option<String>,
     /// The directory of the manifest (filled in when loading).
     #[serde(skip)]
     pub dir: PathBuf,
@@ -67,7 +74,19 @@ impl Manifest {
         if m.build.as_ref().is_some_and(|b| b.commands.iter().any(Vec::is_empty)) {
             return Err(err("[build] has an empty command".into()));
         }
-        m.dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        for (class, gate) in &m.policy {
+            if crate::classes::Class::parse(class).is_none() {
+                let ids: Vec<&str> = crate::classes::Class::ALL.iter().map(|c| c.id()).collect();
+                let near = crate::diag::did_you_mean(class, ids.iter().copied()).map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
+                return Err(err(format!("[policy] names an unknown class `{class}`{near}; classes: {}", ids.join(", "))));
+            }
+            if crate::classes::Gate::parse(gate).is_none() {
+                return Err(err(format!("[policy] {class} = \"{gate}\": write \"fail\" or \"warn\"")));
+            }
+        }
+        // Absolute, so that `{dir}` means the same wherever a command runs.
+        let dir = path.parent().unwrap_or(Path::new("."));
+        m.dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         Ok(m)
     }
 
@@ -82,6 +101,15 @@ impl Manifest {
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
+    }
+
+    /// This peer's override of the contracts' policy for `class`.
+    pub fn gate(&self, class: crate::classes::Class) -> Option<crate::classes::Gate> {
+        self.policy.get(class.id()).and_then(|g| crate::classes::Gate::parse(g))
+    }
+
+    pub fn expected_failures_path(&self) -> PathBuf {
+        self.dir.join(self.expected_failures.as_deref().unwrap_or(super::expected::DEFAULT_FILE))
     }
 
     /// Replaces `{root}`, `{dir}` and `{cache}` in an argument.

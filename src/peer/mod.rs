@@ -4,6 +4,7 @@
 //! ([`build`]), starts it with the run's NATS URL and subject prefix and watches it ([`process`]), and
 //! speaks docs/peer-protocol.md with it ([`protocol`]). Nothing here knows any particular language.
 pub mod build;
+pub mod expected;
 pub mod manifest;
 pub mod process;
 pub mod protocol;

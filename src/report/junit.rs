@@ -41,6 +41,10 @@ impl Junit {
                     Outcome::Skip => {
                         let _ = writeln!(s, ">\n      <skipped message=\"{}\"/>\n    </testcase>", esc(&x.verdict.summary()));
                     }
+                    Outcome::Xfail => {
+                        let reason = x.expected_failure.clone().unwrap_or_default();
+                        let _ = writeln!(s, ">\n      <skipped message=\"expected failure: {}\"/>\n      <system-out>{}</system-out>\n    </testcase>", esc(&reason), esc(&body(x)));
+                    }
                     Outcome::Warn => {
                         let _ = writeln!(s, ">\n      <system-out>WARN {}</system-out>\n    </testcase>", esc(&body(x)));
                     }
@@ -58,8 +62,14 @@ impl Junit {
 
 fn body(x: &Exchange) -> String {
     let mut s = format!("{}\n{}\n", x.location, x.verdict.summary());
+    if let Some(c) = x.class {
+        let _ = writeln!(s, "class: {} ({})", c.id(), c.title());
+    }
     if let Verdict::SameValue { detail } | Verdict::DifferentValue { detail } = &x.verdict {
         let _ = write!(s, "path: {}\nexpected: {}\nactual: {}\n", detail.path, detail.expected, detail.actual);
+    }
+    if !x.hint.is_empty() {
+        let _ = writeln!(s, "hint: {}", x.hint);
     }
     s
 }
@@ -91,6 +101,9 @@ impl Sink for Junit {
         match e {
             Event::Exchange(x) => self.exchanges.push(x.clone()),
             Event::SetupError { what, message, .. } => self.setup.push((what.clone(), message.clone())),
+            Event::StaleExpectedFailure { peer, file, line, message, case, removed: false, command } => {
+                self.setup.push((format!("peer {peer} expected failures"), format!("{file}:{line}: {message} {case} no longer fails; update the list with `{command}`")));
+            }
             Event::GoldenDrift { changed, added, removed } => {
                 self.setup.push(("golden".into(), format!("golden vectors differ from the contracts: {} changed, {} added, {} removed", changed.len(), added.len(), removed.len())));
             }

@@ -10,13 +10,14 @@ pub struct Terminal<W: Write> {
     exchanges: Vec<Exchange>,
     peers: Vec<String>,
     cases_per_message: BTreeMap<String, usize>,
+    stale: Vec<String>,
     /// At most this many failures are printed in full.
     pub max_failures: usize,
 }
 
 impl<W: Write> Terminal<W> {
     pub fn new(out: W) -> Self {
-        Terminal { out, exchanges: Vec::new(), peers: Vec::new(), cases_per_message: BTreeMap::new(), max_failures: 25 }
+        Terminal { out, exchanges: Vec::new(), peers: Vec::new(), cases_per_message: BTreeMap::new(), stale: Vec::new(), max_failures: 25 }
     }
 
     pub fn into_inner(self) -> W {
@@ -73,6 +74,13 @@ impl<W: Write> Sink for Terminal<W> {
                 self.line(&format!("peer {peer}: ready in {:.2} s: {} {}{nats}, {} types", startup.as_secs_f64(), hello.language, hello.library_line(), hello.types.len()));
             }
             Event::PeerRestarted { peer, reason } => self.line(&format!("peer {peer}: restarted ({reason})")),
+            Event::StaleExpectedFailure { peer, file, line, message, case, removed, command } => {
+                if *removed {
+                    self.line(&format!("{file}:{line}: removed {message} {case} from peer {peer}'s expected failures: it passes now"));
+                } else {
+                    self.stale.push(format!("{file}:{line}: error[E703]: {message} {case} is listed as an expected failure of peer {peer}, but it passes now\n  hint: remove it (`{command}` does)"));
+                }
+            }
             Event::BatchDone { peer, phase, exchanges, elapsed } => {
                 let what = if *phase == 1 { "golden vectors" } else { "other peers' outputs" };
                 let rate = *exchanges as f64 / elapsed.as_secs_f64().max(1e-9);
@@ -101,12 +109,21 @@ impl<W: Write> Terminal<W> {
             s.push_str(&self.peer_matrix());
             s.push_str(&self.failures());
         }
+        for st in &self.stale {
+            let _ = writeln!(s, "{st}\n");
+        }
         let status = match sum.exit_code {
             0 => "ok".to_string(),
             1 => "FAILED".to_string(),
             _ => "ERROR".to_string(),
         };
         let mut counts = format!("{} exchanges: {} passed, {} failed, {} warned, {} skipped", sum.exchanges, sum.passed, sum.failed, sum.warned, sum.skipped);
+        if sum.xfailed > 0 {
+            let _ = write!(counts, ", {} expected failures", sum.xfailed);
+        }
+        if sum.stale > 0 {
+            let _ = write!(counts, "; {} stale expected failure(s)", sum.stale);
+        }
         if sum.setup_errors > 0 {
             let _ = write!(counts, "; {} setup error(s)", sum.setup_errors);
         }
@@ -116,12 +133,15 @@ impl<W: Write> Terminal<W> {
 
     fn cell(list: &[&Exchange]) -> String {
         let fail = list.iter().filter(|x| x.outcome == Outcome::Fail).count();
+        let xfail = list.iter().filter(|x| x.outcome == Outcome::Xfail).count();
         let warn = list.iter().filter(|x| x.outcome == Outcome::Warn).count();
         let skip = list.iter().filter(|x| x.outcome == Outcome::Skip).count();
         if list.is_empty() || skip == list.len() {
             "-".into()
         } else if fail > 0 {
             format!("FAIL {fail}/{}", list.len() - skip)
+        } else if xfail > 0 {
+            format!("xfail {xfail}/{}", list.len() - skip)
         } else if warn > 0 {
             format!("warn {warn}/{}", list.len() - skip)
         } else {
@@ -130,16 +150,32 @@ impl<W: Write> Terminal<W> {
     }
 
     fn golden_matrix(&self) -> String {
-        let mut s = format!("\n{:<28} {:>5}", "golden -> peer", "cases");
+        let mut s = self.matrix_from("golden");
+        let mut others: Vec<&str> = self.exchanges.iter().map(|x| x.producer.as_str()).filter(|p| *p != "golden" && !self.peers.iter().any(|q| q == p)).collect();
+        others.sort();
+        others.dedup();
+        for p in others {
+            s.push_str(&self.matrix_from(p));
+        }
+        s
+    }
+
+    /// Per message type and peer: the exchanges whose payloads came from `producer`.
+    fn matrix_from(&self, producer: &str) -> String {
+        let mut s = format!("\n{:<28} {:>5}", format!("{producer} -> peer"), "cases");
         for p in &self.peers {
             let _ = write!(s, "  {p:<12}");
         }
         s.push('\n');
         let messages: Vec<&String> = self.cases_per_message.keys().collect();
         for m in messages {
-            let _ = write!(s, "{m:<28} {:>5}", self.cases_per_message[m]);
+            let cases: std::collections::BTreeSet<&str> = self.exchanges.iter().filter(|x| x.producer == producer && &x.message == m).map(|x| x.case.as_str()).collect();
+            if cases.is_empty() {
+                continue;
+            }
+            let _ = write!(s, "{m:<28} {:>5}", cases.len());
             for p in &self.peers {
-                let list: Vec<&Exchange> = self.exchanges.iter().filter(|x| x.producer == "golden" && &x.consumer == p && &x.message == m).collect();
+                let list: Vec<&Exchange> = self.exchanges.iter().filter(|x| x.producer == producer && &x.consumer == p && &x.message == m).collect();
                 let _ = write!(s, "  {:<12}", Self::cell(&list));
             }
             s.push('\n');
@@ -183,8 +219,13 @@ impl<W: Write> Terminal<W> {
 /// One failed or warned exchange, in full.
 pub fn render_exchange(x: &Exchange) -> String {
     let mut s = String::new();
-    let tag = if x.outcome == Outcome::Warn { "WARN" } else { "FAIL" };
-    let _ = writeln!(s, "{tag} {} {} {} ({} -> {})", x.consumer, x.message, x.case, x.producer, x.consumer);
+    let tag = match x.outcome {
+        Outcome::Warn => "WARN",
+        Outcome::Xfail => "XFAIL",
+        _ => "FAIL",
+    };
+    let class = x.class.map_or(String::new(), |c| format!(" [{}]", c.id()));
+    let _ = writeln!(s, "{tag} {} {} {} ({} -> {}){class}", x.consumer, x.message, x.case, x.producer, x.consumer);
     let _ = writeln!(s, "     {}: {}", x.location, x.verdict.summary());
     match &x.verdict {
         Verdict::SameValue { detail } | Verdict::DifferentValue { detail } => {
@@ -196,6 +237,12 @@ pub fn render_exchange(x: &Exchange) -> String {
             let _ = writeln!(s, "     last output of the peer:\n{}", crate::peer::process::indent(output));
         }
         _ => {}
+    }
+    if !x.hint.is_empty() {
+        let _ = writeln!(s, "     hint: {}", x.hint);
+    }
+    if let Some(reason) = &x.expected_failure {
+        let _ = writeln!(s, "     expected failure: {reason}");
     }
     s.push('\n');
     s

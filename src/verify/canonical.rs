@@ -5,17 +5,19 @@
 //! shapes a value: fields in declared order, the declared float width, sorted map keys. What cannot be
 //! re-shaped (a str for bytes, an unknown field, an array for a map-shaped message) is a [`Mismatch`]
 //! at a field path.
-use crate::contract::{Contracts, EnumRepr, Field, MsgId, Shape, Type};
+use crate::classes::Class;
+use crate::contract::{same_name_loosely, Contracts, EnumRepr, Field, MsgId, Shape, Type};
 use crate::wire::{encode, Value};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mismatch {
     pub path: String,
+    pub class: Class,
     pub reason: String,
 }
 
-fn mismatch(path: &str, reason: impl Into<String>) -> Mismatch {
-    Mismatch { path: path.to_string(), reason: reason.into() }
+fn mismatch(path: &str, class: Class, reason: impl Into<String>) -> Mismatch {
+    Mismatch { path: path.to_string(), class, reason: reason.into() }
 }
 
 /// `v` (decoded from a peer's bytes) as the canonical value of message `id`.
@@ -27,8 +29,13 @@ pub fn message(c: &Contracts, id: MsgId, v: &Value, path: &str) -> Result<Value,
             for (k, _) in entries {
                 match k {
                     Value::Str(s) if m.fields.iter().any(|f| &f.name == s) => {}
-                    Value::Str(s) => return Err(mismatch(&format!("{path}.{s}"), format!("unknown field `{s}` in {name}"))),
-                    other => return Err(mismatch(path, format!("a {} key in {name}; field keys are str", other.kind()))),
+                    Value::Str(s) => {
+                        return Err(match m.fields.iter().find(|f| same_name_loosely(&f.name, s)) {
+                            Some(f) => mismatch(&format!("{path}.{s}"), Class::FieldName, format!("field `{}` of {name} is written as `{s}`", f.name)),
+                            None => mismatch(&format!("{path}.{s}"), Class::UnknownField, format!("unknown field `{s}` in {name}")),
+                        })
+                    }
+                    other => return Err(mismatch(path, Class::UnknownField, format!("a {} key in {name}; field keys are str", other.kind()))),
                 }
             }
             let mut out = Vec::with_capacity(m.fields.len());
@@ -37,16 +44,16 @@ pub fn message(c: &Contracts, id: MsgId, v: &Value, path: &str) -> Result<Value,
                 let found: Vec<&Value> = entries.iter().filter(|(k, _)| matches!(k, Value::Str(s) if *s == f.name)).map(|(_, v)| v).collect();
                 match found.as_slice() {
                     [] if f.optional => {}
-                    [] => return Err(mismatch(&sub, format!("required field `{}` is missing", f.name))),
+                    [] => return Err(missing(f, &sub, None)),
                     [v] => out.push((Value::Str(f.name.clone()), field(c, f, v, &sub)?)),
-                    _ => return Err(mismatch(&sub, format!("field `{}` appears {} times", f.name, found.len()))),
+                    _ => return Err(mismatch(&sub, Class::ValueChanged, format!("field `{}` appears {} times", f.name, found.len()))),
                 }
             }
             Ok(Value::Map(out))
         }
         (Shape::Array, Value::Array(items)) => {
             if items.len() > m.fields.len() {
-                return Err(mismatch(path, format!("{} items for the {} fields of {name}", items.len(), m.fields.len())));
+                return Err(mismatch(path, Class::ValueChanged, format!("{} items for the {} fields of {name}", items.len(), m.fields.len())));
             }
             let mut out = Vec::with_capacity(items.len());
             for (i, f) in m.fields.iter().enumerate() {
@@ -54,32 +61,32 @@ pub fn message(c: &Contracts, id: MsgId, v: &Value, path: &str) -> Result<Value,
                 match items.get(i) {
                     Some(v) => out.push(field(c, f, v, &sub)?),
                     None if f.optional => {}
-                    None => return Err(mismatch(&sub, format!("required field `{}` is missing (the array has {} items)", f.name, items.len()))),
+                    None => return Err(missing(f, &sub, Some(items.len()))),
                 }
             }
             Ok(Value::Array(out))
         }
-        (Shape::Map, Value::Array(items)) => Err(mismatch(path, format!("an array of {} items where {name} is a map keyed by field names", items.len()))),
-        (Shape::Array, Value::Map(_)) => Err(mismatch(path, format!("a map where {name} is a positional array"))),
-        (_, other) => Err(mismatch(path, format!("a {} where the message {name} is expected", other.kind()))),
+        (Shape::Map, Value::Array(items)) => Err(mismatch(path, Class::ArrayVsMap, format!("an array of {} items where {name} is a map keyed by field names", items.len()))),
+        (Shape::Array, Value::Map(_)) => Err(mismatch(path, Class::ArrayVsMap, format!("a map where {name} is a positional array"))),
+        (_, other) => Err(mismatch(path, Class::ValueChanged, format!("a {} where the message {name} is expected", other.kind()))),
     }
 }
 
 fn field(c: &Contracts, f: &Field, v: &Value, path: &str) -> Result<Value, Mismatch> {
     if *v == Value::Nil {
-        return if f.nullable { Ok(Value::Nil) } else { Err(mismatch(path, format!("nil, but `{}` is not nullable", f.name))) };
+        return if f.nullable { Ok(Value::Nil) } else { Err(mismatch(path, Class::NilVsAbsent, format!("nil, but `{}` is not nullable{}", f.name, if f.optional { " (it is optional: leave the key out)" } else { "" }))) };
     }
     typed(c, &f.ty, v, path)
 }
 
 pub fn typed(c: &Contracts, ty: &Type, v: &Value, path: &str) -> Result<Value, Mismatch> {
     let tn = || c.type_name(ty);
-    let wrong = || mismatch(path, format!("a {} where {} is declared", v.kind(), tn()));
+    let wrong = || mismatch(path, kind_class(ty, v), format!("a {} where {} is declared", v.kind(), tn()));
     Ok(match (ty, v) {
         (Type::Bool, Value::Bool(_)) => v.clone(),
         (Type::Int(it), Value::Int(i)) => {
             if *i < it.min() || *i > it.max() {
-                return Err(mismatch(path, format!("{i} is out of range for {}", tn())));
+                return Err(mismatch(path, Class::IntRange, format!("{i} is out of range for {}", tn())));
             }
             v.clone()
         }
@@ -88,7 +95,7 @@ pub fn typed(c: &Contracts, ty: &Type, v: &Value, path: &str) -> Result<Value, M
             if x.is_nan() || (*x as f32) as f64 == *x {
                 Value::F32(*x as f32)
             } else {
-                return Err(mismatch(path, format!("{x} (float64) is not a float32 value")));
+                return Err(mismatch(path, Class::FloatWidth, format!("{x} (float64) is not a float32 value")));
             }
         }
         (Type::Float64, Value::F32(x)) => Value::F64(*x as f64),
@@ -101,7 +108,7 @@ pub fn typed(c: &Contracts, ty: &Type, v: &Value, path: &str) -> Result<Value, M
                 _ => return Err(wrong()),
             };
             if !ok {
-                return Err(mismatch(path, format!("{} is not a value of {}", v.render(), tn())));
+                return Err(mismatch(path, Class::ValueChanged, format!("{} is not a value of {}", v.render(), tn())));
             }
             v.clone()
         }
@@ -117,13 +124,37 @@ pub fn typed(c: &Contracts, ty: &Type, v: &Value, path: &str) -> Result<Value, M
             }
             out.sort_by(|a, b| a.0.cmp(&b.0));
             if out.windows(2).any(|w| w[0].0 == w[1].0) {
-                return Err(mismatch(path, "the same key appears twice"));
+                return Err(mismatch(path, Class::ValueChanged, "the same key appears twice"));
             }
             Value::Map(out.into_iter().map(|(_, kv)| kv).collect())
         }
         (Type::Message(id), _) => message(c, *id, v, path)?,
         _ => return Err(wrong()),
     })
+}
+
+/// A required field that is not there: dropped, or (for a zero value) left out the way Go's `omitempty`
+/// and rmp-serde's `skip_serializing_if` do.
+fn missing(f: &Field, path: &str, items: Option<usize>) -> Mismatch {
+    let at = items.map_or(String::new(), |n| format!(" (the array has {n} items)"));
+    if f.nullable {
+        return mismatch(path, Class::NilVsAbsent, format!("`{}` is left out, but it is required (nullable, so nil is allowed; absent is not){at}", f.name));
+    }
+    mismatch(path, Class::FieldMissing, format!("required field `{}` is missing{at}", f.name))
+}
+
+/// The class of a value of the wrong kind for its declared type.
+fn kind_class(ty: &Type, v: &Value) -> Class {
+    match (ty, v) {
+        (Type::String, Value::Bin(_)) | (Type::Bytes, Value::Str(_)) => Class::BinVsStr,
+        (Type::Bytes, Value::Array(_)) => Class::BytesAsArray,
+        (Type::Int(_), Value::F32(_) | Value::F64(_)) | (Type::Float32 | Type::Float64, Value::Int(_)) => Class::IntVsFloat,
+        (Type::Timestamp, _) => Class::TimestampForm,
+        (Type::Enum(_), Value::Int(_) | Value::Str(_)) => Class::EnumRepr,
+        (Type::List(_) | Type::Map(..), Value::Nil) | (_, Value::Nil) => Class::NilVsAbsent,
+        (Type::Message(_), Value::Array(_) | Value::Map(_)) => Class::ArrayVsMap,
+        _ => Class::ValueChanged,
+    }
 }
 
 /// The path of the first place where two canonical values differ, with both sides rendered.

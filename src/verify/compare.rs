@@ -1,6 +1,7 @@
 //! Comparing a peer's reply with the canonical vector: identical bytes, same value, or another value.
 use super::canonical;
-use super::verdict::{Detail, Verdict, MAP_ORDER_NOTE};
+use super::verdict::{Detail, Verdict};
+use crate::classes::Class;
 use crate::annotate::{annotate, Annotated, FindingKind, Reading};
 use crate::contract::{Contracts, MsgId};
 use crate::wire::format::hex_short;
@@ -12,15 +13,24 @@ pub fn compare(c: &Contracts, msg: MsgId, expected: &Value, expected_bytes: &[u8
         return Verdict::Identical;
     }
     let reading = annotate(c, msg, actual);
-    let canonical = decode(actual).map_err(|e| canonical::Mismatch { path: "$".into(), reason: format!("unreadable MessagePack {e}") }).and_then(|v| canonical::message(c, msg, &v, "$"));
+    let canonical = decode(actual).map_err(|e| unreadable(&reading, e)).and_then(|v| canonical::message(c, msg, &v, "$"));
     match canonical {
         Ok(v) if v.same(expected) => Verdict::SameValue { detail: same_value_detail(c, msg, &reading, expected_bytes, actual) },
         Ok(v) => {
             let (path, want, got) = canonical::first_difference(expected, &v, "$").unwrap_or_else(|| ("$".into(), expected.render(), v.render()));
+            let class = difference_class(&reading, &path, &want, &got);
             let note = format!("expected {want}, found {got}");
-            Verdict::DifferentValue { detail: detail_at(c, msg, &reading, expected_bytes, &path, note) }
+            Verdict::DifferentValue { detail: detail_at(c, msg, &reading, expected_bytes, &path, class, note) }
         }
-        Err(m) => Verdict::DifferentValue { detail: detail_at(c, msg, &reading, expected_bytes, &m.path, m.reason) },
+        Err(m) => {
+            // A required field left out because it held a zero value is Go's `omitempty` (or rmp-serde's
+            // skip_serializing_if): nil-vs-absent, not a field the peer does not know.
+            let class = match (m.class, value_at(expected, &m.path)) {
+                (Class::FieldMissing, Some(v)) if is_zero(v) => Class::NilVsAbsent,
+                (class, _) => class,
+            };
+            Verdict::DifferentValue { detail: detail_at(c, msg, &reading, expected_bytes, &m.path, class, m.reason) }
+        }
     }
 }
 
@@ -29,9 +39,8 @@ fn same_value_detail(c: &Contracts, msg: MsgId, reading: &Reading, expected_byte
     let deviation = reading.findings().find(|(_, f)| f.kind == FindingKind::Deviation);
     match deviation {
         Some((t, f)) => {
-            let note = if f.text.starts_with("map keys are not sorted") { format!("{MAP_ORDER_NOTE} ({})", f.text) } else { f.text.clone() };
             let expected_reading = annotate(c, msg, expected_bytes);
-            Detail { path: t.path.clone(), offset: Some(t.offset), expected: token_at(&expected_reading, &t.path, t.what == "(key)"), actual: describe(t), note }
+            Detail { path: t.path.clone(), offset: Some(t.offset), expected: token_at(&expected_reading, &t.path, t.what == "(key)"), actual: describe(t), class: f.class, note: f.text.clone() }
         }
         None => {
             // Same tokens but other bytes somewhere (e.g. a NaN payload): point at the first differing byte.
@@ -42,14 +51,87 @@ fn same_value_detail(c: &Contracts, msg: MsgId, reading: &Reading, expected_byte
                 offset: Some(at),
                 expected: hex_short(&expected_bytes[at.min(expected_bytes.len())..], 10),
                 actual: hex_short(&actual[at.min(actual.len())..], 10),
+                class: Class::ValueChanged,
                 note: "same value, other bytes".into(),
             }
         }
     }
 }
 
-fn detail_at(c: &Contracts, msg: MsgId, reading: &Reading, expected_bytes: &[u8], path: &str, note: String) -> Detail {
+/// The class of a value that reads fine but differs: wrapped integers are `int-range`; otherwise what the
+/// reading found at that path, else `value-changed`.
+fn difference_class(reading: &Reading, path: &str, want: &str, got: &str) -> Class {
+    const ZERO: [&str; 9] = ["false", "0", "\"\"", "[]", "{}", "nil", "bin[0]", "0.0_f32", "0.0_f64"];
+    match (want, got) {
+        (_, "(absent)") if ZERO.contains(&want) => return Class::NilVsAbsent,
+        (_, "(absent)") => return Class::FieldMissing,
+        ("(absent)", "nil") => return Class::NilVsAbsent,
+        ("(absent)", _) => return Class::UnknownField,
+        _ => {}
+    }
+    if let (Ok(a), Ok(b)) = (want.parse::<i128>(), got.parse::<i128>()) {
+        let d = (a - b).unsigned_abs();
+        if [8u32, 16, 32, 64].iter().any(|bits| d != 0 && d % (1u128 << bits) == 0) {
+            return Class::IntRange;
+        }
+    }
+    reading.tokens.iter().filter(|t| t.path == path).flat_map(|t| &t.findings).find(|f| f.kind == FindingKind::Problem).map_or(Class::ValueChanged, |f| f.class)
+}
+
+/// A payload that does not decode: the reading knows where and often why (a str that is not UTF-8 where
+/// bytes are declared is the usual form of `use_bin_type=False`).
+fn unreadable(reading: &Reading, e: crate::wire::DecodeError) -> canonical::Mismatch {
+    match reading.findings().find(|(_, f)| f.kind == FindingKind::Problem) {
+        Some((t, f)) => canonical::Mismatch { path: t.path.clone(), class: f.class, reason: format!("{}; the payload is unreadable {e}", f.text) },
+        None => canonical::Mismatch { path: "$".into(), class: Class::ValueChanged, reason: format!("unreadable MessagePack {e}") },
+    }
+}
+
+/// The value at a field path of a canonical map-shaped value (`$.usage.prompt_tokens`).
+fn value_at<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+    let mut cur = v;
+    for seg in path.trim_start_matches('$').split('.').filter(|s| !s.is_empty()) {
+        if seg.contains('[') {
+            return None;
+        }
+        cur = cur.get(seg)?;
+    }
+    Some(cur)
+}
+
+/// false, 0, "", empty bytes, lists and maps, nil: what `omitempty` leaves out.
+fn is_zero(v: &Value) -> bool {
+    match v {
+        Value::Nil | Value::Bool(false) | Value::Int(0) => true,
+        Value::F32(x) => *x == 0.0,
+        Value::F64(x) => *x == 0.0,
+        Value::Str(s) => s.is_empty(),
+        Value::Bin(b) => b.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Map(m) => m.is_empty(),
+        _ => false,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn detail_at(c: &Contracts, msg: MsgId, reading: &Reading, expected_bytes: &[u8], path: &str, class: Class, note: String) -> Detail {
     let expected_reading = annotate(c, msg, expected_bytes);
+    if matches!(class, Class::FieldName | Class::UnknownField) {
+        // About a key: show the peer's key next to the contract's.
+        let actual_key = reading.tokens.iter().find(|t| t.path == path && t.what == "(key)");
+        let contract_path = match (class, c.field_at(msg, path)) {
+            (Class::FieldName, Some(f)) => format!("{}.{}", path.rsplit_once('.').map_or("$", |(head, _)| head), f.name),
+            _ => path.to_string(),
+        };
+        return Detail {
+            path: path.to_string(),
+            offset: actual_key.map(|t| t.offset),
+            expected: token_at(&expected_reading, &contract_path, true),
+            actual: actual_key.map_or("(absent)".into(), describe),
+            class,
+            note,
+        };
+    }
     let actual_token = reading.tokens.iter().find(|t| t.path == path && t.what != "(key)").or_else(|| reading.tokens.iter().find(|t| t.path == path));
     let problem = reading.findings().find(|(_, f)| f.kind == FindingKind::Problem).map(|(t, f)| (t.clone(), f.text.clone()));
     let (actual, offset, note) = match (actual_token, problem) {
@@ -57,7 +139,7 @@ fn detail_at(c: &Contracts, msg: MsgId, reading: &Reading, expected_bytes: &[u8]
         (None, Some((t, text))) => (describe(&t), Some(t.offset), format!("{note}; {text}")),
         (None, None) => ("(absent)".into(), None, note),
     };
-    Detail { path: path.to_string(), offset, expected: token_at(&expected_reading, path, false), actual, note }
+    Detail { path: path.to_string(), offset, expected: token_at(&expected_reading, path, false), actual, class, note }
 }
 
 fn token_at(reading: &Reading, path: &str, key: bool) -> String {
@@ -98,6 +180,7 @@ mod tests {
                 assert!(detail.actual.starts_with("d3 00"), "{detail:?}");
                 assert!(detail.expected.starts_with("cd 04 12"), "{detail:?}");
                 assert!(detail.note.contains("int64"), "{detail:?}");
+                assert_eq!(detail.class, Class::IntWidth);
             }
             v => panic!("{v:?}"),
         }
@@ -114,7 +197,8 @@ mod tests {
         match compare(&c, k.message, &k.value, &k.bytes, &actual) {
             Verdict::DifferentValue { detail } => {
                 assert_eq!(detail.path, "$.TOTAL_TOKENS");
-                assert!(detail.note.contains("unknown field"), "{detail:?}");
+                assert_eq!(detail.class, Class::FieldName, "{detail:?}");
+                assert!(detail.note.contains("`total_tokens`"), "{detail:?}");
             }
             v => panic!("{v:?}"),
         }

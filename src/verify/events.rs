@@ -33,6 +33,9 @@ pub enum Event {
         startup: Duration,
     },
     PeerRestarted { peer: String, reason: String },
+    /// An expected failure that no longer fails: the list must be updated (or, with
+    /// `--update-expected-failures`, it was).
+    StaleExpectedFailure { peer: String, file: String, line: usize, message: String, case: String, removed: bool, command: String },
     /// One peer finished a batch: phase 1 (golden vectors) or phase 2 (other peers' output).
     BatchDone {
         peer: String,
@@ -54,7 +57,13 @@ pub struct Exchange {
     pub message: String,
     pub case: String,
     pub verdict: Verdict,
+    /// What kind of interop bug it is, when it is one.
+    pub class: Option<crate::classes::Class>,
+    /// How to fix it in the consumer's own library.
+    pub hint: String,
     pub outcome: Outcome,
+    /// The reason from the peer's expected-failure list, when the failure is expected.
+    pub expected_failure: Option<String>,
     /// `contracts/chat.yaml:31:9`: where the field (or message) the verdict is about is declared.
     pub location: String,
     #[serde(serialize_with = "secs")]
@@ -71,6 +80,10 @@ pub struct Summary {
     pub failed: usize,
     pub warned: usize,
     pub skipped: usize,
+    /// Failures the peers' expected-failure lists accept.
+    pub xfailed: usize,
+    /// Expected failures that no longer fail.
+    pub stale: usize,
     pub setup_errors: usize,
     #[serde(serialize_with = "secs")]
     pub elapsed: Duration,

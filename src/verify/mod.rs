@@ -10,6 +10,7 @@ pub mod canonical;
 pub mod compare;
 pub mod events;
 pub mod exchange;
+pub mod hints;
 mod run;
 pub mod verdict;
 

@@ -2,7 +2,12 @@
 use super::compare::compare;
 use super::events::{Event, Exchange, Sink, Summary};
 use super::exchange::{send, status_of, Raw};
-use super::verdict::{Outcome, Verdict};
+use super::hints::{classify_error, hint};
+use super::canonical;
+use super::verdict::{Detail, Outcome, Verdict};
+use crate::wire::format::hex_short;
+use crate::wire::{decode, Value};
+use crate::classes::{default_gate, Class};
 use crate::contract::hash::wire_hash;
 use crate::contract::Contracts;
 use crate::golden::{self, store, Case};
@@ -10,6 +15,7 @@ use crate::nats::{self, NatsOptions};
 use crate::peer::build;
 use crate::peer::process::{PeerEnv, PeerProcess};
 use crate::peer::protocol::{hello_subject, roundtrip_subject, Status};
+use crate::peer::expected::ExpectedFailures;
 use crate::peer::{Hello, Manifest};
 use bytes::Bytes;
 use futures::StreamExt;
@@ -38,12 +44,18 @@ pub struct Options {
     pub cache: PathBuf,
     /// Restarts allowed per peer before its remaining exchanges are given up.
     pub max_restarts: usize,
+    /// Remove expected failures that no longer fail from the peers' lists instead of failing the run.
+    pub update_expected_failures: bool,
+    /// Replay the golden vectors of an earlier version (a git ref or a directory of contracts) through the
+    /// current peers: can new readers read what old writers sent?
+    pub against: Option<String>,
 }
 
-/// The producer of a payload: the golden vector, or a peer's output.
+/// The producer of a payload: the golden vector, an earlier version's golden vector, or a peer's output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Producer {
     Golden,
+    Previous,
     Peer(usize),
 }
 
@@ -63,6 +75,7 @@ struct Done {
 
 struct LivePeer {
     manifest: Manifest,
+    expected: ExpectedFailures,
     cache: PathBuf,
     log: PathBuf,
     proc: PeerProcess,
@@ -81,6 +94,8 @@ struct Ctx<'a> {
     prefix: String,
     env: PeerEnv,
     max_payload: usize,
+    /// The label of the earlier version replayed (`v1.0.0`), if any.
+    previous: Option<String>,
 }
 
 pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
@@ -114,11 +129,35 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
             return finish(sink, sum, 2, start);
         }
     };
+    let replay = match &opts.against {
+        None => None,
+        Some(against) => match crate::breaking::load_previous(against, &opts.contracts) {
+            Ok(prev) => Some(replay_cases(&c, &prev)),
+            Err(e) => {
+                let mut message = e.message.clone();
+                for d in &e.details {
+                    message.push('\n');
+                    message.push_str(d);
+                }
+                setup(sink, "previous version", message, &e.hint);
+                return finish(sink, sum, 2, start);
+            }
+        },
+    };
+    let golden_count = cases.len();
+    let (previous_label, cases, old_payloads) = match replay {
+        Some((label, old, payloads)) => {
+            let mut all = cases;
+            all.extend(old);
+            (Some(label), all, payloads)
+        }
+        None => (None, cases, Vec::new()),
+    };
     let prefix = format!("msgpact.run.{}", run_id());
     let names: Vec<String> = cases.iter().map(|k| c.message_name(k.message)).collect();
     sink.event(&Event::Planned {
         messages: c.message_ids().count(),
-        cases: cases.len(),
+        cases: golden_count,
         peers: manifests.iter().map(|m| m.name.clone()).collect(),
         prefix: prefix.clone(),
     });
@@ -147,6 +186,7 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
         client,
         env: PeerEnv { nats_url: server.url().to_string(), creds: server.creds().map(|p| p.to_path_buf()), prefix: prefix.clone() },
         prefix,
+        previous: previous_label,
     };
 
     let mut peers: Vec<LivePeer> = Vec::new();
@@ -157,9 +197,13 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
         }
     }
 
+    let mut used: Vec<Vec<bool>> = peers.iter().map(|p| vec![false; p.expected.entries.len()]).collect();
+
     // Phase 1: every golden vector through every peer.
     let golden_items = |p: &LivePeer| -> Vec<Item> {
-        (0..cases.len()).map(|i| Item { case: i, producer: Producer::Golden, payload: Bytes::from(cases[i].bytes.clone()) }).filter(|it| served(&ctx, p, it)).collect()
+        let golden = (0..golden_count).map(|i| Item { case: i, producer: Producer::Golden, payload: Bytes::from(cases[i].bytes.clone()) });
+        let replayed = (golden_count..cases.len()).map(|i| Item { case: i, producer: Producer::Previous, payload: Bytes::from(old_payloads[i - golden_count].clone()) });
+        golden.chain(replayed).filter(|it| served(&ctx, p, it)).collect()
     };
     let batches: Vec<Vec<Item>> = peers.iter().map(golden_items).collect();
     let exchanging = Instant::now();
@@ -168,17 +212,19 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
     let mut golden_verdicts: HashMap<(usize, usize), Verdict> = HashMap::new();
     for (pi, done) in results.into_iter().enumerate() {
         for d in done {
-            if let Some(out) = &d.output {
-                outputs.insert((pi, d.item.case), out.clone());
+            if d.item.producer == Producer::Golden {
+                if let Some(out) = &d.output {
+                    outputs.insert((pi, d.item.case), out.clone());
+                }
+                golden_verdicts.insert((pi, d.item.case), d.verdict.clone());
             }
-            golden_verdicts.insert((pi, d.item.case), d.verdict.clone());
-            emit(&ctx, &peers, sink, &mut sum, &d, pi, false);
+            emit(&ctx, &peers, &mut used, sink, &mut sum, &d, pi, false);
         }
     }
     for pi in 0..peers.len() {
-        for i in (0..cases.len()).filter(|i| !golden_verdicts.contains_key(&(pi, *i))) {
+        for i in (0..golden_count).filter(|i| !golden_verdicts.contains_key(&(pi, *i))) {
             let d = Done { item: Item { case: i, producer: Producer::Golden, payload: Bytes::new() }, verdict: Verdict::NotServed, output: None, duration: Duration::ZERO };
-            emit(&ctx, &peers, sink, &mut sum, &d, pi, false);
+            emit(&ctx, &peers, &mut used, sink, &mut sum, &d, pi, false);
         }
     }
 
@@ -187,7 +233,7 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
     let mut batches: Vec<Vec<Item>> = vec![Vec::new(); peers.len()];
     for (qi, q) in peers.iter().enumerate() {
         for pi in 0..peers.len() {
-            for (i, case) in cases.iter().enumerate() {
+            for (i, case) in cases.iter().enumerate().take(golden_count) {
                 let Some(out) = outputs.get(&(pi, i)) else { continue };
                 let item = Item { case: i, producer: Producer::Peer(pi), payload: out.clone() };
                 if !served(&ctx, q, &item) {
@@ -196,7 +242,7 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
                 if out[..] == case.bytes[..] {
                     if let Some(v) = golden_verdicts.get(&(qi, i)) {
                         let d = Done { item, verdict: v.clone(), output: None, duration: Duration::ZERO };
-                        emit(&ctx, &peers, sink, &mut sum, &d, qi, true);
+                        emit(&ctx, &peers, &mut used, sink, &mut sum, &d, qi, true);
                     }
                 } else {
                     batches[qi].push(item);
@@ -208,10 +254,11 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
     sum.exchanging = exchanging.elapsed();
     for (qi, done) in results.into_iter().enumerate() {
         for d in done {
-            emit(&ctx, &peers, sink, &mut sum, &d, qi, false);
+            emit(&ctx, &peers, &mut used, sink, &mut sum, &d, qi, false);
         }
     }
 
+    stale_expected_failures(opts, &peers, &used, sink, &mut sum);
     if let Some(reason) = nats_gone(&ctx.client) {
         sink.event(&Event::SetupError {
             what: "nats".into(),
@@ -227,7 +274,7 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
     let _ = server.stop().await;
     let code = if sum.setup_errors > 0 {
         2
-    } else if sum.failed > 0 {
+    } else if sum.failed > 0 || sum.stale > 0 {
         1
     } else {
         0
@@ -279,6 +326,13 @@ fn served(ctx: &Ctx, p: &LivePeer, it: &Item) -> bool {
 async fn start_peer(ctx: &Ctx<'_>, m: Manifest, sink: &mut dyn Sink) -> Result<LivePeer, ()> {
     let opts = ctx.opts;
     let what = format!("peer {}", m.name);
+    let expected = match ExpectedFailures::load(&m.expected_failures_path()) {
+        Ok(x) => x,
+        Err(e) => {
+            sink.event(&Event::SetupError { what, message: e, hint: "fix the expected-failure list (docs/verify.md)".into() });
+            return Err(());
+        }
+    };
     let cache = build::cache_dir(&opts.cache, &m);
     let (root, cache2, m2) = (opts.root.clone(), cache.clone(), m.clone());
     let built = tokio::task::spawn_blocking(move || build::build(&m2, &root, &cache2)).await;
@@ -323,7 +377,7 @@ async fn start_peer(ctx: &Ctx<'_>, m: Manifest, sink: &mut dyn Sink) -> Result<L
         return Err(());
     }
     sink.event(&Event::PeerReady { peer: m.name.clone(), hello: hello.clone(), startup: started.elapsed() });
-    Ok(LivePeer { manifest: m, cache, log, proc, hello, restarts: 0, broken: None })
+    Ok(LivePeer { manifest: m, expected, cache, log, proc, hello, restarts: 0, broken: None })
 }
 
 async fn restart(ctx: &Ctx<'_>, p: &mut LivePeer, reason: &str, restarts: &mut Vec<(String, String)>) -> Result<(), String> {
@@ -464,6 +518,14 @@ fn nats_gone(client: &async_nats::Client) -> Option<String> {
 /// A reply turned into a verdict; `ok` replies are compared with the canonical vector.
 fn judge(ctx: &Ctx, it: &Item, raw: Raw) -> (Verdict, Option<Bytes>) {
     let case = &ctx.cases[it.case];
+    if it.producer == Producer::Previous {
+        if let Err(m) = canonical::message(ctx.c, case.message, &decode(&it.payload).unwrap_or(Value::Nil), "$") {
+            // The old vector does not fit the current contract: the schema change itself is breaking.
+            let note = format!("the vector of {} does not fit the current contract: {}", ctx.previous.as_deref().unwrap_or("the earlier version"), m.reason);
+            let detail = Detail { path: m.path, offset: None, expected: "(the current contract)".into(), actual: hex_short(&it.payload, 10), class: m.class, note };
+            return (Verdict::DifferentValue { detail }, None);
+        }
+    }
     let Raw::Reply { status, case: reply_case, error, body } = raw else {
         return (Verdict::NotRun { reason: "no reply".into() }, None);
     };
@@ -478,16 +540,44 @@ fn judge(ctx: &Ctx, it: &Item, raw: Raw) -> (Verdict, Option<Bytes>) {
     }
 }
 
-fn emit(ctx: &Ctx, peers: &[LivePeer], sink: &mut dyn Sink, sum: &mut Summary, d: &Done, consumer: usize, reused: bool) {
+/// The first field path (`$.a.b[2]`) a peer's error message mentions, or `$`.
+fn path_in(error: &str) -> String {
+    let Some(start) = error.find("$.").or_else(|| error.find("$[")) else { return "$".into() };
+    error[start..].chars().take_while(|c| c.is_alphanumeric() || matches!(c, '$' | '.' | '_' | '[' | ']' | '-')).collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn emit(ctx: &Ctx, peers: &[LivePeer], used: &mut [Vec<bool>], sink: &mut dyn Sink, sum: &mut Summary, d: &Done, consumer: usize, reused: bool) {
     let case = &ctx.cases[d.item.case];
-    let outcome = d.verdict.outcome();
+    let peer = &peers[consumer];
     let path = match &d.verdict {
-        Verdict::SameValue { detail } | Verdict::DifferentValue { detail } => detail.path.as_str(),
-        _ => "$",
+        Verdict::SameValue { detail } | Verdict::DifferentValue { detail } => detail.path.clone(),
+        Verdict::DecodeError { error } | Verdict::EncodeError { error } | Verdict::InternalError { error } => path_in(error),
+        _ => "$".to_string(),
     };
-    let location = ctx.c.sources.render(ctx.c.locate(case.message, path));
+    let class = match &d.verdict {
+        Verdict::SameValue { detail } | Verdict::DifferentValue { detail } => Some(detail.class),
+        Verdict::DecodeError { error } | Verdict::EncodeError { error } | Verdict::InternalError { error } => classify_error(ctx.c, case.message, error),
+        _ => None,
+    };
+    let package = ctx.c.package_of(case.message);
+    let gate = |cl: Class| peer.manifest.gate(cl).or_else(|| package.gate(cl)).unwrap_or_else(|| default_gate(cl));
+    let mut outcome = d.verdict.outcome(class, gate);
+    let field = ctx.c.field_at(case.message, &path);
+    let language = if peer.hello.language.is_empty() { peer.manifest.language.as_str() } else { peer.hello.language.as_str() };
+    let hint = class.map(|cl| hint(cl, language, field.map(|f| f.name.as_str()))).unwrap_or_default();
+    let mut expected_failure = None;
+    if outcome == Outcome::Fail {
+        if let Some(i) = peer.expected.find(&ctx.names[d.item.case], &case.id) {
+            used[consumer][i] = true;
+            outcome = Outcome::Xfail;
+            expected_failure = Some(peer.expected.entries[i].reason.clone());
+        }
+    }
+    let location = ctx.c.sources.render(ctx.c.locate(case.message, &path));
     let producer = match d.item.producer {
         Producer::Golden => "golden".to_string(),
+        Producer::Previous => ctx.previous.clone().unwrap_or_default(),
         Producer::Peer(i) => peers[i].manifest.name.clone(),
     };
     if !reused {
@@ -496,18 +586,65 @@ fn emit(ctx: &Ctx, peers: &[LivePeer], sink: &mut dyn Sink, sum: &mut Summary, d
             Outcome::Pass => sum.passed += 1,
             Outcome::Skip => sum.skipped += 1,
             Outcome::Warn => sum.warned += 1,
+            Outcome::Xfail => sum.xfailed += 1,
             Outcome::Fail => sum.failed += 1,
         }
     }
     sink.event(&Event::Exchange(Exchange {
         producer,
-        consumer: peers[consumer].manifest.name.clone(),
+        consumer: peer.manifest.name.clone(),
         message: ctx.names[d.item.case].clone(),
         case: case.id.clone(),
         verdict: d.verdict.clone(),
+        class,
+        hint,
         outcome,
+        expected_failure,
         location,
         duration: d.duration,
         reused,
     }));
+}
+
+/// Expected failures that no longer fail: reported (the run fails), or removed from their lists.
+fn stale_expected_failures(opts: &Options, peers: &[LivePeer], used: &[Vec<bool>], sink: &mut dyn Sink, sum: &mut Summary) {
+    for (p, used) in peers.iter().zip(used) {
+        let stale: Vec<usize> = (0..used.len()).filter(|&i| !used[i]).collect();
+        if stale.is_empty() {
+            continue;
+        }
+        let removed = opts.update_expected_failures && p.expected.remove(&stale).is_ok();
+        let command = format!("msgpact verify --peer {} --update-expected-failures", p.manifest.name);
+        for &i in &stale {
+            let e = &p.expected.entries[i];
+            sink.event(&Event::StaleExpectedFailure {
+                peer: p.manifest.name.clone(),
+                file: p.expected.path.display().to_string(),
+                line: e.line,
+                message: e.message.clone(),
+                case: e.case.clone(),
+                removed,
+                command: command.clone(),
+            });
+        }
+        if !removed {
+            sum.stale += stale.len();
+        }
+    }
+}
+
+/// The golden cases of an earlier version, as cases of the current contracts, with the old vectors as
+/// their payloads: the expected value and bytes are what the current contract makes of the old vector
+/// (`judge` reports a vector that does not fit). Messages the current contracts no longer have are left out.
+fn replay_cases(c: &Contracts, prev: &crate::breaking::Previous) -> (String, Vec<Case>, Vec<Vec<u8>>) {
+    let mut cases = Vec::new();
+    let mut payloads = Vec::new();
+    for old in golden::generate(&prev.contracts) {
+        let Ok(id) = c.find_message(&prev.contracts.message_name(old.message)) else { continue };
+        let value = decode(&old.bytes).ok().and_then(|v| canonical::message(c, id, &v, "$").ok()).unwrap_or(Value::Nil);
+        let bytes = crate::wire::encode(&value);
+        cases.push(Case { message: id, id: old.id, value, bytes, origin: old.origin });
+        payloads.push(old.bytes);
+    }
+    (prev.target.label.clone(), cases, payloads)
 }

@@ -1,4 +1,5 @@
 //! One verdict per exchange, and what a verdict means for the gate.
+use crate::classes::{Class, Gate};
 use serde::Serialize;
 use std::time::Duration;
 
@@ -31,7 +32,7 @@ pub enum Verdict {
 }
 
 /// Where and how the bytes differ, for people.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Detail {
     /// `$.usage.prompt_tokens`.
     pub path: String,
@@ -41,6 +42,8 @@ pub struct Detail {
     pub expected: String,
     /// The peer's token (hex) and what it is.
     pub actual: String,
+    /// What kind of interop bug it is.
+    pub class: Class,
     /// Why they differ.
     pub note: String,
 }
@@ -52,6 +55,8 @@ pub enum Outcome {
     Pass,
     Skip,
     Warn,
+    /// A failure the peer's expected-failure list accepts for now.
+    Xfail,
     Fail,
 }
 
@@ -74,13 +79,23 @@ impl Verdict {
         }
     }
 
-    /// The default policy: only identical bytes pass; a map<K,V> written in another key order warns.
-    pub fn outcome(&self) -> Outcome {
+    /// The outcome under a policy that says which classes only warn: identical bytes pass, a class the
+    /// policy lets through warns, everything else fails.
+    pub fn outcome(&self, class: Option<Class>, gate: impl Fn(Class) -> Gate) -> Outcome {
         match self {
             Verdict::Identical => Outcome::Pass,
             Verdict::NotServed => Outcome::Skip,
-            Verdict::SameValue { detail } if detail.note.starts_with(MAP_ORDER_NOTE) => Outcome::Warn,
-            _ => Outcome::Fail,
+            _ => match class.map(gate) {
+                Some(Gate::Warn) => Outcome::Warn,
+                _ => Outcome::Fail,
+            },
+        }
+    }
+
+    pub fn detail(&self) -> Option<&Detail> {
+        match self {
+            Verdict::SameValue { detail } | Verdict::DifferentValue { detail } => Some(detail),
+            _ => None,
         }
     }
 
@@ -103,9 +118,6 @@ impl Verdict {
         }
     }
 }
-
-/// The start of a [`Detail::note`] for keys of a `map<K,V>` in another order (a warning by default).
-pub const MAP_ORDER_NOTE: &str = "map keys in another order";
 
 pub fn seconds(d: Duration) -> f64 {
     (d.as_secs_f64() * 1000.0).round() / 1000.0

@@ -81,3 +81,14 @@ impl Drop for NatsServer {
         let _ = self.child.wait();
     }
 }
+
+/// A harness dir `DIR/harness/echo` with one echo peer (harness/rust/src/bin/msgpact-echo-peer.rs) that
+/// serves `types` with these faults; `extra` is appended to its peer.toml (e.g. a `[policy]` table).
+pub fn echo_harness(dir: &Path, fault: &str, types: &str, extra: &str) {
+    let p = dir.join("harness/echo");
+    std::fs::create_dir_all(&p).unwrap();
+    let toml = format!(
+        "name = \"echo\"\nlanguage = \"rust\"\n[build]\ncommands = [[\"cargo\", \"build\", \"--quiet\", \"--release\", \"--manifest-path\", \"{{root}}/Cargo.toml\", \"-p\", \"msgpact-peer\", \"--bin\", \"msgpact-echo-peer\"]]\n[run]\ncommand = [\"{{root}}/target/release/msgpact-echo-peer\"]\nenv = {{ MSGPACT_FAULT = \"{fault}\", MSGPACT_ECHO_TYPES = \"{types}\" }}\n{extra}"
+    );
+    std::fs::write(p.join("peer.toml"), toml).unwrap();
+}

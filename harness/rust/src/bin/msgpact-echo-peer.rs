@@ -5,7 +5,8 @@
 //! - `hang:CASE` stops answering anything when CASE arrives;
 //! - `garbage:CASE` answers CASE without a valid Msgpact-Status;
 //! - `wrongcase:CASE` answers CASE under another case id;
-//! - `slow:MS` waits MS milliseconds before every answer.
+//! - `slow:MS` waits MS milliseconds before every answer;
+//! - `widen-ints:all` answers with every integer rewritten at full width (int64, like Go's msgpack.Marshal).
 //!
 //! Several faults are separated by commas. MSGPACT_ECHO_TYPES lists the message types it claims to serve.
 use async_nats::HeaderMap;
@@ -62,6 +63,38 @@ async fn main() {
             h.insert("Msgpact-Status", "ok");
         }
         h.insert("Msgpact-Case", if fault("wrongcase", &case) { "someone-else" } else { case.as_str() });
-        let _ = client.publish_with_headers(reply, h, msg.payload.clone()).await;
+        let body = if fault("widen-ints", "all") { widen_ints(&msg.payload).unwrap_or_else(|| msg.payload.to_vec()) } else { msg.payload.to_vec() };
+        let _ = client.publish_with_headers(reply, h, body.into()).await;
     }
+}
+
+/// The payload with every integer written as int64 (`d3` and 8 bytes), everything else unchanged.
+fn widen_ints(payload: &[u8]) -> Option<Vec<u8>> {
+    let value = rmpv::decode::read_value(&mut &payload[..]).ok()?;
+    let mut out = Vec::new();
+    write_wide(&value, &mut out)?;
+    Some(out)
+}
+
+fn write_wide(v: &rmpv::Value, out: &mut Vec<u8>) -> Option<()> {
+    match v {
+        rmpv::Value::Integer(i) => {
+            rmp::encode::write_i64(out, i.as_i64()?).ok()?;
+        }
+        rmpv::Value::Array(items) => {
+            rmp::encode::write_array_len(out, items.len() as u32).ok()?;
+            for x in items {
+                write_wide(x, out)?;
+            }
+        }
+        rmpv::Value::Map(entries) => {
+            rmp::encode::write_map_len(out, entries.len() as u32).ok()?;
+            for (k, x) in entries {
+                write_wide(k, out)?;
+                write_wide(x, out)?;
+            }
+        }
+        other => rmpv::encode::write_value(out, other).ok()?,
+    }
+    Some(())
 }

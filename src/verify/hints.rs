@@ -1,0 +1,146 @@
+//! How to fix each class of finding, said in the peer's own library terms.
+use crate::classes::Class;
+
+/// A fix hint for `class` in a peer written in `language` (`rust`, `python`, `go`, anything else), about
+/// `field` (the contract's name for it) when known.
+pub fn hint(class: Class, language: &str, field: Option<&str>) -> String {
+    let f = field.unwrap_or("the field");
+    let lang = language.to_ascii_lowercase();
+    let by = |rust: &str, python: &str, go: &str, other: &str| -> String {
+        match lang.as_str() {
+            "rust" => rust.to_string(),
+            "python" => python.to_string(),
+            "go" => go.to_string(),
+            _ => other.to_string(),
+        }
+    };
+    match class {
+        Class::FieldName => by(
+            &format!("name the wire key `{f}`: `#[serde(rename = \"{f}\")]` on the struct field"),
+            &format!("use the key \"{f}\" in the dict you pack"),
+            &format!("tag the struct field `msgpack:\"{f}\"` (vmihailenco uses the Go field name when there is no tag)"),
+            &format!("write the field under its contract name `{f}`"),
+        ),
+        Class::FieldMissing => by(
+            &format!("write `{f}` always: add it to the struct, and no `skip_serializing_if` on required fields"),
+            &format!("put \"{f}\" in the dict you pack, also when its value is empty or zero"),
+            &format!("add the field with `msgpack:\"{f}\"` and no `omitempty` (omitempty drops zero values)"),
+            &format!("write `{f}` in every payload: the contract requires it"),
+        ),
+        Class::UnknownField => "remove the field from what the peer writes, or add it to the contract (as optional, so older readers still agree)".into(),
+        Class::FieldOrder => "write the fields in the contract's declared order (the order of the struct's fields or of the dict's keys)".into(),
+        Class::IntWidth => by(
+            "write integers in their smallest form (rmp-serde's serializer does; check hand-written rmp::encode calls)",
+            "write integers in their smallest form (msgpack.packb does; check a custom Packer or ExtType)",
+            "encode with a msgpack.Encoder and `enc.UseCompactInts(true)`: msgpack.Marshal writes int64/uint32... at full width",
+            "write every integer in its smallest MessagePack format",
+        ),
+        Class::LengthFormat => "write str, bin, array and map headers in their smallest format (fixstr below 32 bytes, str8 below 256...)".into(),
+        Class::BinVsStr => by(
+            "bytes fields: `serde_bytes::ByteBuf` or `#[serde(with = \"serde_bytes\")]`; text fields: String",
+            "pack with `use_bin_type=True` (the default of msgpack 1.x), bytes for bytes fields and str for text; unpack with `raw=False`",
+            "use `[]byte` for bytes fields and `string` for text fields",
+            "send bytes fields as bin and text as str",
+        ),
+        Class::BytesAsArray => by(
+            &format!("`Vec<u8>` serializes as an array of ints: add `#[serde(with = \"serde_bytes\")]` to `{f}` or use `serde_bytes::ByteBuf`"),
+            "pass a bytes object, not a list of ints",
+            "use a `[]byte` field, not `[]uint8` in an interface{} or a []int",
+            "send bytes as bin, not as an array of integers",
+        ),
+        Class::ArrayVsMap => by(
+            "`rmp_serde::to_vec` writes structs as arrays: use `rmp_serde::to_vec_named` (or `Serializer::with_struct_map()`)",
+            "pack a dict keyed by field names, not a list or tuple",
+            "drop `msgpack:\",as_array\"` and `UseArrayEncodedStructs`: the contract's message is a map",
+            "write the message in its contract shape (map keyed by field names, or positional array)",
+        ),
+        Class::NilVsAbsent => by(
+            "absent optional fields: `#[serde(skip_serializing_if = \"Option::is_none\")]`; required lists: `Vec<T>`, not `Option<Vec<T>>` (None is nil)",
+            "leave an absent optional field's key out instead of packing None; use [] or b\"\" rather than None for required values",
+            "`omitempty` drops zero values and nil slices/maps encode as nil: no omitempty on required fields, initialise slices to empty; pointer + omitempty for optional",
+            "optional means the key may be absent; nullable means the value may be nil: keep them apart",
+        ),
+        Class::EnumRepr => by(
+            "serialize the enum as its contract representation: unit variants as names (serde's default), or numbers with `serde_repr` for `repr: int`; rmp-serde also reads an index as the first variants silently",
+            "pack `member.name` for `repr: string` enums (an IntEnum packs as its int) and the number for `repr: int`",
+            "encode the enum as its name string for `repr: string`, or as an integer for `repr: int`",
+            "send the enum as the contract says: its name (repr: string) or its number (repr: int)",
+        ),
+        Class::TimestampForm => by(
+            "rmp-serde has no timestamp type (chrono writes RFC 3339 text): write ext -1 through `_ExtStruct`, or use the generated `rt::Timestamp`",
+            "pack datetimes with `msgpack.packb(..., datetime=True)` (tz-aware) or `msgpack.Timestamp`; unpack with `timestamp=3` keeps only microseconds, use `timestamp=0`/Timestamp for ns",
+            "use `time.Time` (vmihailenco writes ext -1); don't send Unix seconds or formatted strings",
+            "send timestamps as MessagePack ext -1 in the smallest of the 32/64/96-bit forms",
+        ),
+        Class::FloatWidth => by(
+            &format!("declare `{f}` as f32 (float32) or f64 (float64) as the contract says"),
+            "pack float32 fields as float32: `Packer(use_single_float=True)` applies to every float, so pack that field with struct `>Bf` 0xca, or use the generated types",
+            &format!("declare `{f}` as float32 or float64 as the contract says"),
+            "write float32 fields as float32 (ca) and float64 fields as float64 (cb)",
+        ),
+        Class::IntVsFloat => by(
+            "use an integer type for integer fields and a float type for float fields",
+            "keep integers as int (5, not 5.0) and floats as float (5.0, not 5)",
+            "use integer types for integer fields; don't enable `UseCompactFloats` (it writes 5.0 as 5)",
+            "integers and floats are different types on the wire",
+        ),
+        Class::MapKeyOrder => by(
+            "sort map keys by their encoded bytes (a BTreeMap sorts by value, not by encoding; the generated `rt::Map` does it)",
+            "build the dict in the order of the keys' encoded bytes (shorter strings first)",
+            "Go maps iterate in random order: sort the keys by their encoded bytes before encoding (or use the generated types)",
+            "write map<K,V> keys sorted by their encoded bytes",
+        ),
+        Class::MapKeyType => by(
+            "integer map keys are valid MessagePack; the Python peer must read them",
+            "unpack with `strict_map_key=False` to read integer map keys (msgpack 1.x refuses them by default)",
+            "integer map keys are valid MessagePack; the Python peer must read them",
+            "read integer map keys: msgpack-python needs `strict_map_key=False`",
+        ),
+        Class::IntRange => by(
+            &format!("declare `{f}` with the contract's integer type: rmp-serde refuses values out of range"),
+            &format!("check `{f}` against the contract's range before packing"),
+            &format!("declare `{f}` with a Go type as wide as the contract's (vmihailenco wraps 300 into uint8 as 44, u64::MAX into int64 as -1, silently)"),
+            &format!("use a type for `{f}` as wide as the contract's"),
+        ),
+        Class::ValueChanged => format!("the peer changed the value of {f}: check how it converts this field"),
+    }
+}
+
+/// The class of a peer's error message: a field path under another spelling of a contract field is a
+/// renamed field (`$.UserID: required field is missing` for `user_id`); some library messages name the
+/// class themselves.
+pub fn classify_error(c: &crate::contract::Contracts, msg: crate::contract::MsgId, error: &str) -> Option<Class> {
+    let lower = error.to_ascii_lowercase();
+    if lower.contains("variant index") || lower.contains("unknown variant") {
+        return Some(Class::EnumRepr);
+    }
+    if lower.contains("strict_map_key") || lower.contains("is not allowed for map key") {
+        return Some(Class::MapKeyType);
+    }
+    let start = error.find("$.")?;
+    let path: String = error[start..].chars().take_while(|ch| ch.is_alphanumeric() || matches!(ch, '$' | '.' | '_' | '[' | ']')).collect();
+    let last = path.rsplit('.').next()?.split('[').next()?;
+    let m = c.message(msg);
+    let declared = m.fields.iter().any(|f| f.name == last);
+    let loose = m.fields.iter().any(|f| crate::contract::same_name_loosely(&f.name, last));
+    (!declared && loose).then_some(Class::FieldName)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_speak_the_peer_language() {
+        assert!(hint(Class::IntWidth, "go", None).contains("UseCompactInts(true)"));
+        assert!(hint(Class::ArrayVsMap, "rust", None).contains("to_vec_named"));
+        assert!(hint(Class::BinVsStr, "python", None).contains("use_bin_type=True"));
+        assert!(hint(Class::FieldName, "go", Some("user_id")).contains("msgpack:\"user_id\""));
+        assert!(hint(Class::TimestampForm, "python", None).contains("datetime=True"));
+        for c in Class::ALL {
+            for l in ["rust", "python", "go", "java"] {
+                assert!(!hint(*c, l, Some("x")).is_empty());
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+"""The Python mutants of msgpact's mutation suite (docs/mutation-suite.md).
+
+Peers written the way a team would write them with msgpack-python 1.x and its defaults (or with code copied
+from the msgpack 0.x days), each with one of the interop bugs of ../shared/INTEROP.md. MSGPACT_MUTANT (set in
+each mutant's peer.toml) picks the bug; everything else about the peer is right, so that the bug is the only
+thing `msgpact verify` can find on the case the suite checks.
+
+These are deliberately broken peers. Do not copy them: examples/own-peers/python is the right way.
+"""
+
+import dataclasses
+import enum
+import os
+import sys
+from dataclasses import dataclass
+from typing import Optional
+
+import msgpack
+from msgpact_peer import Peer
+
+
+# ---- no-bin-type: `use_bin_type=False`, the msgpack < 1.0 default still found in copied code ----
+# bytes go out in the old raw (str) family, and strings never use str8: 32..255 bytes take str16.
+
+def no_bin_type(payload: bytes) -> dict:
+    return msgpack.unpackb(payload)
+
+
+def no_bin_type_encode(d: dict) -> bytes:
+    return msgpack.packb(d, use_bin_type=False)
+
+
+# ---- float-tokens: a count recomputed with true division is a float, written as `cb` ----
+
+@dataclass
+class TokenUsage:
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+def decode_usage(payload: bytes) -> TokenUsage:
+    d = msgpack.unpackb(payload)
+    return TokenUsage(d["prompt_tokens"], d["completion_tokens"], d["total_tokens"])
+
+
+def encode_usage_float(u: TokenUsage) -> bytes:
+    batches = 1
+    total = (u.prompt_tokens + u.completion_tokens) * batches / batches  # `/` is true division: 1042.0
+    return msgpack.packb({"prompt_tokens": u.prompt_tokens, "completion_tokens": u.completion_tokens, "total_tokens": total})
+
+
+# ---- sorted-keys: keys sorted "for stable bytes" (a json.dumps(sort_keys=True) habit) ----
+
+def encode_usage_sorted(u: TokenUsage) -> bytes:
+    return msgpack.packb(dict(sorted(dataclasses.asdict(u).items())))
+
+
+# ---- enum-index: the string enum FinishReason held as an IntEnum, which msgpack packs as its number ----
+
+class FinishReason(enum.IntEnum):
+    STOP = 0
+    LENGTH = 1
+    CONTENT_FILTER = 2
+    ERROR = 3
+
+
+def decode_chunk_int_enum(payload: bytes) -> dict:
+    d = msgpack.unpackb(payload)
+    if d.get("finish_reason") is not None:
+        d["finish_reason"] = FinishReason[d["finish_reason"].upper()]
+    return d
+
+
+def encode_plain(d: dict) -> bytes:
+    return msgpack.packb(d)
+
+
+# ---- asdict-none: a dataclass with `Optional[...] = None`, packed with dataclasses.asdict ----
+# an absent optional field goes out as `usage: None` (c0, key kept) where the contract omits the key.
+
+@dataclass
+class ResponseChunk:
+    request_id: str
+    index: int
+    delta: str
+    done: bool
+    usage: Optional[TokenUsage] = None
+    finish_reason: Optional[str] = None
+
+
+def decode_chunk_dataclass(payload: bytes) -> ResponseChunk:
+    d = msgpack.unpackb(payload)
+    usage = TokenUsage(**d["usage"]) if d.get("usage") is not None else None
+    return ResponseChunk(d["request_id"], d["index"], d["delta"], d["done"], usage, d.get("finish_reason"))
+
+
+def encode_chunk_dataclass(c: ResponseChunk) -> bytes:
+    return msgpack.packb(dataclasses.asdict(c))
+
+
+# ---- isoformat: timestamps read as datetime (timestamp=3), written with default=isoformat ----
+# packb refuses a datetime without datetime=True; the usual "fix" found online is a `default` hook.
+
+def decode_datetimes(payload: bytes) -> dict:
+    return msgpack.unpackb(payload, timestamp=3)  # ext -1 -> tz-aware datetime (nanoseconds cut to us)
+
+
+def encode_isoformat(d: dict) -> bytes:
+    return msgpack.packb(d, default=lambda o: o.isoformat())
+
+
+# ---- datetime-us: the same datetimes written back with datetime=True: ext -1, but microseconds ----
+
+def encode_datetime(d: dict) -> bytes:
+    return msgpack.packb(d, datetime=True)
+
+
+# ---- float64: every float written as `cb` (msgpack-python has one width for all floats) ----
+# PipelineParams.temperature is a float32 (`ca`). (use_single_float=True would break the float64 top_p.)
+
+def decode_params(payload: bytes) -> dict:
+    return msgpack.unpackb(payload)
+
+
+MUTANTS = {
+    "no-bin-type": [("voice.AudioChunk", no_bin_type, no_bin_type_encode), ("chat.ChatTurn", no_bin_type, no_bin_type_encode)],
+    "float-tokens": [("common.TokenUsage", decode_usage, encode_usage_float)],
+    "sorted-keys": [("common.TokenUsage", decode_usage, encode_usage_sorted)],
+    "enum-index": [("stream.ResponseChunk", decode_chunk_int_enum, encode_plain)],
+    "asdict-none": [("stream.ResponseChunk", decode_chunk_dataclass, encode_chunk_dataclass)],
+    "isoformat": [("chat.ChatRequest", decode_datetimes, encode_isoformat)],
+    "datetime-us": [("chat.ChatRequest", decode_datetimes, encode_datetime)],
+    "float64": [("pipeline.PipelineParams", decode_params, encode_plain)],
+}
+
+
+if __name__ == "__main__":
+    mutant = os.environ.get("MSGPACT_MUTANT", "")
+    if mutant not in MUTANTS:
+        print(f"mutant_peer.py: MSGPACT_MUTANT={mutant!r} is not one of {', '.join(MUTANTS)}", file=sys.stderr)
+        sys.exit(2)
+    peer = Peer(language="python", library="msgpack", contracts_hash="")
+    for type_name, decode, encode in MUTANTS[mutant]:
+        peer.register(type_name, decode=decode, encode=encode)
+    peer.run()
