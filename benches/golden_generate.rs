@@ -52,7 +52,7 @@ struct F {
 fn pool(p: usize, m: usize) -> Vec<F> {
     // A nested reference: the previous message of this package, or the leaf of the next package (written
     // out in the `full` example; a reference to an M message is left out and gets its edge cases).
-    let (ref_ty, ref_full) = if m > 1 && m % 3 != 0 {
+    let (ref_ty, ref_full) = if m > 1 && !m.is_multiple_of(3) {
         (format!("M{:03}", m - 1), String::new())
     } else {
         (format!("p{:02}.Leaf", (p + 1) % PACKAGES), "{key: beta, value: 7}".to_string())
@@ -85,7 +85,7 @@ fn pool(p: usize, m: usize) -> Vec<F> {
 fn message_yaml(p: usize, m: usize) -> String {
     let fields = pool(p, m);
     // A realistic mix: every message leaves out a different fifth of the pool (never `id`).
-    let chosen: Vec<&F> = fields.iter().enumerate().filter(|(k, _)| *k == 0 || (k + m) % 5 != 0).map(|(_, f)| f).collect();
+    let chosen: Vec<&F> = fields.iter().enumerate().filter(|(k, _)| *k == 0 || !(k + m).is_multiple_of(5)).map(|(_, f)| f).collect();
     let mut s = format!("  M{m:03}:\n    doc: Synthetic message {m}.\n");
     if m % 10 == 9 {
         s.push_str("    shape: array\n");

@@ -7,6 +7,8 @@
 //! - `exchange` (issue 3): 1,000 vectors through the Rust reference peer with `msgpact::verify::run` (the
 //!   library API, a `Recorder` sink), against a raw async-nats request/reply loop over the same payloads,
 //!   same headers, same concurrency (`buffer_unordered(128)`), same NATS server, same peer binary. The
+//!   A second baseline runs the raw loop on a peer process and a client started just before, as in a
+//!   verify run (the first baseline's peer and client stay up and warm across runs). The
 //!   1,000 vectors are the example contracts with each message's examples repeated under new names
 //!   (`r<k>-<name>`) until `golden::generate` gives exactly 1,000 cases: examples do not enter the wire
 //!   hash, so the reference peers (whose types are generated from `contracts/`) serve them unchanged and
@@ -259,8 +261,10 @@ fn rust_peer_bin() -> PathBuf {
     p
 }
 
-/// The Rust reference peer started by hand (docs/peer-protocol.md section 1), for the raw loop.
-async fn spawn_raw_peer(url: &str, prefix: &str) -> tokio::process::Child {
+/// The Rust reference peer started by hand (docs/peer-protocol.md section 1), for the raw loop: its ready
+/// line, then `hello` until it answers (as the runner's handshake does: the ready line alone does not
+/// mean the server has the peer's subscription yet, and early requests can meet "no responders").
+async fn spawn_raw_peer(client: &async_nats::Client, url: &str, prefix: &str) -> tokio::process::Child {
     use tokio::io::AsyncBufReadExt;
     let mut child = tokio::process::Command::new(rust_peer_bin())
         .env("MSGPACT_NATS_URL", url)
@@ -280,6 +284,15 @@ async fn spawn_raw_peer(url: &str, prefix: &str) -> tokio::process::Child {
         }
     }
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let hello = format!("{prefix}.rust.hello");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(Ok(_)) = tokio::time::timeout(Duration::from_millis(250), client.request(hello.clone(), Bytes::new())).await {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the rust peer does not answer hello");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     child
 }
 
@@ -296,7 +309,14 @@ async fn raw_loop(client: &async_nats::Client, subject: &str, items: &[(String, 
             async move {
                 match tokio::time::timeout(TIMEOUT, req).await {
                     Ok(Ok(m)) => m.headers.as_ref().and_then(|h| h.get("Msgpact-Status")).is_some_and(|v| v.as_str() == "ok"),
-                    _ => false,
+                    Ok(Err(e)) => {
+                        eprintln!("raw loop: {e}");
+                        false
+                    }
+                    Err(_) => {
+                        eprintln!("raw loop: timeout");
+                        false
+                    }
                 }
             }
         })
@@ -386,7 +406,7 @@ async fn bench_exchange(work: &Path, suite: &Suite, server: &NatsServer) -> Json
     let cache = work.join("cache");
     let client = async_nats::connect(server.url()).await.expect("connect");
     let prefix = format!("msgpact.bench.raw{}", std::process::id());
-    let mut peer = spawn_raw_peer(server.url(), &prefix).await;
+    let mut peer = spawn_raw_peer(&client, server.url(), &prefix).await;
     let subject = format!("{prefix}.rust.roundtrip");
     let items: Vec<(String, String, Bytes)> = suite.cases.iter().map(|k| (suite.c.message_name(k.message), k.id.clone(), Bytes::from(k.bytes.clone()))).collect();
     let opts = lib_options(suite, server, &["rust"], &cache);
@@ -397,6 +417,7 @@ async fn bench_exchange(work: &Path, suite: &Suite, server: &NatsServer) -> Json
     let _ = lib_run(&opts).await;
 
     let (mut raw_us, mut p1_us, mut ex_us, mut r_p1, mut r_ex) = (Series::default(), Series::default(), Series::default(), Series::default(), Series::default());
+    let (mut fresh_us, mut r_fresh_p1, mut r_fresh_ex) = (Series::default(), Series::default(), Series::default());
     let (mut wall, mut outside, mut nats_s, mut built, mut ready, mut p2) = (Series::default(), Series::default(), Series::default(), Series::default(), Series::default(), Series::default());
     for i in 0..runs {
         // alternate which side goes first, so that a drift in the machine's load favours neither
@@ -404,6 +425,16 @@ async fn bench_exchange(work: &Path, suite: &Suite, server: &NatsServer) -> Json
         let (d, ok) = raw_loop(&client, &subject, &items, CONCURRENCY).await;
         assert_eq!(ok, VECTORS);
         let raw = d.as_secs_f64() * 1e6 / VECTORS as f64;
+        // the second baseline: as a verify run sees it, a peer process and a client that just started
+        let fresh = {
+            let prefix = format!("msgpact.bench.fresh{}x{i}", std::process::id());
+            let client = async_nats::connect(server.url()).await.expect("connect");
+            let mut p = spawn_raw_peer(&client, server.url(), &prefix).await;
+            let (d, ok) = raw_loop(&client, &format!("{prefix}.rust.roundtrip"), &items, CONCURRENCY).await;
+            assert_eq!(ok, VECTORS);
+            let _ = p.kill().await;
+            d.as_secs_f64() * 1e6 / VECTORS as f64
+        };
         let f = match f0 {
             Some(f) => f,
             None => lib_run(&opts).await,
@@ -412,8 +443,11 @@ async fn bench_exchange(work: &Path, suite: &Suite, server: &NatsServer) -> Json
         assert_eq!(n1, VECTORS);
         let p1 = e1.as_secs_f64() * 1e6 / n1 as f64;
         let ex = f.summary.exchanging.as_secs_f64() * 1e6 / f.summary.exchanges as f64;
-        eprintln!("  run {i}: raw {raw:.1} µs, msgpact phase-1 {p1:.1} µs, exchanging/exchange {ex:.1} µs ({} exchanges, {} passed)", f.summary.exchanges, f.summary.passed);
+        eprintln!("  run {i}: raw {raw:.1} µs, raw on a fresh peer {fresh:.1} µs, msgpact phase-1 {p1:.1} µs, exchanging/exchange {ex:.1} µs ({} exchanges, {} passed)", f.summary.exchanges, f.summary.passed);
         raw_us.push(raw);
+        fresh_us.push(fresh);
+        r_fresh_p1.push(p1 / fresh);
+        r_fresh_ex.push(ex / fresh);
         p1_us.push(p1);
         ex_us.push(ex);
         r_p1.push(p1 / raw);
@@ -431,6 +465,9 @@ async fn bench_exchange(work: &Path, suite: &Suite, server: &NatsServer) -> Json
     println!("msgpact Summary.exchanging / exchanges:     {}", ex_us.show(us));
     println!("ratio phase-1 / raw (paired runs):          {}", r_p1.show(ratio));
     println!("ratio exchanging / raw (paired runs):       {}", r_ex.show(ratio));
+    println!("raw loop on a fresh peer + client, per exchange: {}", fresh_us.show(us));
+    println!("ratio phase-1 / raw on a fresh peer:        {}", r_fresh_p1.show(ratio));
+    println!("ratio exchanging / raw on a fresh peer:     {}", r_fresh_ex.show(ratio));
     println!("phase-2 exchanges per run (outputs != golden): {}", p2.show(|x| format!("{x:.0}")));
     let target = r_ex.median() <= 1.5 && r_p1.median() <= 1.5;
     println!("target msgpact <= 1.5x raw per exchange: {}", if target { "met" } else { "NOT met" });
@@ -440,6 +477,7 @@ async fn bench_exchange(work: &Path, suite: &Suite, server: &NatsServer) -> Json
         "vectors": VECTORS, "concurrency": CONCURRENCY, "runs": runs, "nats": server.reason(),
         "raw_us": raw_us.json(), "phase1_us": p1_us.json(), "exchanging_us": ex_us.json(),
         "ratio_phase1": r_p1.json(), "ratio_exchanging": r_ex.json(), "target_met": target,
+        "raw_fresh_us": fresh_us.json(), "ratio_phase1_fresh": r_fresh_p1.json(), "ratio_exchanging_fresh": r_fresh_ex.json(),
         "run_wall_ms": wall.json(), "outside_exchanging_ms": outside.json(), "nats_ms": nats_s.json(),
         "peer_build_check_ms": built.json(), "peer_ready_ms": ready.json(), "phase2_exchanges": p2.json(),
     })
@@ -493,13 +531,48 @@ fn bench_runner_parts(suite: &Suite) -> Json {
             sink += types.iter().any(|t| t == n) as usize;
         }
     });
+    // the start-up work of verify::run before NATS: contracts loaded, cases generated, golden/ checked
+    let (mut load, mut check) = (Series::default(), Series::default());
+    for _ in 0..10 {
+        let t = Instant::now();
+        let (c2, _) = Contracts::load_dir(&suite.contracts);
+        let cases = golden::generate(&c2);
+        load.push(t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        let d = store::check(&suite.golden, &store::expected(&c2, &cases)).unwrap();
+        check.push(t.elapsed().as_secs_f64() * 1e3);
+        sink += d.is_clean() as usize;
+    }
+    // emit(): an Exchange event built (location rendered, names cloned) and handed to a Recorder sink,
+    // which clones it again; a verify run emits one per phase-1 exchange and one per matrix cell.
+    let mut rec = verify::events::Recorder::default();
+    let emit = time(&mut || {
+        rec.0.clear();
+        for (i, k) in suite.cases.iter().enumerate() {
+            let e = Event::Exchange(verify::Exchange {
+                producer: "golden".to_string(),
+                consumer: "rust".to_string(),
+                message: names[i].clone(),
+                case: k.id.clone(),
+                verdict: verify::Verdict::Identical,
+                outcome: verify::Outcome::Pass,
+                location: c.sources.render(c.locate(k.message, "$")),
+                duration: Duration::from_micros(30),
+                reused: false,
+            });
+            verify::Sink::event(&mut rec, &e);
+        }
+    });
     std::hint::black_box(sink);
+    println!("emit(): Exchange event + Recorder:      {}", emit.show(us));
     println!("compare() of an identical reply:        {}", compare.show(us));
     println!("location render (emit):                 {}", locate.show(us));
     println!("Item payload copy (Bytes::from(clone)): {}", items.show(us));
     println!("request headers:                        {}", headers.show(us));
     println!("served() check:                         {}", served.show(us));
-    json!({ "compare_us": compare.json(), "locate_us": locate.json(), "payload_copy_us": items.json(), "headers_us": headers.json(), "served_us": served.json() })
+    println!("start-up: contracts load + generate (1,000 cases): {}", load.show(ms));
+    println!("start-up: golden check (2,000 files):              {}", check.show(ms));
+    json!({ "emit_us": emit.json(), "load_generate_ms": load.json(), "golden_check_ms": check.json(), "compare_us": compare.json(), "locate_us": locate.json(), "payload_copy_us": items.json(), "headers_us": headers.json(), "served_us": served.json() })
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -583,12 +656,14 @@ async fn bench_peers(work: &Path, suite: &Suite, server: &NatsServer) -> Json {
     let runs = env_usize("CLI_RUNS", 7);
     println!("\n== msgpact verify (CLI, release) on the example contracts: all three peers, then each alone; warm; {runs} runs each after one warm-up");
     let json_path = work.join("verify.json");
-    let configs: [(&str, &[&str]); 4] = [("all", &[]), ("rust", &["--peer", "rust"]), ("python", &["--peer", "python"]), ("go", &["--peer", "go"])];
+    let configs: [(&str, &[&str]); 5] =
+        [("all", &[]), ("all-nats-binary", &["--nats", "binary"]), ("rust", &["--peer", "rust"]), ("python", &["--peer", "python"]), ("go", &["--peer", "go"])];
     let warm = cli_verify(&root(), &[], &[], &json_path);
     assert_eq!(warm.report["summary"]["exit_code"], 0, "the warm-up verify failed");
     let mut wall: BTreeMap<&str, Series> = BTreeMap::new();
     let mut inner: BTreeMap<&str, Series> = BTreeMap::new();
     let mut nats_ms: BTreeMap<&str, Series> = BTreeMap::new();
+    let (mut peers_ms, mut exch_ms, mut rest_ms): (BTreeMap<&str, Series>, BTreeMap<&str, Series>, BTreeMap<&str, Series>) = Default::default();
     let mut rates: BTreeMap<(&str, String), Series> = BTreeMap::new();
     let mut rebuilt = Vec::new();
     let mut backend = String::new();
@@ -599,10 +674,17 @@ async fn bench_peers(work: &Path, suite: &Suite, server: &NatsServer) -> Json {
             assert_eq!(s["exit_code"], 0, "verify {args:?} failed");
             wall.entry(name).or_default().push(r.wall);
             inner.entry(name).or_default().push(s["elapsed"].as_f64().unwrap());
+            let mut accounted = 0.0;
             for e in events(&r.report, "nats-ready") {
                 nats_ms.entry(name).or_default().push(e["startup"].as_f64().unwrap() * 1e3);
                 backend = e["backend"].as_str().unwrap_or("").to_string();
+                accounted += e["startup"].as_f64().unwrap();
             }
+            let peers_up: f64 = events(&r.report, "peer-ready").chain(events(&r.report, "peer-built")).map(|e| e["startup"].as_f64().or(e["duration"].as_f64()).unwrap_or(0.0)).sum();
+            let exchanging = s["exchanging"].as_f64().unwrap();
+            peers_ms.entry(name).or_default().push(peers_up * 1e3);
+            exch_ms.entry(name).or_default().push(exchanging * 1e3);
+            rest_ms.entry(name).or_default().push((r.wall - accounted - peers_up - exchanging) * 1e3);
             for e in events(&r.report, "peer-built").filter(|e| e["cached"] == false) {
                 rebuilt.push(format!("{name}: {} rebuilt in {} s", e["peer"], e["duration"]));
             }
@@ -615,7 +697,9 @@ async fn bench_peers(work: &Path, suite: &Suite, server: &NatsServer) -> Json {
     }
     println!("NATS backend picked by `auto`: {backend}");
     for (name, _) in &configs {
-        println!("verify [{name}]: CLI wall {}; Summary.elapsed {}; NATS startup {}", wall[name].show(secs), inner[name].show(secs), nats_ms[name].show(ms));
+        println!("verify [{name}]: CLI wall {}; Summary.elapsed {}", wall[name].show(secs), inner[name].show(secs));
+        println!("    of which NATS start {}; peers' build checks + start-ups (one after another) {}; exchanging {}; the rest (process start, contracts, golden check, peer and NATS stop) {}",
+            nats_ms[name].show(ms), peers_ms[name].show(ms), exch_ms[name].show(ms), rest_ms[name].show(ms));
     }
     for ((cfg, peer), s) in &rates {
         println!("phase-1 exchanges/s [{cfg}] {peer}: {}", s.show(rate));
@@ -661,6 +745,7 @@ async fn bench_peers(work: &Path, suite: &Suite, server: &NatsServer) -> Json {
     let manifests = msgpact::peer::Manifest::discover(&root().join("harness")).expect("manifests");
     let mut raw_first: BTreeMap<String, Series> = BTreeMap::new();
     let mut raw_steady: BTreeMap<String, Series> = BTreeMap::new();
+    let mut stop_ms: BTreeMap<String, Series> = BTreeMap::new();
     for round in 0..3 {
         for m in manifests.iter().filter(|m| ["rust", "python", "go"].contains(&m.name.as_str())) {
             let prefix = format!("msgpact.bench.alone{}x{round}", std::process::id());
@@ -676,8 +761,13 @@ async fn bench_peers(work: &Path, suite: &Suite, server: &NatsServer) -> Json {
                 let r = items.len() as f64 / d.as_secs_f64();
                 if b == 0 { raw_first.entry(m.name.clone()).or_default().push(r) } else { raw_steady.entry(m.name.clone()).or_default().push(r) }
             }
+            let t = Instant::now();
             proc.stop(Duration::from_secs(2)).await;
+            stop_ms.entry(m.name.clone()).or_default().push(t.elapsed().as_secs_f64() * 1e3);
         }
+    }
+    for (p, s) in &stop_ms {
+        println!("{p}: PeerProcess::stop (SIGTERM, wait for exit): {}", s.show(ms));
     }
     for (p, s) in &raw_first {
         println!("{p}: first batch {}; later batches {}", s.show(rate), raw_steady[p].show(rate));
@@ -691,6 +781,9 @@ async fn bench_peers(work: &Path, suite: &Suite, server: &NatsServer) -> Json {
         j["wall_s"][name] = wall[name].json();
         j["elapsed_s"][name] = inner[name].json();
         j["nats_ms"][name] = nats_ms[name].json();
+        j["peers_up_ms"][name] = peers_ms[name].json();
+        j["exchanging_ms"][name] = exch_ms[name].json();
+        j["rest_ms"][name] = rest_ms[name].json();
     }
     for ((cfg, peer), s) in &rates {
         j["rates"][cfg][peer] = s.json();
@@ -701,6 +794,7 @@ async fn bench_peers(work: &Path, suite: &Suite, server: &NatsServer) -> Json {
     for (p, s) in &raw_first {
         j["raw_alone_first_batch"][p] = s.json();
         j["raw_alone_steady"][p] = raw_steady[p].json();
+        j["peer_stop_ms"][p] = stop_ms[p].json();
     }
     j
 }

@@ -18,13 +18,27 @@ use std::fmt::Write;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Annotated {
     pub offset: usize,
-    /// Every byte of the token (header and data; for arrays and maps the header only).
+    /// The token's first bytes (header and up to 24 bytes in all; for arrays and maps the header).
     pub bytes: Vec<u8>,
+    /// How many bytes the token has in all (header and data).
+    pub len: usize,
     pub format: Format,
     pub path: String,
     /// What the token is: "key", "= 5", "(3 entries)".
     pub what: String,
     pub findings: Vec<Finding>,
+}
+
+impl Annotated {
+    /// The first 10 bytes in hex, then how many more there are: `d9 24 37 66 … (+28)`.
+    pub fn hex(&self) -> String {
+        let shown = &self.bytes[..self.bytes.len().min(10)];
+        if self.len <= 10 {
+            crate::wire::format::hex(shown)
+        } else {
+            format!("{} … (+{})", crate::wire::format::hex(shown), self.len - 10)
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -66,7 +80,7 @@ impl Reading {
     pub fn render(&self) -> String {
         let mut out = format!("{:<6}  {:<40}  {:<16}  path\n", "offset", "bytes", "format");
         for t in &self.tokens {
-            let _ = writeln!(out, "{:06x}  {:<40}  {:<16}  {} {}", t.offset, hex_short(&t.bytes, 10), t.format.name(), t.path, t.what);
+            let _ = writeln!(out, "{:06x}  {:<40}  {:<16}  {} {}", t.offset, t.hex(), t.format.name(), t.path, t.what);
             for f in &t.findings {
                 let tag = match f.kind {
                     FindingKind::Deviation => "non-canonical",
@@ -115,7 +129,10 @@ struct Walker<'c, 'b> {
 impl<'c> Walker<'c, '_> {
     fn push(&mut self, t: &Token, path: &str, what: String) -> usize {
         let end = if matches!(t.kind, TokenKind::Array(_) | TokenKind::Map(_)) { t.offset + t.head_len } else { t.end() };
-        self.reading.tokens.push(Annotated { offset: t.offset, bytes: self.buf[t.offset..end].to_vec(), format: t.format, path: path.to_string(), what, findings: Vec::new() });
+        // Only what the table shows is kept: a few bytes of data and a path shortened in the middle, so
+        // memory stays proportional to the payload however deep it nests.
+        let bytes = self.buf[t.offset..end.min(t.offset + 24)].to_vec();
+        self.reading.tokens.push(Annotated { offset: t.offset, bytes, len: end - t.offset, format: t.format, path: short_path(path), what, findings: Vec::new() });
         self.reading.tokens.len() - 1
     }
 
@@ -281,6 +298,11 @@ impl<'c> Walker<'c, '_> {
             };
             let kidx = self.push(&kt, &sub, "(key)".into());
             self.canonical_format(kidx, &kt);
+            // A key that is an array or a map is read whole, so reading goes on at its value.
+            let value_at = match kt.kind {
+                TokenKind::Array(_) | TokenKind::Map(_) => self.any(&kt, &sub, depth + 1)?,
+                _ => kt.end(),
+            };
             match (&key, field) {
                 (None, _) => self.note(kidx, FindingKind::Problem, Class::UnknownField, format!("{} as a field key; field keys are str", kt.format.name())),
                 (Some(k), None) => {
@@ -306,7 +328,7 @@ impl<'c> Walker<'c, '_> {
                 Some(fi) => Expect::Field(&m.fields[fi]),
                 None => Expect::Any,
             };
-            at = self.value(kt.end(), &expect, sub, depth + 1)?;
+            at = self.value(value_at, &expect, sub, depth + 1)?;
         }
         let missing: Vec<&str> = m.fields.iter().enumerate().filter(|(i, f)| !f.optional && !seen.contains(i)).map(|(_, f)| f.name.as_str()).collect();
         if !missing.is_empty() {
@@ -337,7 +359,7 @@ impl<'c> Walker<'c, '_> {
                 }
             }
             (Type::Int(_), TokenKind::F32(_) | TokenKind::F64(_)) => mismatch(self, Class::IntVsFloat, " (a float for an integer field: Go UseCompactFloats, or a Python float)"),
-            (Type::Float32, TokenKind::F64(x)) if x.is_nan() || (x as f32) as f64 == x => {
+            (Type::Float32, TokenKind::F64(x)) if (x.is_nan() || (x as f32) as f64 == x) && !field.is_some_and(|f| out_of_bounds(x, f)) => {
                 self.note(idx, FindingKind::Deviation, Class::FloatWidth, "float64 where float32 is declared (the value fits float32, so it reads the same)".into());
             }
             (Type::Float32, TokenKind::F64(_)) => mismatch(self, Class::FloatWidth, " (float64 written for a float32 field, and the value does not fit float32)"),
@@ -345,7 +367,19 @@ impl<'c> Walker<'c, '_> {
                 self.note(idx, FindingKind::Deviation, Class::FloatWidth, "float32 where float64 is declared (it widens to the same value)".into());
             }
             (Type::Float32 | Type::Float64, TokenKind::Int(_)) => mismatch(self, Class::IntVsFloat, " (an integer for a float field: Go UseCompactFloats writes 5.0 as 5)"),
-            (Type::Float32 | Type::Float64, TokenKind::F32(_) | TokenKind::F64(_)) => {}
+            (Type::Float32 | Type::Float64, TokenKind::F32(_) | TokenKind::F64(_)) => {
+                let x = match t.kind {
+                    TokenKind::F32(x) => x as f64,
+                    TokenKind::F64(x) => x,
+                    _ => 0.0,
+                };
+                let k = k.cloned().unwrap_or_default();
+                if (x.is_nan() && !k.allow_nan) || (x.is_infinite() && !k.allow_infinity) {
+                    self.note(idx, FindingKind::Problem, Class::ValueChanged, format!("{x} is not allowed here (allow_nan / allow_infinity)"));
+                } else if field.is_some() && (k.min.is_some_and(|m| x < bound(m, ty)) || k.max.is_some_and(|m| x > bound(m, ty))) {
+                    self.note(idx, FindingKind::Problem, Class::ValueChanged, format!("{x} is outside the field's constraints"));
+                }
+            }
             (Type::String, TokenKind::Str(n)) => {
                 if let Err(e) = str_of(data, t.data_start()) {
                     self.note(idx, FindingKind::Problem, Class::ValueChanged, e.message);
@@ -474,12 +508,43 @@ impl<'c> Walker<'c, '_> {
     }
 }
 
+/// Paths longer than [`MAX_PATH`] characters keep their start and end: `$.request_id[0][0]…[0][0]`.
+const MAX_PATH: usize = 48;
+
+fn short_path(path: &str) -> String {
+    if path.len() <= MAX_PATH {
+        return path.to_string();
+    }
+    let mut head = 16;
+    while !path.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = path.len() - (MAX_PATH - head - 3);
+    while !path.is_char_boundary(tail) {
+        tail += 1;
+    }
+    format!("{}…{}", &path[..head], &path[tail..])
+}
+
 /// The canonical encoding of an already-validated key's bytes (for comparing key order).
 fn canonical_bytes(raw: &[u8]) -> Vec<u8> {
     match crate::wire::decode(raw) {
         Ok(v) => encode(&v),
         Err(_) => raw.to_vec(),
     }
+}
+
+/// A float bound as the field's width sees it (a float32 field compares at float32).
+fn bound(n: crate::contract::Num, ty: &Type) -> f64 {
+    match ty {
+        Type::Float32 => n.as_f64() as f32 as f64,
+        _ => n.as_f64(),
+    }
+}
+
+fn out_of_bounds(x: f64, f: &Field) -> bool {
+    let k = &f.constraints;
+    (x.is_nan() && !k.allow_nan) || (x.is_infinite() && !k.allow_infinity) || k.min.is_some_and(|m| x < bound(m, &f.ty)) || k.max.is_some_and(|m| x > bound(m, &f.ty))
 }
 
 fn count(n: usize, what: &str) -> String {

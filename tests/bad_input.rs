@@ -90,7 +90,7 @@ fn duplicate_names_messages_fields_packages_and_keys() {
     expect_only(
         &c,
         &d,
-        &[("E206", "a.yaml:4:3"), ("E206", "a.yaml:11:9"), ("E206", "b.yaml:1:10"), ("E106", "c.yaml:6:3")],
+        &[("E206", "a.yaml:7:3"), ("E206", "a.yaml:11:9"), ("E206", "b.yaml:1:10"), ("E106", "c.yaml:6:3")],
     );
     assert!(expect(&c, &d, "E206", "a.yaml:11:9").message.contains("field `code` appears twice"));
     assert!(expect(&c, &d, "E206", "b.yaml:1:10").message.contains("package `dup` is defined twice"));
@@ -98,7 +98,7 @@ fn duplicate_names_messages_fields_packages_and_keys() {
 }
 
 /// An enum `Status` (line 4) and a message `Status` (line 7): the error should be reported at the second
-/// definition and point back to the first. It is reported at line 4 saying "first at line 7".
+/// definition and point back to the first (it used to be reported at line 4, "first at line 7").
 #[test]
 fn duplicate_message_and_enum_name_is_reported_at_the_later_definition() {
     let (c, d) = lint("duplicate_names");

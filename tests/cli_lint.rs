@@ -76,8 +76,9 @@ fn lint_unknown_types_with_did_you_mean() {
 fn lint_duplicate_names() {
     let err = lint_fails_with(
         "duplicate_names",
-        &[("a.yaml:4:3", "E206"), ("a.yaml:11:9", "E206"), ("b.yaml:1:10", "E206"), ("c.yaml:6:3", "E106")],
+        &[("a.yaml:7:3", "E206"), ("a.yaml:11:9", "E206"), ("b.yaml:1:10", "E206"), ("c.yaml:6:3", "E106")],
     );
+    assert!(err.contains("a.yaml:7:3: error[E206]: `dup.Status` is defined twice (first at line 4)"), "{err}");
     assert!(err.contains("lint: FAILED, 4 errors and 0 warnings in 3 files"), "{err}");
 }
 

@@ -62,7 +62,9 @@ fn a_package_policy_can_accept_integer_widths_and_a_peer_can_override_it() {
     let Some((code, err, report)) = run(t.path(), &contracts, &[]) else { return };
     assert_eq!(code, 0, "the package accepts int-width:\n{err}");
     assert!(outcomes(&report).iter().all(|(_, o, c)| o == "warn" && c == "int-width"));
-    assert!(err.contains("29 warned"), "{err}");
+    // 29 golden vectors, and the echo peer's own (widened) output sent back to it in the matrix.
+    assert_eq!(report["summary"]["warned"], 58, "{err}");
+    assert_eq!(report["summary"]["failed"], 0, "{err}");
 
     echo_harness(t.path(), "widen-ints:all", "common.TokenUsage", "[policy]\nint-width = \"fail\"\n");
     let Some((code, err, report)) = run(t.path(), &contracts, &[]) else { return };
@@ -106,4 +108,14 @@ fn expected_failures_accept_known_gaps_and_fail_when_stale() {
     assert!(err.contains("removed chat.ChatTurn example.minimal"), "{err}");
     let text = std::fs::read_to_string(&list).unwrap();
     assert_eq!(text, "# known gaps\ncommon.TokenUsage example.typical: the echo peer garbles it on purpose\n");
+}
+
+#[test]
+fn a_peer_that_serves_a_type_the_contracts_do_not_have_is_a_setup_error() {
+    let t = tempfile::tempdir().unwrap();
+    echo_harness(t.path(), "", "common.TokenUsage,chat.ChatReqest", "");
+    let Some((code, err, _)) = run(t.path(), &root().join("contracts"), &[]) else { return };
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("serves types the contracts do not have: chat.ChatReqest"), "{err}");
+    assert!(err.contains("`chat.ChatReqest` -> `chat.ChatRequest`?"), "{err}");
 }

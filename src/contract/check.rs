@@ -20,7 +20,9 @@ fn duplicates(c: &Contracts, diags: &mut Diagnostics) {
             packages.insert(&p.name, first);
         }
         let mut names: HashMap<&str, Span> = HashMap::new();
-        let defs = p.messages.iter().map(|m| (m.name.as_str(), m.span)).chain(p.enums.iter().map(|e| (e.name.as_str(), e.span)));
+        // In file order, so that the later of two definitions is the one reported.
+        let mut defs: Vec<(&str, Span)> = p.messages.iter().map(|m| (m.name.as_str(), m.span)).chain(p.enums.iter().map(|e| (e.name.as_str(), e.span))).collect();
+        defs.sort_by_key(|(_, span)| *span);
         for (name, span) in defs {
             if let Some(first) = names.get(name) {
                 diags.error(Code::Duplicate, span, format!("`{}.{name}` is defined twice (first at line {})", p.name, first.line), "message and enum names share one namespace per package");

@@ -243,25 +243,35 @@ fn map_keys(kt: &Type, n: usize) -> Vec<Value> {
 /// A small valid value of `ty`, used for list items, map values and fields a base value lacks.
 pub fn sample(c: &Contracts, ty: &Type, k: Option<&Constraints>, depth: usize) -> Value {
     let k = k.cloned().unwrap_or_default();
+    // A length within the constraints: at least one where possible, so the value shows its type.
+    let len = |default: u64| default.max(k.min_len.unwrap_or(0)).min(k.max_len.unwrap_or(u64::MAX)) as usize;
     match ty {
         Type::Bool => Value::Bool(false),
         Type::Int(it) => {
-            let lo = k.min.map_or(it.min(), |m| m.as_f64().ceil() as i128);
-            Value::Int(0i128.clamp(lo.max(it.min()), it.max()))
+            let lo = k.min.map_or(it.min(), |m| (m.as_f64().ceil() as i128).max(it.min()));
+            let hi = k.max.map_or(it.max(), |m| (m.as_f64().floor() as i128).min(it.max()));
+            Value::Int(0i128.clamp(lo, hi.max(lo)))
         }
         Type::Float32 | Type::Float64 => {
-            let x = if in_range(0.0, &k) { 0.0 } else { k.min.map_or(0.0, |m| m.as_f64()) };
+            let lo = k.min.map_or(f64::MIN, |m| m.as_f64());
+            let hi = k.max.map_or(f64::MAX, |m| m.as_f64());
+            let x = 0.0f64.clamp(lo, hi.max(lo));
             if *ty == Type::Float32 {
                 Value::F32(x as f32)
             } else {
                 Value::F64(x)
             }
         }
-        Type::String => Value::Str(text_of_len(k.min_len.unwrap_or(1).clamp(1, k.max_len.unwrap_or(u64::MAX).max(1)) as usize).chars().take(k.max_len.map_or(usize::MAX, |m| m as usize)).collect()),
-        Type::Bytes => Value::Bin(vec![1; k.min_len.unwrap_or(1).min(k.max_len.unwrap_or(1)) as usize]),
+        Type::String => Value::Str(text_of_len(len(1))),
+        Type::Bytes => Value::Bin(vec![1; len(1)]),
         Type::Timestamp => Value::Timestamp(Timestamp { secs: 0, nanos: 0 }),
-        Type::List(_) => Value::Array(Vec::new()),
-        Type::Map(..) => Value::Map(Vec::new()),
+        Type::List(elem) => Value::Array(vec![sample(c, elem, None, depth + 1); len(0)]),
+        Type::Map(kt, vt) => {
+            let val = sample(c, vt, None, depth + 1);
+            let mut entries: Vec<(Vec<u8>, (Value, Value))> = map_keys(kt, len(0)).into_iter().map(|key| (encode(&key), (key, val.clone()))).collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Map(entries.into_iter().map(|(_, kv)| kv).collect())
+        }
         Type::Enum(id) => {
             let e = c.enum_def(*id);
             e.values.first().map_or(Value::Nil, |v| e.wire(v))

@@ -36,7 +36,7 @@ pub fn build(m: &Manifest, root: &Path, cache: &Path) -> Result<Built, BuildErro
         Ok(f) => f.lock().map(|_| f).ok(),
         Err(_) => None,
     };
-    let key = cache_key(m, b);
+    let key = cache_key(m, b, root, cache);
     let stamp = cache.join("build.stamp");
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(key.as_str()) {
         return Ok(Built { cached: true, duration: start.elapsed() });
@@ -69,12 +69,12 @@ pub fn build(m: &Manifest, root: &Path, cache: &Path) -> Result<Built, BuildErro
     Ok(Built { cached: false, duration: start.elapsed() })
 }
 
-fn cache_key(m: &Manifest, b: &super::manifest::Build) -> String {
+fn cache_key(m: &Manifest, b: &super::manifest::Build, root: &Path, cache: &Path) -> String {
     let mut h = Sha256::new();
     h.update(std::fs::read(m.dir.join("peer.toml")).unwrap_or_default());
     for input in &b.inputs {
         let mut files = Vec::new();
-        collect(&m.dir.join(input), &mut files);
+        collect(&m.dir.join(m.expand(input, root, cache)), &mut files);
         files.sort();
         for f in files {
             h.update(f.to_string_lossy().as_bytes());

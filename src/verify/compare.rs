@@ -147,7 +147,7 @@ fn token_at(reading: &Reading, path: &str, key: bool) -> String {
 }
 
 fn describe(t: &Annotated) -> String {
-    format!("{}  {} {}", hex_short(&t.bytes, 10), t.format.name(), t.what)
+    format!("{}  {} {}", t.hex(), t.format.name(), t.what)
 }
 
 #[cfg(test)]

@@ -376,6 +376,19 @@ async fn start_peer(ctx: &Ctx<'_>, m: Manifest, sink: &mut dyn Sink) -> Result<L
         });
         return Err(());
     }
+    let unknown: Vec<&String> = hello.types.iter().filter(|t| !matches!(ctx.c.lookup(t), Some(crate::contract::Def::Message(_)))).collect();
+    if !unknown.is_empty() {
+        proc.kill().await;
+        let names: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
+        let known: Vec<String> = ctx.c.message_ids().map(|id| ctx.c.message_name(id)).collect();
+        let near = names.iter().filter_map(|n| crate::diag::did_you_mean(n, known.iter().map(String::as_str)).map(|k| format!("`{n}` -> `{k}`?"))).collect::<Vec<_>>();
+        sink.event(&Event::SetupError {
+            what,
+            message: format!("serves types the contracts do not have: {}", names.join(", ")),
+            hint: if near.is_empty() { "register `package.Message` names of the contracts".into() } else { format!("did you mean {}", near.join(", ")) },
+        });
+        return Err(());
+    }
     sink.event(&Event::PeerReady { peer: m.name.clone(), hello: hello.clone(), startup: started.elapsed() });
     Ok(LivePeer { manifest: m, expected, cache, log, proc, hello, restarts: 0, broken: None })
 }
@@ -574,7 +587,12 @@ fn emit(ctx: &Ctx, peers: &[LivePeer], used: &mut [Vec<bool>], sink: &mut dyn Si
             expected_failure = Some(peer.expected.entries[i].reason.clone());
         }
     }
-    let location = ctx.c.sources.render(ctx.c.locate(case.message, &path));
+    // A verdict about the whole payload of an edge case is about the field the case varies.
+    let span = match (path.as_str(), case.origin) {
+        ("$", crate::golden::Origin::Edge { field }) => ctx.c.message(case.message).fields[field].span,
+        _ => ctx.c.locate(case.message, &path),
+    };
+    let location = ctx.c.sources.render(span);
     let producer = match d.item.producer {
         Producer::Golden => "golden".to_string(),
         Producer::Previous => ctx.previous.clone().unwrap_or_default(),

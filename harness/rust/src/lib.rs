@@ -85,6 +85,13 @@ impl Peer {
         });
     }
 
+    /// Serves `name` with a serde type: rmp-serde reads it, and writes it back with struct fields as a map
+    /// (`to_vec_named`), as the canonical profile wants. Bytes still need `serde_bytes`, timestamps an ext -1
+    /// type; msgpact verify tells when they are missing.
+    pub fn handle_serde<T: serde::de::DeserializeOwned + serde::Serialize + 'static>(&mut self, name: &str) {
+        self.handle_types(name, |b: &[u8]| rmp_serde::from_slice::<T>(b), |v: &T| rmp_serde::to_vec_named(v));
+    }
+
     /// Reads the MSGPACT_* environment and serves until SIGTERM/SIGINT. Returns the exit code:
     /// 0 after a signal, 2 for a bad environment, 1 when NATS cannot be reached.
     pub fn run(self) -> i32 {
@@ -290,6 +297,14 @@ mod tests {
         h.insert(HEADER_TYPE, "t.Bad");
         let (r, _) = p.roundtrip(Some(&h), b"\x01");
         assert_eq!(r.get(HEADER_STATUS).unwrap().as_str(), "decode-error");
+        h.insert(HEADER_TYPE, "t.None");
+        let (r, _) = p.roundtrip(Some(&h), b"\x01");
+        assert_eq!(r.get(HEADER_STATUS).unwrap().as_str(), "unknown-type");
+        p.handle_serde::<std::collections::BTreeMap<String, u32>>("t.Map");
+        h.insert(HEADER_TYPE, "t.Map");
+        let (r, body) = p.roundtrip(Some(&h), b"\x81\xa1a\xcd\x00\x05");
+        assert_eq!(r.get(HEADER_STATUS).unwrap().as_str(), "ok");
+        assert_eq!(body, b"\x81\xa1a\x05", "re-encoded in the smallest form");
         h.insert(HEADER_TYPE, "t.None");
         let (r, _) = p.roundtrip(Some(&h), b"\x01");
         assert_eq!(r.get(HEADER_STATUS).unwrap().as_str(), "unknown-type");
