@@ -55,6 +55,7 @@ codes! {
     InvalidUtf8 = "E604", Error, "a MessagePack str is not valid UTF-8";
     TrailingBytes = "E605", Error, "a MessagePack payload has bytes after its value";
     UnknownMessage = "E606", Error, "a message type given on the command line is not in the contracts";
+    BadTimestamp = "E607", Error, "a MessagePack timestamp (ext -1) has a wrong length or nanoseconds out of range";
     GoldenDrift = "E701", Error, "golden vectors differ from what the contracts generate";
     WriteFailed = "E702", Error, "a file could not be written";
     StaleExpectedFailure = "E703", Error, "a peer's expected failure passes now, so its list is stale";

@@ -129,6 +129,10 @@ impl Builder {
         loop {
             let (event, mark) = parser.next_token().map_err(|e| {
                 let span = self.span(e.marker());
+                if e.info().contains("recursion limit") {
+                    // The YAML scanner's own bound on flow nesting (`[[[...`), hit before ours.
+                    return Diagnostic::new(Code::TooDeep, span, "nesting deeper than the YAML reader accepts", "contracts never need this much nesting; check for a runaway bracket");
+                }
                 Diagnostic::new(Code::YamlSyntax, span, format!("YAML: {}", e.info()), "check indentation, quotes and brackets around this position")
             })?;
             let span = self.span(&mark);

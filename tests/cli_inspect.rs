@@ -154,7 +154,7 @@ fn inspect_array_instead_of_map_exits_1() {
 }
 
 /// The Go case: a field `UserID` without a msgpack tag. Exit 1 and the hint must name `user_id`
-/// (fails today: see bad_input.rs `unknown_field_userid_hint_names_user_id`).
+/// (see bad_input.rs `unknown_field_userid_hint_names_user_id`).
 #[test]
 fn inspect_unknown_field_userid_hint_names_user_id() {
     let p = minimal_request();

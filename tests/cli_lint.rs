@@ -133,7 +133,7 @@ fn lint_huge_numbers() {
 #[test]
 fn lint_ten_thousand_levels_block_and_flow() {
     lint_fails_with("deep_block", &[("contract.yaml:4:127", "E104")]);
-    lint_fails_with("deep_flow", &[("contract.yaml:3:261", "E103")]);
+    lint_fails_with("deep_flow", &[("contract.yaml:3:261", "E104")]);
 }
 
 #[test]

@@ -188,7 +188,7 @@ pub fn decode_at(buf: &[u8], pos: usize, depth: usize) -> Result<(Value, usize),
         TokenKind::Bin(_) => Value::Bin(data.to_vec()),
         TokenKind::Ext(-1, _) => match Timestamp::from_ext_data(data) {
             Ok((ts, _)) => Value::Timestamp(ts),
-            Err(message) => return Err(DecodeError { offset: pos, code: Code::Truncated, message }),
+            Err(message) => return Err(DecodeError { offset: pos, code: Code::BadTimestamp, message }),
         },
         TokenKind::Ext(ty, _) => Value::Ext(ty, data.to_vec()),
         TokenKind::Array(n) | TokenKind::Map(n) => {
