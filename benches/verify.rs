@@ -193,7 +193,7 @@ fn expand_contracts(src: &Path, dst: &Path, extra: usize, only: Option<&[usize]>
         let mut out: Vec<String> = lines.clone();
         // insert from the bottom up so earlier insertion points stay valid
         let mut mine: Vec<(usize, &Vec<String>)> = blocks.iter().zip(&additions).filter(|(b, _)| b.file == fi).map(|(b, a)| (b.insert_at, a)).collect();
-        mine.sort_by(|a, b| b.0.cmp(&a.0));
+        mine.sort_by_key(|m| std::cmp::Reverse(m.0));
         for (at, add) in mine {
             out.splice(at..at, add.iter().cloned());
         }
@@ -666,7 +666,9 @@ async fn bench_peers(work: &Path, suite: &Suite, server: &NatsServer) -> Json {
     let mut wall: BTreeMap<&str, Series> = BTreeMap::new();
     let mut inner: BTreeMap<&str, Series> = BTreeMap::new();
     let mut nats_ms: BTreeMap<&str, Series> = BTreeMap::new();
-    let (mut peers_ms, mut exch_ms, mut rest_ms): (BTreeMap<&str, Series>, BTreeMap<&str, Series>, BTreeMap<&str, Series>) = Default::default();
+    let mut peers_ms: BTreeMap<&str, Series> = BTreeMap::new();
+    let mut exch_ms: BTreeMap<&str, Series> = BTreeMap::new();
+    let mut rest_ms: BTreeMap<&str, Series> = BTreeMap::new();
     let mut rates: BTreeMap<(&str, String), Series> = BTreeMap::new();
     let mut rebuilt = Vec::new();
     let mut backend = String::new();

@@ -49,3 +49,67 @@ fn three_peers_agree_through_the_container_backend() {
     }
     check_agreement("container", &[]);
 }
+
+/// Copies `from` into `to`, files and directories.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Issue 4, "done when": one Go struct tag changed by hand in the Go peer makes verify fail and name the
+/// field. A copy of harness/go with `user_id` tagged `userId` is rebuilt (its build inputs changed) and must
+/// fail every ChatRequest case as a field-name bug located at the contract's `user_id`, with the tag to write,
+/// shown once with the other cases listed, not 62 times; every other message type still passes.
+#[test]
+fn a_hand_edited_go_struct_tag_fails_verify_and_names_the_field() {
+    let nats = nats_server();
+    let go = std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("go").is_file()));
+    if !require(nats.is_some(), "nats-server") || !require(go, "go") {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let peer = t.path().join("harness").join("go");
+    copy_tree(&root().join("harness/go"), &peer);
+    let file = peer.join("generated/chat/chat.go");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.matches("`msgpack:\"user_id\"`").count(), 1, "the generated ChatRequest has one user_id tag");
+    std::fs::write(&file, text.replace("`msgpack:\"user_id\"`", "`msgpack:\"userId\"`")).unwrap();
+
+    let report = t.path().join("report.json");
+    let (harness, cache) = (t.path().join("harness"), t.path().join("cache"));
+    let args = ["verify", "--nats", "binary", "--harness", harness.to_str().unwrap(), "--json", report.to_str().unwrap()];
+    let nats = nats.unwrap();
+    let env = [("MSGPACT_NATS_SERVER", nats.to_str().unwrap()), ("MSGPACT_CACHE_DIR", cache.to_str().unwrap())];
+    let o = msgpact(&root(), &args, &env);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "a renamed tag must fail the gate:\n{err}");
+
+    let report = read_json(&report);
+    let failed: Vec<&serde_json::Value> = exchanges(&report).into_iter().filter(|x| x["outcome"] == "fail").collect();
+    let chat = golden_case_count("chat/ChatRequest");
+    assert_eq!(failed.len(), chat, "every ChatRequest case and nothing else fails:\n{err}");
+    for x in &failed {
+        assert_eq!(x["message"], "chat.ChatRequest", "{x}");
+        assert_eq!(x["class"], "field-name", "{x}");
+        assert!(x["location"].as_str().unwrap().starts_with("contracts/chat.yaml:"), "{x}");
+        assert!(x["hint"].as_str().unwrap().contains("msgpack:\"user_id\""), "the hint says which tag to write: {x}");
+    }
+    let line: usize = failed[0]["location"].as_str().unwrap().split(':').nth(1).unwrap().parse().unwrap();
+    let declared = std::fs::read_to_string(root().join("contracts/chat.yaml")).unwrap();
+    assert!(declared.lines().nth(line - 1).unwrap().contains("user_id"), "the location is the contract line of `user_id`");
+    assert_eq!(err.matches("FAIL go chat.ChatRequest").count(), 1, "one bug is shown once:\n{err}");
+    assert!(err.contains(&format!("the same in {} more case(s)", chat - 1)), "{err}");
+}
+
+/// The number of golden cases of `package/Message`.
+fn golden_case_count(dir: &str) -> usize {
+    let files = std::fs::read_dir(root().join("golden").join(dir)).unwrap().flatten();
+    files.filter(|e| e.path().extension().is_some_and(|x| x == "msgpack")).count()
+}

@@ -149,7 +149,7 @@ fn message(c: &Contracts, p: &Package, m: &Message, out: &mut String) {
     if m.shape == Shape::Array {
         array_serde(c, p, m, out);
     }
-    validate(c, p, m, out);
+    validate(p, m, out);
 }
 
 /// Serialize and Deserialize for an array-shaped message: a tuple that ends after the last present field.
@@ -201,12 +201,12 @@ fn array_serde(_c: &Contracts, _p: &Package, m: &Message, out: &mut String) {
     out.push_str("            d.deserialize_seq(V)\n        }\n    }\n");
 }
 
-fn validate(c: &Contracts, p: &Package, m: &Message, out: &mut String) {
+fn validate(p: &Package, m: &Message, out: &mut String) {
     let _ = writeln!(out, "\n    impl rt::Validate for {} {{", m.name);
     let mut body = String::new();
     for f in &m.fields {
         let id = field_ident(&f.name);
-        let checks = value_checks(c, &f.ty, Some(f), "v", &format!("\"{}\"", f.name), 4);
+        let checks = value_checks(&f.ty, Some(f), "v", &format!("\"{}\"", f.name), 4);
         if checks.is_empty() {
             continue;
         }
@@ -240,7 +240,7 @@ fn validate(c: &Contracts, p: &Package, m: &Message, out: &mut String) {
 
 /// Statements that check the value `v` (a reference) of type `ty`; `name` is a Rust `&str` expression
 /// naming it within its message (`"request_id"`, `&format!("{}[{i4}]", "history")`).
-fn value_checks(c: &Contracts, ty: &Type, f: Option<&Field>, v: &str, name: &str, depth: usize) -> Vec<String> {
+fn value_checks(ty: &Type, f: Option<&Field>, v: &str, name: &str, depth: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let k = f.map(|f| &f.constraints);
     let full = || format!("&format!(\"{{path}}.{{}}\", {name})");
@@ -267,14 +267,14 @@ fn value_checks(c: &Contracts, ty: &Type, f: Option<&Field>, v: &str, name: &str
         Type::Message(_) => lines.push(format!("rt::Validate::validate({v}, {})?;", full())),
         Type::List(elem) if contains_message(elem) => {
             let item = format!("x{depth}");
-            let inner = value_checks(c, elem, None, &item, &format!("&format!(\"{{}}[{{i{depth}}}]\", {name})"), depth + 1);
+            let inner = value_checks(elem, None, &item, &format!("&format!(\"{{}}[{{i{depth}}}]\", {name})"), depth + 1);
             lines.push(format!("for (i{depth}, {item}) in {v}.iter().enumerate() {{"));
             lines.extend(inner.into_iter().map(|l| format!("    {l}")));
             lines.push("}".into());
         }
         Type::Map(_, val) if contains_message(val) => {
             let item = format!("x{depth}");
-            let inner = value_checks(c, val, None, &item, &format!("&format!(\"{{}}[{{k{depth}:?}}]\", {name})"), depth + 1);
+            let inner = value_checks(val, None, &item, &format!("&format!(\"{{}}[{{k{depth}:?}}]\", {name})"), depth + 1);
             lines.push(format!("for (k{depth}, {item}) in {v}.iter() {{"));
             lines.extend(inner.into_iter().map(|l| format!("    {l}")));
             lines.push("}".into());

@@ -171,10 +171,7 @@ impl Converter<'_> {
                 self.len(node, path, s.text.len(), k, "bytes of UTF-8").then(|| Value::Str(s.text.clone()))
             }
             Type::Bytes => {
-                let bytes = match self.bytes(node, path) {
-                    Some(b) => b,
-                    None => return None,
-                };
+                let bytes = self.bytes(node, path)?;
                 self.len(node, path, bytes.len(), k, "bytes").then_some(Value::Bin(bytes))
             }
             Type::Timestamp => self.timestamp(node, path).map(Value::Timestamp),

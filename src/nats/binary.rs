@@ -357,7 +357,7 @@ mod tests {
         let taken = occupied.local_addr().unwrap().port();
         let mut ports = vec![taken];
         let (running, port) = spawn_on_free_port(&bin, Duration::from_secs(20), move || {
-            Ok(ports.pop().map_or_else(|| super::free_port().unwrap(), |p| p))
+            Ok(ports.pop().unwrap_or_else(|| super::free_port().unwrap()))
         })
         .await
         .expect("second port works");

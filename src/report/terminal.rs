@@ -200,20 +200,57 @@ impl<W: Write> Terminal<W> {
         s
     }
 
+    /// The failures, one group per distinct problem: exchanges of the same peers, message type, class, field
+    /// and hint are one bug seen in several cases, so the first is shown in full and the others by case id.
     fn failures(&self) -> String {
         let bad: Vec<&Exchange> = self.exchanges.iter().filter(|x| !x.reused && matches!(x.outcome, Outcome::Fail | Outcome::Warn)).collect();
         if bad.is_empty() {
             return "\n".into();
         }
+        let groups = group_failures(&bad);
         let mut s = String::from("\n");
-        for x in bad.iter().take(self.max_failures) {
-            s.push_str(&render_exchange(x));
+        for group in groups.iter().take(self.max_failures) {
+            s.push_str(&render_exchange(group[0]));
+            if group.len() > 1 {
+                s.pop();
+                let shown: Vec<&str> = group[1..].iter().take(MORE_CASES_SHOWN).map(|x| x.case.as_str()).collect();
+                let rest = if group.len() - 1 > shown.len() { format!(", … ({} in all)", group.len()) } else { String::new() };
+                let _ = writeln!(s, "     the same in {} more case(s): {}{rest}\n", group.len() - 1, shown.join(", "));
+            }
         }
-        if bad.len() > self.max_failures {
-            let _ = writeln!(s, "… and {} more (all of them are in --json and --junit)\n", bad.len() - self.max_failures);
+        if groups.len() > self.max_failures {
+            let more: usize = groups[self.max_failures..].iter().map(Vec::len).sum();
+            let _ = writeln!(s, "… and {} more problem(s) in {more} exchange(s) (all of them are in --json and --junit)\n", groups.len() - self.max_failures);
         }
         s
     }
+}
+
+/// Case ids listed after a group's first failure.
+const MORE_CASES_SHOWN: usize = 8;
+
+/// Failed and warned exchanges grouped by distinct problem, in the order of each group's first exchange.
+fn group_failures<'a>(bad: &[&'a Exchange]) -> Vec<Vec<&'a Exchange>> {
+    let mut groups: Vec<Vec<&Exchange>> = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    for x in bad {
+        let what = match x.verdict.detail() {
+            Some(d) => d.path.clone(),
+            None => x.verdict.summary(),
+        };
+        let key = format!(
+            "{:?}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{what}\u{1f}{}",
+            x.outcome, x.producer, x.consumer, x.message, x.class, x.verdict.kind(), x.location, x.hint
+        );
+        match index.get(&key) {
+            Some(&i) => groups[i].push(x),
+            None => {
+                index.insert(key, groups.len());
+                groups.push(vec![x]);
+            }
+        }
+    }
+    groups
 }
 
 /// One failed or warned exchange, in full.
@@ -246,4 +283,63 @@ pub fn render_exchange(x: &Exchange) -> String {
     }
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classes::Class;
+    use std::time::Duration;
+
+    fn decode_failure(case: &str, error: &str) -> Exchange {
+        Exchange {
+            producer: "golden".into(),
+            consumer: "go".into(),
+            message: "chat.ChatRequest".into(),
+            case: case.into(),
+            verdict: Verdict::DecodeError { error: error.into() },
+            class: Some(Class::FieldName),
+            hint: "tag the struct field `msgpack:\"user_id\"`".into(),
+            outcome: Outcome::Fail,
+            expected_failure: None,
+            location: "contracts/chat.yaml:30:9".into(),
+            duration: Duration::ZERO,
+            reused: false,
+        }
+    }
+
+    fn failures_of(xs: Vec<Exchange>) -> String {
+        let mut t = Terminal::new(Vec::new());
+        t.exchanges = xs;
+        t.failures()
+    }
+
+    #[test]
+    fn one_bug_in_many_cases_is_shown_once_with_the_other_case_ids() {
+        let cases = ["example.minimal", "example.with-audio", "edge.text.len-0"];
+        let out = failures_of(cases.iter().map(|c| decode_failure(c, "$.userId: required field is missing")).collect());
+        assert_eq!(out.matches("FAIL go chat.ChatRequest").count(), 1, "{out}");
+        assert!(out.contains("FAIL go chat.ChatRequest example.minimal (golden -> go) [field-name]"), "{out}");
+        assert!(out.contains("the same in 2 more case(s): example.with-audio, edge.text.len-0\n"), "{out}");
+        assert_eq!(out.matches("hint:").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn different_problems_stay_apart_and_long_groups_say_their_size() {
+        let mut xs: Vec<Exchange> = (0..12).map(|i| decode_failure(&format!("edge.n.{i}"), "$.userId: required field is missing")).collect();
+        xs.push(decode_failure("example.other", "$.text: expected str, got bin"));
+        let out = failures_of(xs);
+        assert_eq!(out.matches("FAIL go chat.ChatRequest").count(), 2, "{out}");
+        assert!(out.contains("the same in 11 more case(s): edge.n.1, edge.n.2, edge.n.3, edge.n.4, edge.n.5, edge.n.6, edge.n.7, edge.n.8, … (12 in all)"), "{out}");
+        assert!(out.contains("FAIL go chat.ChatRequest example.other"), "{out}");
+    }
+
+    #[test]
+    fn beyond_the_limit_the_remaining_problems_are_counted() {
+        let mut t = Terminal::new(Vec::new());
+        t.max_failures = 1;
+        t.exchanges = vec![decode_failure("a", "one"), decode_failure("b", "one"), decode_failure("c", "two"), decode_failure("d", "three")];
+        let out = t.failures();
+        assert!(out.contains("… and 2 more problem(s) in 2 exchange(s)"), "{out}");
+    }
 }

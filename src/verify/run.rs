@@ -3,20 +3,18 @@ use super::compare::compare;
 use super::events::{Event, Exchange, Sink, Summary};
 use super::exchange::{send, status_of, Raw};
 use super::hints::{classify_error, hint};
+use super::startup::{restart, start_all, LivePeer};
 use super::canonical;
 use super::verdict::{Detail, Outcome, Verdict};
 use crate::wire::format::hex_short;
 use crate::wire::{decode, Value};
 use crate::classes::{default_gate, Class};
-use crate::contract::hash::wire_hash;
 use crate::contract::Contracts;
 use crate::golden::{self, store, Case};
 use crate::nats::{self, NatsOptions};
-use crate::peer::build;
-use crate::peer::process::{PeerEnv, PeerProcess};
+use crate::peer::process::PeerEnv;
 use crate::peer::protocol::{hello_subject, roundtrip_subject, Status};
-use crate::peer::expected::ExpectedFailures;
-use crate::peer::{Hello, Manifest};
+use crate::peer::Manifest;
 use bytes::Bytes;
 use futures::StreamExt;
 use std::collections::HashMap;
@@ -73,26 +71,14 @@ struct Done {
     duration: Duration,
 }
 
-struct LivePeer {
-    manifest: Manifest,
-    expected: ExpectedFailures,
-    cache: PathBuf,
-    log: PathBuf,
-    proc: PeerProcess,
-    hello: Hello,
-    restarts: usize,
-    /// Set when the peer cannot be kept running; its remaining exchanges are not run.
-    broken: Option<String>,
-}
-
-struct Ctx<'a> {
-    opts: &'a Options,
-    c: &'a Contracts,
+pub(super) struct Ctx<'a> {
+    pub(super) opts: &'a Options,
+    pub(super) c: &'a Contracts,
     cases: &'a [Case],
     names: Vec<String>,
-    client: async_nats::Client,
-    prefix: String,
-    env: PeerEnv,
+    pub(super) client: async_nats::Client,
+    pub(super) prefix: String,
+    pub(super) env: PeerEnv,
     max_payload: usize,
     /// The label of the earlier version replayed (`v1.0.0`), if any.
     previous: Option<String>,
@@ -189,13 +175,8 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
         previous: previous_label,
     };
 
-    let mut peers: Vec<LivePeer> = Vec::new();
-    for m in manifests {
-        match start_peer(&ctx, m, sink).await {
-            Ok(p) => peers.push(p),
-            Err(()) => sum.setup_errors += 1,
-        }
-    }
+    let (mut peers, failed_peers) = start_all(&ctx, manifests, sink).await;
+    sum.setup_errors += failed_peers;
 
     let mut used: Vec<Vec<bool>> = peers.iter().map(|p| vec![false; p.expected.entries.len()]).collect();
 
@@ -321,87 +302,6 @@ fn run_id() -> String {
 
 fn served(ctx: &Ctx, p: &LivePeer, it: &Item) -> bool {
     p.hello.types.iter().any(|t| *t == ctx.names[it.case])
-}
-
-async fn start_peer(ctx: &Ctx<'_>, m: Manifest, sink: &mut dyn Sink) -> Result<LivePeer, ()> {
-    let opts = ctx.opts;
-    let what = format!("peer {}", m.name);
-    let expected = match ExpectedFailures::load(&m.expected_failures_path()) {
-        Ok(x) => x,
-        Err(e) => {
-            sink.event(&Event::SetupError { what, message: e, hint: "fix the expected-failure list (docs/verify.md)".into() });
-            return Err(());
-        }
-    };
-    let cache = build::cache_dir(&opts.cache, &m);
-    let (root, cache2, m2) = (opts.root.clone(), cache.clone(), m.clone());
-    let built = tokio::task::spawn_blocking(move || build::build(&m2, &root, &cache2)).await;
-    match built {
-        Ok(Ok(b)) => sink.event(&Event::PeerBuilt { peer: m.name.clone(), cached: b.cached, duration: b.duration }),
-        Ok(Err(e)) => {
-            let message = format!("build failed: {}\n{}", e.message, crate::peer::process::indent(&e.log_tail));
-            sink.event(&Event::SetupError { what, message, hint: format!("the whole build output is in {}", e.log.display()) });
-            return Err(());
-        }
-        Err(e) => {
-            sink.event(&Event::SetupError { what, message: format!("build task failed: {e}"), hint: String::new() });
-            return Err(());
-        }
-    }
-    let log = opts.cache.join("logs").join(format!("{}.log", m.name));
-    let _ = std::fs::remove_file(&log);
-    let started = Instant::now();
-    let mut proc = match PeerProcess::spawn(&m, &opts.root, &cache, &ctx.env, &log) {
-        Ok(p) => p,
-        Err(e) => {
-            sink.event(&Event::SetupError { what, message: e, hint: "check [run] command in the peer's peer.toml".into() });
-            return Err(());
-        }
-    };
-    let hello = match proc.handshake(&ctx.client, &ctx.prefix, opts.handshake_timeout).await {
-        Ok(h) => h,
-        Err(e) => {
-            proc.kill().await;
-            sink.event(&Event::SetupError { what, message: e, hint: format!("its whole output is in {}", log.display()) });
-            return Err(());
-        }
-    };
-    let current = wire_hash(ctx.c);
-    if !hello.contracts_hash.is_empty() && hello.contracts_hash != current {
-        proc.kill().await;
-        sink.event(&Event::SetupError {
-            what,
-            message: format!("stale: built from contracts {}, but the contracts are now {current}", hello.contracts_hash),
-            hint: format!("regenerate its types with `msgpact codegen --lang {} --out ...` and run again", if m.language.is_empty() { "LANG" } else { &m.language }),
-        });
-        return Err(());
-    }
-    let unknown: Vec<&String> = hello.types.iter().filter(|t| !matches!(ctx.c.lookup(t), Some(crate::contract::Def::Message(_)))).collect();
-    if !unknown.is_empty() {
-        proc.kill().await;
-        let names: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
-        let known: Vec<String> = ctx.c.message_ids().map(|id| ctx.c.message_name(id)).collect();
-        let near = names.iter().filter_map(|n| crate::diag::did_you_mean(n, known.iter().map(String::as_str)).map(|k| format!("`{n}` -> `{k}`?"))).collect::<Vec<_>>();
-        sink.event(&Event::SetupError {
-            what,
-            message: format!("serves types the contracts do not have: {}", names.join(", ")),
-            hint: if near.is_empty() { "register `package.Message` names of the contracts".into() } else { format!("did you mean {}", near.join(", ")) },
-        });
-        return Err(());
-    }
-    sink.event(&Event::PeerReady { peer: m.name.clone(), hello: hello.clone(), startup: started.elapsed() });
-    Ok(LivePeer { manifest: m, expected, cache, log, proc, hello, restarts: 0, broken: None })
-}
-
-async fn restart(ctx: &Ctx<'_>, p: &mut LivePeer, reason: &str, restarts: &mut Vec<(String, String)>) -> Result<(), String> {
-    p.proc.kill().await;
-    if p.restarts >= ctx.opts.max_restarts {
-        return Err(format!("the peer was restarted {} times; gave up after: {reason}", p.restarts));
-    }
-    p.restarts += 1;
-    restarts.push((p.manifest.name.clone(), reason.to_string()));
-    p.proc = PeerProcess::spawn(&p.manifest, &ctx.opts.root, &p.cache, &ctx.env, &p.log)?;
-    p.proc.handshake(&ctx.client, &ctx.prefix, ctx.opts.handshake_timeout).await.map(|_| ())
 }
 
 /// Runs each peer's batch, all peers at once.

@@ -144,7 +144,7 @@ pub fn read_token(buf: &[u8], pos: usize) -> Result<Token, DecodeError> {
             need(1, format.name())?;
             (2, TokenKind::Ext(buf[pos + 1] as i8, len))
         }
-        0xdc | 0xdd | 0xde | 0xdf => {
+        0xdc..=0xdf => {
             let n = if m == 0xdc || m == 0xde { 2 } else { 4 };
             need(n, format.name())?;
             let len = be(buf, pos + 1, n) as usize;

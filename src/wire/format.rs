@@ -227,7 +227,7 @@ pub fn hex_short(bytes: &[u8], max: usize) -> String {
 /// Parses hex with optional spaces, dashes or colons between bytes (`c4-03`, `c4 03`, `c403`).
 pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
     let digits: Vec<u8> = text.bytes().filter(|b| !matches!(b, b' ' | b'-' | b':' | b'\n' | b'\t')).collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err("odd number of hex digits".into());
     }
     digits
