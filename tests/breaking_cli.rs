@@ -402,7 +402,7 @@ fn a_git_ref_is_read_without_touching_the_work_tree() {
     assert_exit(&o, 1);
     let out = stdout(&o);
     assert!(out.contains("api/contracts/demo.yaml:9:9: FIELD_RENAMED field `user_id` of map-shaped `demo.Event` was renamed to `uid`"), "{out}");
-    assert!(out.contains("api/contracts/demo.yaml:1:10: PACKAGE_VERSION_NOT_BUMPED package `demo` has 1 breaking change since v1.1.0"), "{out}");
+    assert!(out.contains("api/contracts/demo.yaml:2:10: PACKAGE_VERSION_NOT_BUMPED package `demo` has 1 breaking change since v1.1.0"), "{out}");
     assert!(!out.contains("legacy"), "the optional field is new against 1.1.0: {out}");
     assert_eq!(git(r, &["status", "--porcelain"]), status);
     assert_eq!(git(r, &["rev-parse", "HEAD"]), head);

@@ -93,8 +93,8 @@ rule_tests! {
     enum_repr_changed: "ENUM_REPR_CHANGED", Current, 1, 4:3;
     constraint_tightened: "CONSTRAINT_TIGHTENED", Current, 2, 8:23;
     constraint_loosened: "CONSTRAINT_LOOSENED", Current, 2, 8:23;
-    package_version_not_bumped: "PACKAGE_VERSION_NOT_BUMPED", Current, 1, 1:10, also "FIELD_REMOVED";
-    package_version_not_changed: "PACKAGE_VERSION_NOT_CHANGED", Current, 1, 1:10;
+    package_version_not_bumped: "PACKAGE_VERSION_NOT_BUMPED", Current, 1, 2:10, also "FIELD_REMOVED";
+    package_version_not_changed: "PACKAGE_VERSION_NOT_CHANGED", Current, 1, 2:10;
 }
 
 #[test]

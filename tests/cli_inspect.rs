@@ -192,3 +192,79 @@ fn inspect_missing_file_exits_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("error[E101]: cannot read"), "{}", stderr(&o));
 }
+
+/// `inspect FILE --against PEER_OUTPUT`: the golden vector a peer was sent and what it sent back, judged
+/// offline as verify judges them. Returns the output; both payloads are written to a temp dir.
+fn against(ty: &str, sent: &[u8], reply: &[u8], extra: &[&str]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, r) = (dir.path().join("sent.msgpack"), dir.path().join("reply.msgpack"));
+    std::fs::write(&s, sent).unwrap();
+    std::fs::write(&r, reply).unwrap();
+    let mut args = vec!["inspect", "--type", ty, s.to_str().unwrap(), "--against", r.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = msgpact(&args);
+    assert_no_panic(&o);
+    o
+}
+
+#[test]
+fn against_identical_bytes_exits_0() {
+    let p = minimal_request();
+    let o = against("chat.ChatRequest", &p, &p, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("identical: identical bytes"), "{}", stdout(&o));
+}
+
+/// The Go struct without a tag, diagnosed offline: class, contract location of `user_id`, both tokens side
+/// by side and the Go hint only (`--lang go`).
+#[test]
+fn against_a_renamed_key_names_the_field_its_contract_line_and_the_go_tag() {
+    let p = minimal_request();
+    let from = fixstr("user_id");
+    let at = p.windows(from.len()).position(|w| w == from.as_slice()).unwrap();
+    let renamed = [&p[..at], &fixstr("userId")[..], &p[at + from.len()..]].concat();
+    let o = against("chat.ChatRequest", &p, &renamed, &["--lang", "go"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("different-value: different value at $.userId"), "{out}");
+    let declared = std::fs::read_to_string(root().join("contracts/chat.yaml")).unwrap();
+    let line = declared.lines().position(|l| l.trim_start() == "- name: user_id").map(|i| i + 1);
+    let at_line = out.lines().find(|l| l.trim_start().starts_with("at:")).unwrap_or_else(|| panic!("{out}"));
+    assert!(at_line.contains(&format!("contracts/chat.yaml:{}:", line.expect("user_id in chat.yaml"))), "{at_line}");
+    assert!(out.contains("class:     field-name"), "{out}");
+    assert!(out.contains("expected:  a7 75 73 65 72 5f 69 64"), "{out}");
+    assert!(out.contains("actual:    a6 75 73 65 72 49 64"), "{out}");
+    assert!(out.contains("hint (go): tag the struct field `msgpack:\"user_id\"`"), "{out}");
+    assert!(!out.contains("hint (python)") && !out.contains("hint (rust)"), "--lang go shows the Go hint only: {out}");
+}
+
+/// Go's `msgpack.Marshal` writes integers at full width: the same value in other bytes, class int-width,
+/// with the token that deviates and `UseCompactInts` in the Go hint.
+#[test]
+fn against_a_widened_integer_is_same_value_other_bytes_with_the_token() {
+    let sent = std::fs::read(root().join("golden/common/TokenUsage/example.typical.msgpack")).unwrap();
+    let at = sent.windows(2).position(|w| w == [0xcc, 0xe6]).expect("completion_tokens = 230 as uint8");
+    let mut wide = sent[..at].to_vec();
+    wide.push(0xd3);
+    wide.extend_from_slice(&230i64.to_be_bytes());
+    wide.extend_from_slice(&sent[at + 2..]);
+    let o = against("common.TokenUsage", &sent, &wide, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("same-value: same value, other bytes at $.completion_tokens"), "{out}");
+    assert!(out.contains("class:     int-width"), "{out}");
+    assert!(out.contains("actual:    d3 00 00 00 00 00 00 00 e6  int64 = 230"), "{out}");
+    assert!(out.contains("hint (go): encode with a msgpack.Encoder and `enc.UseCompactInts(true)`"), "{out}");
+}
+
+#[test]
+fn against_a_missing_reply_file_or_a_sent_payload_that_does_not_fit_exits_2() {
+    let p = minimal_request();
+    let o = msgpact(&["inspect", "--type", "chat.ChatRequest", "golden/chat/ChatRequest/example.minimal.msgpack", "--against", "tests/fixtures/bad/no-such-reply.bin"]);
+    assert_no_panic(&o);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no-such-reply.bin: error[E101]: cannot read"), "{}", stderr(&o));
+    let o = against("common.TokenUsage", &p, &p, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("error[E606]: not a valid common.TokenUsage"), "{}", stderr(&o));
+}

@@ -1,4 +1,4 @@
-//! Policy (which classes fail the gate) and expected-failure lists, with the echo peer
+//! Policy (which classes fail the gate), expected-failure lists and the checks of a peer's handshake, with the echo peer
 //! (harness/rust/src/bin/msgpact-echo-peer.rs) writing every integer at full width (class int-width).
 mod common;
 use common::*;
@@ -118,4 +118,16 @@ fn a_peer_that_serves_a_type_the_contracts_do_not_have_is_a_setup_error() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("serves types the contracts do not have: chat.ChatReqest"), "{err}");
     assert!(err.contains("`chat.ChatReqest` -> `chat.ChatRequest`?"), "{err}");
+}
+
+/// A peer whose handshake names other contracts than the ones verified (built before a schema change) is a
+/// setup error that says so and how to regenerate, not a wall of confusing value failures.
+#[test]
+fn a_peer_built_from_other_contracts_is_a_stale_setup_error() {
+    let t = tempfile::tempdir().unwrap();
+    echo_harness(t.path(), "contracts-hash:0123456789abcdef", "common.TokenUsage", "");
+    let Some((code, err, _)) = run(t.path(), &root().join("contracts"), &[]) else { return };
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("peer echo: stale: built from contracts 0123456789abcdef, but the contracts are now "), "{err}");
+    assert!(err.contains("hint: regenerate its types with `msgpact codegen --lang rust --out ...`"), "{err}");
 }

@@ -1,10 +1,14 @@
-//! Records the versions of rmp-serde and async-nats this peer is built with (from the nearest Cargo.lock),
-//! so the handshake reports the library versions the binary really contains.
+//! Records the versions of rmp-serde and async-nats this peer is built with, so the handshake reports the
+//! library versions the binary really contains. They are read from the Cargo.lock of the workspace being
+//! built: the one above the build's output directory (a team's own peer that depends on this SDK by path
+//! or git builds in its own `target/`, and its own lock file decides the versions), else the one above this
+//! crate (when `CARGO_TARGET_DIR` is outside the workspace).
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let lock = dir.ancestors().map(|d| d.join("Cargo.lock")).find(|p| p.exists());
+    let env_path = |name: &str| PathBuf::from(std::env::var(name).unwrap_or_default());
+    let (out, dir) = (env_path("OUT_DIR"), env_path("CARGO_MANIFEST_DIR"));
+    let lock = out.ancestors().chain(dir.ancestors()).map(|d| d.join("Cargo.lock")).find(|p| p.exists());
     for (krate, var) in [("rmp-serde", "MSGPACT_RMP_SERDE_VERSION"), ("async-nats", "MSGPACT_ASYNC_NATS_VERSION")] {
         let version = lock.as_deref().and_then(|l| locked_version(l, krate)).unwrap_or_else(|| "unknown".into());
         println!("cargo:rustc-env={var}={version}");

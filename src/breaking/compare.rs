@@ -615,7 +615,7 @@ impl<'a> Cx<'a> {
                 };
                 extra.push((
                     Rule::PackageVersionNotBumped,
-                    cp.span,
+                    cp.version_span,
                     about,
                     format!(
                         "package `{}` has {} since {} ({}) but its version went from {} to {}: bump it to {next} or later",
@@ -630,7 +630,7 @@ impl<'a> Cx<'a> {
             } else if breaking.is_empty() && cp.version <= pp.version && fingerprint(self.prev, pp) != fingerprint(self.cur, cp) {
                 extra.push((
                     Rule::PackageVersionNotChanged,
-                    cp.span,
+                    cp.version_span,
                     about,
                     format!(
                         "package `{}` changed compatibly since {} but its version {}: bump the minor version for additions, the patch version for docs and examples",

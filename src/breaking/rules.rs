@@ -188,7 +188,7 @@ rules! {
         "deploy readers first, then writers that use the wider range";
     PackageVersionNotBumped = "PACKAGE_VERSION_NOT_BUMPED", Version, Error, Package,
         "A package has breaking changes but its major version was not bumped (for 0.x versions: its minor version).",
-        "bump the major version (1.4.0 -> 2.0.0), or make the change compatible";
+        "bump the major version (for 0.x versions: the minor version), or make the change compatible";
     PackageVersionNotChanged = "PACKAGE_VERSION_NOT_CHANGED", Version, Warning, Package,
         "A package changed compatibly but its version did not increase (a warning: it does not fail the gate).",
         "bump the minor version for additions, the patch version for docs and examples";

@@ -208,7 +208,8 @@ impl Reader<'_> {
         // Keep going with placeholders so that the rest of the file is still checked; the error is reported.
         let name = name.or_else(|| root.get("package").and_then(|n| n.as_str()).map(str::to_string)).unwrap_or_else(|| format!("<file {}>", file.0));
         let version = version.unwrap_or(Version { major: 0, minor: 0, patch: 0 });
-        Some(Package { name, version, doc, file, span: root.get("package").map_or(first, |n| n.span), enums, messages, policy })
+        let span_of = |key: &str| root.get(key).map_or(first, |n| n.span);
+        Some(Package { name, version, doc, file, span: span_of("package"), version_span: span_of("version"), enums, messages, policy })
     }
 
     /// `policy: {int-width: warn, field-name: fail}`: which classes of findings fail the gate.

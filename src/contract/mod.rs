@@ -50,7 +50,10 @@ pub struct Package {
     pub version: Version,
     pub doc: String,
     pub file: FileId,
+    /// Where the package name is.
     pub span: Span,
+    /// Where the version is (findings about version discipline point here: it is what to edit).
+    pub version_span: Span,
     pub enums: Vec<EnumDef>,
     pub messages: Vec<Message>,
     /// Classes of findings that only warn (or fail) for this package's messages, overriding the default

@@ -6,7 +6,8 @@
 //! - `garbage:CASE` answers CASE without a valid Msgpact-Status;
 //! - `wrongcase:CASE` answers CASE under another case id;
 //! - `slow:MS` waits MS milliseconds before every answer;
-//! - `widen-ints:all` answers with every integer rewritten at full width (int64, like Go's msgpack.Marshal).
+//! - `widen-ints:all` answers with every integer rewritten at full width (int64, like Go's msgpack.Marshal);
+//! - `contracts-hash:HASH` says in its handshake that it was built from the contracts HASH (a stale peer).
 //!
 //! Several faults are separated by commas. MSGPACT_ECHO_TYPES lists the message types it claims to serve.
 use async_nats::HeaderMap;
@@ -33,7 +34,7 @@ async fn main() {
     eprintln!("msgpact-peer ready");
     let hello = serde_json::json!({
         "protocol": 1, "name": peer, "language": "rust", "library": "echo", "library_version": "0",
-        "contracts_hash": "", "types": types,
+        "contracts_hash": faults.iter().find(|(k, _)| k == "contracts-hash").map_or("", |(_, v)| v.as_str()), "types": types,
     })
     .to_string();
     while let Some(msg) = sub.next().await {
