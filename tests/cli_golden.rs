@@ -1,6 +1,7 @@
 //! `msgpact golden` through the built binary, on temporary copies: `--check` finds drift and writes
 //! nothing, `--write` fills an empty directory that `--check` then accepts, and a stale case is reported
 //! as removed by `--check` and deleted only by `--write`.
+mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -20,19 +21,6 @@ fn stderr(o: &Output) -> String {
 fn assert_no_panic(o: &Output) {
     assert!(!stderr(o).contains("panicked"), "{}", stderr(o));
     assert!(o.status.code().is_some_and(|c| c != 101), "{:?}", o.status);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let dest = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &dest);
-        } else {
-            std::fs::copy(&path, &dest).unwrap();
-        }
-    }
 }
 
 /// Every file under `dir` (relative path -> bytes), with its modification time, to prove nothing changed.
@@ -70,8 +58,8 @@ fn check_after_a_changed_example_exits_1_lists_the_cases_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let contracts = tmp.path().join("contracts");
     let golden = tmp.path().join("golden");
-    copy_dir(&root().join("contracts"), &contracts);
-    copy_dir(&root().join("golden"), &golden);
+    common::copy_dir(&root().join("contracts"), &contracts);
+    common::copy_dir(&root().join("golden"), &golden);
 
     let o = run(&["golden", "--check"], &contracts, &golden);
     assert_eq!(o.status.code(), Some(0), "the copy must start clean:\n{}", stderr(&o));
@@ -144,7 +132,7 @@ fn stale_case_is_reported_by_check_and_removed_only_by_write() {
     let tmp = tempfile::tempdir().unwrap();
     let golden = tmp.path().join("golden");
     let contracts = root().join("contracts");
-    copy_dir(&root().join("golden"), &golden);
+    common::copy_dir(&root().join("golden"), &golden);
     let stale_bin = golden.join("chat/ChatRequest/edge.retired.len-3.msgpack");
     let stale_snap = golden.join("chat/ChatRequest/edge.retired.len-3.snap");
     let stale_only_snap = golden.join("gone/Old/example.minimal.snap");

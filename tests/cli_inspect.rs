@@ -52,6 +52,12 @@ fn minimal_request() -> Vec<u8> {
     std::fs::read(root().join("golden/chat/ChatRequest/example.minimal.msgpack")).expect("golden minimal ChatRequest")
 }
 
+/// `p` with the first occurrence of `from` replaced by `to`.
+fn replaced(p: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let at = p.windows(from.len()).position(|w| w == from).unwrap_or_else(|| panic!("{from:02x?} is not in the payload"));
+    [&p[..at], to, &p[at + from.len()..]].concat()
+}
+
 fn fixstr(s: &str) -> Vec<u8> {
     let mut v = vec![0xa0 | s.len() as u8];
     v.extend_from_slice(s.as_bytes());
@@ -157,10 +163,7 @@ fn inspect_array_instead_of_map_exits_1() {
 /// (see bad_input.rs `unknown_field_userid_hint_names_user_id`).
 #[test]
 fn inspect_unknown_field_userid_hint_names_user_id() {
-    let p = minimal_request();
-    let from = fixstr("user_id");
-    let at = p.windows(from.len()).position(|w| w == from.as_slice()).unwrap();
-    let renamed = [&p[..at], &fixstr("UserID")[..], &p[at + from.len()..]].concat();
+    let renamed = replaced(&minimal_request(), &fixstr("user_id"), &fixstr("UserID"));
     let (o, _d, _f) = inspect("chat.ChatRequest", &renamed);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = stdout(&o);
@@ -220,9 +223,7 @@ fn against_identical_bytes_exits_0() {
 #[test]
 fn against_a_renamed_key_names_the_field_its_contract_line_and_the_go_tag() {
     let p = minimal_request();
-    let from = fixstr("user_id");
-    let at = p.windows(from.len()).position(|w| w == from.as_slice()).unwrap();
-    let renamed = [&p[..at], &fixstr("userId")[..], &p[at + from.len()..]].concat();
+    let renamed = replaced(&p, &fixstr("user_id"), &fixstr("userId"));
     let o = against("chat.ChatRequest", &p, &renamed, &["--lang", "go"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = stdout(&o);
@@ -243,11 +244,8 @@ fn against_a_renamed_key_names_the_field_its_contract_line_and_the_go_tag() {
 #[test]
 fn against_a_widened_integer_is_same_value_other_bytes_with_the_token() {
     let sent = std::fs::read(root().join("golden/common/TokenUsage/example.typical.msgpack")).unwrap();
-    let at = sent.windows(2).position(|w| w == [0xcc, 0xe6]).expect("completion_tokens = 230 as uint8");
-    let mut wide = sent[..at].to_vec();
-    wide.push(0xd3);
-    wide.extend_from_slice(&230i64.to_be_bytes());
-    wide.extend_from_slice(&sent[at + 2..]);
+    // completion_tokens = 230: uint8 in the golden vector, int64 in the reply
+    let wide = replaced(&sent, &[0xcc, 0xe6], &[&[0xd3][..], &230i64.to_be_bytes()].concat());
     let o = against("common.TokenUsage", &sent, &wide, &[]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = stdout(&o);

@@ -80,10 +80,6 @@ const MUTANTS: &[Mutant] = &[
 
 const HARNESS: &str = "tests/mutants/peers";
 
-fn on_path(tool: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
-}
-
 /// The tools the mutants need; None (after saying so) when one is missing outside CI.
 fn tools() -> Option<PathBuf> {
     let nats = nats_server();

@@ -19,10 +19,6 @@ use std::path::{Path, PathBuf};
 /// The message types the example peers serve.
 const SERVED: [&str; 2] = ["chat.ChatTurn", "common.TokenUsage"];
 
-fn on_path(tool: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
-}
-
 /// The tools the example peers need; false (after saying so) when one is missing outside CI.
 fn tools() -> Option<PathBuf> {
     let nats = nats_server();

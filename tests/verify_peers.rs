@@ -50,19 +50,6 @@ fn three_peers_agree_through_the_container_backend() {
     check_agreement("container", &[]);
 }
 
-/// Copies `from` into `to`, files and directories.
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
 /// Issue 4, "done when": one Go struct tag changed by hand in the Go peer makes verify fail and name the
 /// field. A copy of harness/go with `user_id` tagged `userId` is rebuilt (its build inputs changed) and must
 /// fail every ChatRequest case as a field-name bug located at the contract's `user_id`, with the tag to write,
@@ -70,13 +57,12 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
 #[test]
 fn a_hand_edited_go_struct_tag_fails_verify_and_names_the_field() {
     let nats = nats_server();
-    let go = std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("go").is_file()));
-    if !require(nats.is_some(), "nats-server") || !require(go, "go") {
+    if !require(nats.is_some(), "nats-server") || !require(on_path("go"), "go") {
         return;
     }
     let t = tempfile::tempdir().unwrap();
     let peer = t.path().join("harness").join("go");
-    copy_tree(&root().join("harness/go"), &peer);
+    copy_dir(&root().join("harness/go"), &peer);
     let file = peer.join("generated/chat/chat.go");
     let text = std::fs::read_to_string(&file).unwrap();
     assert_eq!(text.matches("`msgpack:\"user_id\"`").count(), 1, "the generated ChatRequest has one user_id tag");

@@ -110,12 +110,18 @@ fn expected_failures_accept_known_gaps_and_fail_when_stale() {
     assert_eq!(text, "# known gaps\ncommon.TokenUsage example.typical: the echo peer garbles it on purpose\n");
 }
 
+/// verify with the echo peer given `fault` and `types`, which must stop at setup (exit 2); its stderr.
+fn setup_error(fault: &str, types: &str) -> Option<String> {
+    let t = tempfile::tempdir().unwrap();
+    echo_harness(t.path(), fault, types, "");
+    let (code, err, _) = run(t.path(), &root().join("contracts"), &[])?;
+    assert_eq!(code, 2, "{err}");
+    Some(err)
+}
+
 #[test]
 fn a_peer_that_serves_a_type_the_contracts_do_not_have_is_a_setup_error() {
-    let t = tempfile::tempdir().unwrap();
-    echo_harness(t.path(), "", "common.TokenUsage,chat.ChatReqest", "");
-    let Some((code, err, _)) = run(t.path(), &root().join("contracts"), &[]) else { return };
-    assert_eq!(code, 2, "{err}");
+    let Some(err) = setup_error("", "common.TokenUsage,chat.ChatReqest") else { return };
     assert!(err.contains("serves types the contracts do not have: chat.ChatReqest"), "{err}");
     assert!(err.contains("`chat.ChatReqest` -> `chat.ChatRequest`?"), "{err}");
 }
@@ -124,10 +130,7 @@ fn a_peer_that_serves_a_type_the_contracts_do_not_have_is_a_setup_error() {
 /// setup error that says so and how to regenerate, not a wall of confusing value failures.
 #[test]
 fn a_peer_built_from_other_contracts_is_a_stale_setup_error() {
-    let t = tempfile::tempdir().unwrap();
-    echo_harness(t.path(), "contracts-hash:0123456789abcdef", "common.TokenUsage", "");
-    let Some((code, err, _)) = run(t.path(), &root().join("contracts"), &[]) else { return };
-    assert_eq!(code, 2, "{err}");
+    let Some(err) = setup_error("contracts-hash:0123456789abcdef", "common.TokenUsage") else { return };
     assert!(err.contains("peer echo: stale: built from contracts 0123456789abcdef, but the contracts are now "), "{err}");
     assert!(err.contains("hint: regenerate its types with `msgpact codegen --lang rust --out ...`"), "{err}");
 }
