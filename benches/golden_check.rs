@@ -92,26 +92,46 @@ fn main() {
         v
     };
 
-    let check = measure("msgpact golden --check", runs, || {
-        let mut c = Command::new(bin);
-        c.args(["golden", "--check"]).current_dir(root);
-        c
-    }, true);
-    let version = measure("msgpact --version", runs, || {
-        let mut c = Command::new(bin);
-        c.arg("--version").current_dir(root);
-        c
-    }, true);
-    let cat = measure(&format!("cat of the {} golden files", golden_files.len()), runs, || {
-        let mut c = Command::new("cat");
-        c.args(&golden_files).current_dir(root);
-        c
-    }, true);
-    let lint = measure("msgpact lint", runs, || {
-        let mut c = Command::new(bin);
-        c.arg("lint").current_dir(root);
-        c
-    }, true);
+    let check = measure(
+        "msgpact golden --check",
+        runs,
+        || {
+            let mut c = Command::new(bin);
+            c.args(["golden", "--check"]).current_dir(root);
+            c
+        },
+        true,
+    );
+    let version = measure(
+        "msgpact --version",
+        runs,
+        || {
+            let mut c = Command::new(bin);
+            c.arg("--version").current_dir(root);
+            c
+        },
+        true,
+    );
+    let cat = measure(
+        &format!("cat of the {} golden files", golden_files.len()),
+        runs,
+        || {
+            let mut c = Command::new("cat");
+            c.args(&golden_files).current_dir(root);
+            c
+        },
+        true,
+    );
+    let lint = measure(
+        "msgpact lint",
+        runs,
+        || {
+            let mut c = Command::new(bin);
+            c.arg("lint").current_dir(root);
+            c
+        },
+        true,
+    );
 
     println!("golden_check: {runs} runs each after one warm-up, CPU = user + sys of the process (getrusage)");
     println!("{:<34} {:>12} {:>12} {:>12} {:>12}", "command", "cpu median", "cpu mean", "cpu max", "wall median");

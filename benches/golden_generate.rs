@@ -28,7 +28,10 @@ const MESSAGES_PER_PACKAGE: usize = 100;
 /// One synthetic package: a shared leaf message, two enums and 100 messages (99 + the leaf).
 fn package_yaml(p: usize) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "package: p{p:02}\nversion: 1.{p}.0\ndoc: Synthetic package {p} for the golden generation benchmark.\n");
+    let _ = writeln!(
+        s,
+        "package: p{p:02}\nversion: 1.{p}.0\ndoc: Synthetic package {p} for the golden generation benchmark.\n"
+    );
     s.push_str("enums:\n  Status:\n    values: [active, paused, closed, deleted]\n  Code:\n    repr: int\n    values: {ok: 0, retry: 1, fail: 2, unknown: 255}\n\nmessages:\n");
     s.push_str(
         "  Leaf:\n    doc: A small message nested in others.\n    fields:\n      - name: key\n        type: string\n        constraints: {max_len: 32}\n      - name: value\n        type: int32\n    examples:\n      minimal: {key: \"\", value: 0}\n      typical: {key: alpha, value: -42}\n",
@@ -58,34 +61,119 @@ fn pool(p: usize, m: usize) -> Vec<F> {
         (format!("p{:02}.Leaf", (p + 1) % PACKAGES), "{key: beta, value: 7}".to_string())
     };
     vec![
-        F { name: "id", ty: "string".into(), extra: "        constraints: {min_len: 1, max_len: 64}\n", required: true, minimal: "x", full: format!("\"req-{p}-{m}-7f3a9c2e\"") },
+        F {
+            name: "id",
+            ty: "string".into(),
+            extra: "        constraints: {min_len: 1, max_len: 64}\n",
+            required: true,
+            minimal: "x",
+            full: format!("\"req-{p}-{m}-7f3a9c2e\""),
+        },
         F { name: "seq", ty: "uint32".into(), extra: "", required: true, minimal: "0", full: format!("{}", 1000 + m) },
         F { name: "small", ty: "int8".into(), extra: "", required: true, minimal: "0", full: "-7".into() },
-        F { name: "delta", ty: "int16".into(), extra: "        constraints: {min: -1000, max: 1000}\n", required: true, minimal: "0", full: "-999".into() },
+        F {
+            name: "delta",
+            ty: "int16".into(),
+            extra: "        constraints: {min: -1000, max: 1000}\n",
+            required: true,
+            minimal: "0",
+            full: "-999".into(),
+        },
         F { name: "count", ty: "int32".into(), extra: "", required: true, minimal: "0", full: "123456".into() },
-        F { name: "total", ty: "int64".into(), extra: "", required: true, minimal: "0", full: "-9007199254740993".into() },
+        F {
+            name: "total",
+            ty: "int64".into(),
+            extra: "",
+            required: true,
+            minimal: "0",
+            full: "-9007199254740993".into(),
+        },
         F { name: "flags", ty: "uint8".into(), extra: "", required: true, minimal: "0", full: "255".into() },
         F { name: "port", ty: "uint16".into(), extra: "", required: true, minimal: "0", full: "8080".into() },
-        F { name: "big", ty: "uint64".into(), extra: "", required: true, minimal: "0", full: "18446744073709551615".into() },
-        F { name: "ratio", ty: "float32".into(), extra: "        constraints: {min: 0.0, max: 1.0}\n", required: true, minimal: "0.0", full: "0.25".into() },
+        F {
+            name: "big",
+            ty: "uint64".into(),
+            extra: "",
+            required: true,
+            minimal: "0",
+            full: "18446744073709551615".into(),
+        },
+        F {
+            name: "ratio",
+            ty: "float32".into(),
+            extra: "        constraints: {min: 0.0, max: 1.0}\n",
+            required: true,
+            minimal: "0.0",
+            full: "0.25".into(),
+        },
         F { name: "score", ty: "float64".into(), extra: "", required: true, minimal: "0.0", full: "-1234.5678".into() },
         F { name: "active", ty: "bool".into(), extra: "", required: true, minimal: "false", full: "true".into() },
         F { name: "status", ty: "Status".into(), extra: "", required: true, minimal: "active", full: "closed".into() },
         F { name: "code", ty: "Code".into(), extra: "", required: true, minimal: "ok", full: "unknown".into() },
-        F { name: "payload", ty: "bytes".into(), extra: "        optional: true\n        constraints: {max_len: 1024}\n", required: false, minimal: "", full: "{hex: \"52 49 46 46 24 00 00 00 57 41 56 45\"}".into() },
-        F { name: "created_at", ty: "timestamp".into(), extra: "", required: true, minimal: "1970-01-01T00:00:00Z", full: "2024-05-01T12:00:00.123456789Z".into() },
-        F { name: "tags", ty: "list<string>".into(), extra: "        constraints: {max_len: 16}\n", required: true, minimal: "[]", full: "[a, bb, ccc]".into() },
-        F { name: "attrs", ty: "map<string, string>".into(), extra: "", required: true, minimal: "{}", full: "{tenant: acme, region: eu-west-1}".into() },
-        F { name: "weights", ty: "map<uint16, float64>".into(), extra: "        optional: true\n", required: false, minimal: "", full: "{1: 0.5, 300: 0.25}".into() },
-        F { name: "note", ty: "string".into(), extra: "        nullable: true\n        constraints: {max_len: 256}\n", required: true, minimal: "null", full: "\"a short note\"".into() },
-        F { name: "child", ty: ref_ty, extra: "        optional: true\n", required: false, minimal: "", full: ref_full },
+        F {
+            name: "payload",
+            ty: "bytes".into(),
+            extra: "        optional: true\n        constraints: {max_len: 1024}\n",
+            required: false,
+            minimal: "",
+            full: "{hex: \"52 49 46 46 24 00 00 00 57 41 56 45\"}".into(),
+        },
+        F {
+            name: "created_at",
+            ty: "timestamp".into(),
+            extra: "",
+            required: true,
+            minimal: "1970-01-01T00:00:00Z",
+            full: "2024-05-01T12:00:00.123456789Z".into(),
+        },
+        F {
+            name: "tags",
+            ty: "list<string>".into(),
+            extra: "        constraints: {max_len: 16}\n",
+            required: true,
+            minimal: "[]",
+            full: "[a, bb, ccc]".into(),
+        },
+        F {
+            name: "attrs",
+            ty: "map<string, string>".into(),
+            extra: "",
+            required: true,
+            minimal: "{}",
+            full: "{tenant: acme, region: eu-west-1}".into(),
+        },
+        F {
+            name: "weights",
+            ty: "map<uint16, float64>".into(),
+            extra: "        optional: true\n",
+            required: false,
+            minimal: "",
+            full: "{1: 0.5, 300: 0.25}".into(),
+        },
+        F {
+            name: "note",
+            ty: "string".into(),
+            extra: "        nullable: true\n        constraints: {max_len: 256}\n",
+            required: true,
+            minimal: "null",
+            full: "\"a short note\"".into(),
+        },
+        F {
+            name: "child",
+            ty: ref_ty,
+            extra: "        optional: true\n",
+            required: false,
+            minimal: "",
+            full: ref_full,
+        },
     ]
 }
 
 fn message_yaml(p: usize, m: usize) -> String {
     let fields = pool(p, m);
     // A realistic mix: every message leaves out a different fifth of the pool (never `id`).
-    let chosen: Vec<&F> = fields.iter().enumerate().filter(|(k, _)| *k == 0 || !(k + m).is_multiple_of(5)).map(|(_, f)| f).collect();
+    let chosen: Vec<&F> =
+        fields.iter().enumerate().filter(|(k, _)| *k == 0 || !(k + m).is_multiple_of(5)).map(|(_, f)| f).collect();
     let mut s = format!("  M{m:03}:\n    doc: Synthetic message {m}.\n");
     if m % 10 == 9 {
         s.push_str("    shape: array\n");
@@ -173,7 +261,9 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("golden_1000_types");
     g.sample_size(10).warm_up_time(Duration::from_secs(2)).measurement_time(Duration::from_secs(20));
     g.throughput(Throughput::Elements(n));
-    g.bench_function(BenchmarkId::new("msgpact_generate", n), |b| b.iter(|| black_box(golden::generate(black_box(&s.contracts)))));
+    g.bench_function(BenchmarkId::new("msgpact_generate", n), |b| {
+        b.iter(|| black_box(golden::generate(black_box(&s.contracts))))
+    });
     g.bench_function(BenchmarkId::new("rmpv_encode", n), |b| {
         b.iter(|| {
             let mut total = 0usize;
@@ -185,7 +275,9 @@ fn bench(c: &mut Criterion) {
             black_box(total)
         })
     });
-    g.bench_function(BenchmarkId::new("msgpact_expected", n), |b| b.iter(|| black_box(store::expected(&s.contracts, black_box(&cases)))));
+    g.bench_function(BenchmarkId::new("msgpact_expected", n), |b| {
+        b.iter(|| black_box(store::expected(&s.contracts, black_box(&cases))))
+    });
     g.finish();
 }
 

@@ -192,7 +192,8 @@ fn expand_contracts(src: &Path, dst: &Path, extra: usize, only: Option<&[usize]>
     for (fi, (path, lines)) in files.iter().enumerate() {
         let mut out: Vec<String> = lines.clone();
         // insert from the bottom up so earlier insertion points stay valid
-        let mut mine: Vec<(usize, &Vec<String>)> = blocks.iter().zip(&additions).filter(|(b, _)| b.file == fi).map(|(b, a)| (b.insert_at, a)).collect();
+        let mut mine: Vec<(usize, &Vec<String>)> =
+            blocks.iter().zip(&additions).filter(|(b, _)| b.file == fi).map(|(b, a)| (b.insert_at, a)).collect();
         mine.sort_by_key(|m| std::cmp::Reverse(m.0));
         for (at, add) in mine {
             out.splice(at..at, add.iter().cloned());
@@ -233,11 +234,20 @@ fn build_suite(work: &Path) -> Suite {
     expand_contracts(&root().join("contracts"), &contracts, VECTORS - base, Some(&leaves));
     let (c, d) = Contracts::load_dir(&contracts);
     assert!(!d.has_errors(), "the expanded contracts do not load:\n{}", d.render_all(&c.sources));
-    assert_eq!(msgpact::contract::hash::wire_hash(&c), msgpact::contract::hash::wire_hash(&orig), "examples changed the wire hash");
+    assert_eq!(
+        msgpact::contract::hash::wire_hash(&c),
+        msgpact::contract::hash::wire_hash(&orig),
+        "examples changed the wire hash"
+    );
     let cases = golden::generate(&c);
     assert_eq!(cases.len(), VECTORS, "the expanded contracts give {} cases", cases.len());
     store::write(&golden_dir, &store::expected(&c, &cases)).unwrap();
-    eprintln!("suite: {base} golden cases of contracts/ expanded to {} in {} ({} of {blocks} messages' examples repeated)", cases.len(), dir.display(), leaves.len());
+    eprintln!(
+        "suite: {base} golden cases of contracts/ expanded to {} in {} ({} of {blocks} messages' examples repeated)",
+        cases.len(),
+        dir.display(),
+        leaves.len()
+    );
     Suite { dir, contracts, golden: golden_dir, c, cases }
 }
 
@@ -278,7 +288,11 @@ async fn spawn_raw_peer(client: &async_nats::Client, url: &str, prefix: &str) ->
         .expect("spawn the rust peer");
     let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
     loop {
-        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line()).await.expect("peer ready in time").unwrap().expect("peer ready line");
+        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .expect("peer ready in time")
+            .unwrap()
+            .expect("peer ready line");
         if line.trim() == msgpact::peer::protocol::READY_LINE {
             break;
         }
@@ -287,7 +301,9 @@ async fn spawn_raw_peer(client: &async_nats::Client, url: &str, prefix: &str) ->
     let hello = format!("{prefix}.rust.hello");
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        if let Ok(Ok(_)) = tokio::time::timeout(Duration::from_millis(250), client.request(hello.clone(), Bytes::new())).await {
+        if let Ok(Ok(_)) =
+            tokio::time::timeout(Duration::from_millis(250), client.request(hello.clone(), Bytes::new())).await
+        {
             break;
         }
         assert!(Instant::now() < deadline, "the rust peer does not answer hello");
@@ -298,7 +314,12 @@ async fn spawn_raw_peer(client: &async_nats::Client, url: &str, prefix: &str) ->
 
 /// The baseline: every payload as a request with the protocol's headers, `concurrency` in flight.
 /// Returns the wall time and the number of `ok` replies.
-async fn raw_loop(client: &async_nats::Client, subject: &str, items: &[(String, String, Bytes)], concurrency: usize) -> (Duration, usize) {
+async fn raw_loop(
+    client: &async_nats::Client,
+    subject: &str,
+    items: &[(String, String, Bytes)],
+    concurrency: usize,
+) -> (Duration, usize) {
     let start = Instant::now();
     let ok = futures::stream::iter(items)
         .map(|(ty, case, payload)| {
@@ -308,7 +329,9 @@ async fn raw_loop(client: &async_nats::Client, subject: &str, items: &[(String, 
             let req = client.request_with_headers(subject.to_string(), h, payload.clone());
             async move {
                 match tokio::time::timeout(TIMEOUT, req).await {
-                    Ok(Ok(m)) => m.headers.as_ref().and_then(|h| h.get("Msgpact-Status")).is_some_and(|v| v.as_str() == "ok"),
+                    Ok(Ok(m)) => {
+                        m.headers.as_ref().and_then(|h| h.get("Msgpact-Status")).is_some_and(|v| v.as_str() == "ok")
+                    }
                     Ok(Err(e)) => {
                         eprintln!("raw loop: {e}");
                         false
@@ -393,7 +416,13 @@ async fn lib_run(opts: &verify::Options) -> RunFigures {
     let t = Instant::now();
     let _ = verify::run(opts, &mut rec).await;
     let f = figures(&rec.0, t.elapsed());
-    assert!(f.errors.is_empty() && f.summary.exit_code == 0, "verify failed: exit {} {:?} {:?}", f.summary.exit_code, f.errors, f.summary);
+    assert!(
+        f.errors.is_empty() && f.summary.exit_code == 0,
+        "verify failed: exit {} {:?} {:?}",
+        f.summary.exit_code,
+        f.errors,
+        f.summary
+    );
     f
 }
 
@@ -408,7 +437,11 @@ async fn bench_exchange(work: &Path, suite: &Suite, server: &NatsServer) -> Json
     let prefix = format!("msgpact.bench.raw{}", std::process::id());
     let mut peer = spawn_raw_peer(&client, server.url(), &prefix).await;
     let subject = format!("{prefix}.rust.roundtrip");
-    let items: Vec<(String, String, Bytes)> = suite.cases.iter().map(|k| (suite.c.message_name(k.message), k.id.clone(), Bytes::from(k.bytes.clone()))).collect();
+    let items: Vec<(String, String, Bytes)> = suite
+        .cases
+        .iter()
+        .map(|k| (suite.c.message_name(k.message), k.id.clone(), Bytes::from(k.bytes.clone())))
+        .collect();
     let opts = lib_options(suite, server, &["rust"], &cache);
 
     // warm-up (the first msgpact run also records the Rust peer's build stamp in the bench cache)
@@ -416,9 +449,17 @@ async fn bench_exchange(work: &Path, suite: &Suite, server: &NatsServer) -> Json
     assert_eq!(ok, VECTORS, "the raw loop got {ok} ok replies of {VECTORS}");
     let _ = lib_run(&opts).await;
 
-    let (mut raw_us, mut p1_us, mut ex_us, mut r_p1, mut r_ex) = (Series::default(), Series::default(), Series::default(), Series::default(), Series::default());
+    let (mut raw_us, mut p1_us, mut ex_us, mut r_p1, mut r_ex) =
+        (Series::default(), Series::default(), Series::default(), Series::default(), Series::default());
     let (mut fresh_us, mut r_fresh_p1, mut r_fresh_ex) = (Series::default(), Series::default(), Series::default());
-    let (mut wall, mut outside, mut nats_s, mut built, mut ready, mut p2) = (Series::default(), Series::default(), Series::default(), Series::default(), Series::default(), Series::default());
+    let (mut wall, mut outside, mut nats_s, mut built, mut ready, mut p2) = (
+        Series::default(),
+        Series::default(),
+        Series::default(),
+        Series::default(),
+        Series::default(),
+        Series::default(),
+    );
     for i in 0..runs {
         // alternate which side goes first, so that a drift in the machine's load favours neither
         let f0 = if i % 2 == 1 { Some(lib_run(&opts).await) } else { None };
@@ -636,14 +677,21 @@ struct CliRun {
 
 fn cli_verify(cwd: &Path, args: &[&str], envs: &[(&str, &Path)], json_path: &Path) -> CliRun {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_msgpact"));
-    cmd.arg("verify").arg("--json").arg(json_path).args(args).current_dir(cwd).stdout(Stdio::null()).stderr(Stdio::piped());
+    cmd.arg("verify")
+        .arg("--json")
+        .arg(json_path)
+        .args(args)
+        .current_dir(cwd)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
     for (k, v) in envs {
         cmd.env(k, v);
     }
     let t = Instant::now();
     let out = cmd.output().expect("run msgpact");
     let wall = t.elapsed().as_secs_f64();
-    let report: Json = std::fs::read_to_string(json_path).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(Json::Null);
+    let report: Json =
+        std::fs::read_to_string(json_path).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(Json::Null);
     if !out.status.success() {
         eprintln!("msgpact verify {args:?} exited with {}:\n{}", out.status, String::from_utf8_lossy(&out.stderr));
     }
@@ -659,8 +707,13 @@ async fn bench_peers(work: &Path, suite: &Suite, server: &NatsServer) -> Json {
     let runs = env_usize("CLI_RUNS", 7);
     println!("\n== msgpact verify (CLI, release) on the example contracts: all three peers, then each alone; warm; {runs} runs each after one warm-up");
     let json_path = work.join("verify.json");
-    let configs: [(&str, &[&str]); 5] =
-        [("all", &[]), ("all-nats-binary", &["--nats", "binary"]), ("rust", &["--peer", "rust"]), ("python", &["--peer", "python"]), ("go", &["--peer", "go"])];
+    let configs: [(&str, &[&str]); 5] = [
+        ("all", &[]),
+        ("all-nats-binary", &["--nats", "binary"]),
+        ("rust", &["--peer", "rust"]),
+        ("python", &["--peer", "python"]),
+        ("go", &["--peer", "go"]),
+    ];
     let warm = cli_verify(&root(), &[], &[], &json_path);
     assert_eq!(warm.report["summary"]["exit_code"], 0, "the warm-up verify failed");
     let mut wall: BTreeMap<&str, Series> = BTreeMap::new();
@@ -688,10 +741,14 @@ async fn bench_peers(work: &Path, suite: &Suite, server: &NatsServer) -> Json {
             }
             // builds run all at once, then start-ups all at once (src/verify/startup.rs): each phase lasts
             // as long as its slowest peer
-            let slowest = |kind: &str, field: &str| events(&r.report, kind).filter_map(|e| e[field].as_f64()).fold(0.0, f64::max);
+            let slowest =
+                |kind: &str, field: &str| events(&r.report, kind).filter_map(|e| e[field].as_f64()).fold(0.0, f64::max);
             let peers_up = slowest("peer-built", "duration") + slowest("peer-ready", "startup");
             // what the same peers would cost one after another (each measured while the others start too)
-            let summed: f64 = events(&r.report, "peer-ready").chain(events(&r.report, "peer-built")).map(|e| e["startup"].as_f64().or(e["duration"].as_f64()).unwrap_or(0.0)).sum();
+            let summed: f64 = events(&r.report, "peer-ready")
+                .chain(events(&r.report, "peer-built"))
+                .map(|e| e["startup"].as_f64().or(e["duration"].as_f64()).unwrap_or(0.0))
+                .sum();
             peers_sum_ms.entry(name).or_default().push(summed * 1e3);
             let exchanging = s["exchanging"].as_f64().unwrap();
             peers_ms.entry(name).or_default().push(peers_up * 1e3);
@@ -723,7 +780,11 @@ async fn bench_peers(work: &Path, suite: &Suite, server: &NatsServer) -> Json {
     let py_alone = rates[&("python", "python".to_string())].median();
     let go_all = rates[&("all", "go".to_string())].median();
     let py_all = rates[&("all", "python".to_string())].median();
-    println!("Go/Python exchange rate, each alone (CLI, 322 vectors): {:.2} (target <= 3: {})", go_alone / py_alone, if go_alone / py_alone <= 3.0 { "met" } else { "NOT met" });
+    println!(
+        "Go/Python exchange rate, each alone (CLI, 322 vectors): {:.2} (target <= 3: {})",
+        go_alone / py_alone,
+        if go_alone / py_alone <= 3.0 { "met" } else { "NOT met" }
+    );
     println!("Go/Python exchange rate, all three at once (CLI, 322 vectors): {:.2}", go_all / py_all);
 
     // the same per-peer rates on the 1,000-vector suite, each peer alone, through the library API
@@ -745,14 +806,20 @@ async fn bench_peers(work: &Path, suite: &Suite, server: &NatsServer) -> Json {
         println!("phase-1 exchanges/s, {p} alone, {VECTORS} vectors: {}", s.show(rate));
     }
     let lib_ratio = lib_rates["go"].median() / lib_rates["python"].median();
-    println!("Go/Python exchange rate, each alone ({VECTORS} vectors): {lib_ratio:.2} (target <= 3: {})", if lib_ratio <= 3.0 { "met" } else { "NOT met" });
+    println!(
+        "Go/Python exchange rate, each alone ({VECTORS} vectors): {lib_ratio:.2} (target <= 3: {})",
+        if lib_ratio <= 3.0 { "met" } else { "NOT met" }
+    );
 
     // Each peer process alone, no runner: the raw loop over the 322 example vectors, several batches on
     // one process. Batch 1 is what a verify run sees (a process just started); the rest are steady state.
     let batches = 6;
     println!("\n== each peer process alone, raw async-nats loop over the 322 example vectors (no runner), {batches} batches on one fresh process, concurrency {CONCURRENCY}");
     let (orig, _) = Contracts::load_dir(&root().join("contracts"));
-    let items: Vec<(String, String, Bytes)> = golden::generate(&orig).iter().map(|k| (orig.message_name(k.message), k.id.clone(), Bytes::from(k.bytes.clone()))).collect();
+    let items: Vec<(String, String, Bytes)> = golden::generate(&orig)
+        .iter()
+        .map(|k| (orig.message_name(k.message), k.id.clone(), Bytes::from(k.bytes.clone())))
+        .collect();
     let client = async_nats::connect(server.url()).await.expect("connect");
     let manifests = msgpact::peer::Manifest::discover(&root().join("harness")).expect("manifests");
     let mut raw_first: BTreeMap<String, Series> = BTreeMap::new();
@@ -761,17 +828,26 @@ async fn bench_peers(work: &Path, suite: &Suite, server: &NatsServer) -> Json {
     for round in 0..3 {
         for m in manifests.iter().filter(|m| ["rust", "python", "go"].contains(&m.name.as_str())) {
             let prefix = format!("msgpact.bench.alone{}x{round}", std::process::id());
-            let env = msgpact::peer::process::PeerEnv { nats_url: server.url().to_string(), creds: None, prefix: prefix.clone() };
+            let env = msgpact::peer::process::PeerEnv {
+                nats_url: server.url().to_string(),
+                creds: None,
+                prefix: prefix.clone(),
+            };
             let cache = msgpact::peer::build::cache_dir(&root().join("target/msgpact"), m);
             let log = work.join(format!("alone-{}.log", m.name));
-            let mut proc = msgpact::peer::process::PeerProcess::spawn(m, &root(), &cache, &env, &log).expect("spawn peer");
+            let mut proc =
+                msgpact::peer::process::PeerProcess::spawn(m, &root(), &cache, &env, &log).expect("spawn peer");
             proc.handshake(&client, &prefix, Duration::from_secs(30)).await.expect("handshake");
             let subject = format!("{prefix}.{}.roundtrip", m.name);
             for b in 0..batches {
                 let (d, ok) = raw_loop(&client, &subject, &items, CONCURRENCY).await;
                 assert_eq!(ok, items.len(), "{}: {ok} ok replies", m.name);
                 let r = items.len() as f64 / d.as_secs_f64();
-                if b == 0 { raw_first.entry(m.name.clone()).or_default().push(r) } else { raw_steady.entry(m.name.clone()).or_default().push(r) }
+                if b == 0 {
+                    raw_first.entry(m.name.clone()).or_default().push(r)
+                } else {
+                    raw_steady.entry(m.name.clone()).or_default().push(r)
+                }
             }
             let t = Instant::now();
             proc.stop(Duration::from_secs(2)).await;
@@ -820,7 +896,11 @@ fn bench_cold(work: &Path) -> Json {
     let cold = work.join("cold");
     let _ = std::fs::remove_dir_all(&cold);
     let repo = cold.join("repo");
-    let files = Command::new("git").args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"]).current_dir(root()).output().expect("git ls-files");
+    let files = Command::new("git")
+        .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+        .current_dir(root())
+        .output()
+        .expect("git ls-files");
     let mut n = 0;
     for f in files.stdout.split(|b| *b == 0).filter(|f| !f.is_empty()) {
         let rel = Path::new(std::str::from_utf8(f).unwrap());
@@ -842,7 +922,10 @@ fn bench_cold(work: &Path) -> Json {
     let mut j = json!({ "files": n });
     for (label, r) in [("cold", &first), ("second", &second)] {
         let s = &r.report["summary"];
-        println!("{label} run: CLI wall {:.1} s, exit {}, {} exchanges, exchanging {} s", r.wall, s["exit_code"], s["exchanges"], s["exchanging"]);
+        println!(
+            "{label} run: CLI wall {:.1} s, exit {}, {} exchanges, exchanging {} s",
+            r.wall, s["exit_code"], s["exchanges"], s["exchanging"]
+        );
         for e in events(&r.report, "peer-built") {
             println!("  peer {} build: cached {}, {} s", e["peer"], e["cached"], e["duration"]);
         }

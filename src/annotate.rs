@@ -103,7 +103,11 @@ pub fn annotate(c: &Contracts, msg: MsgId, buf: &[u8]) -> Reading {
     let mut w = Walker { c, buf, reading: Reading::default() };
     match w.value(0, &Expect::Message(msg), "$".to_string(), 0) {
         Ok(end) if end < buf.len() => {
-            w.reading.error = Some(DecodeError { offset: end, code: crate::diag::Code::TrailingBytes, message: format!("{} byte(s) after the end of the message", buf.len() - end) });
+            w.reading.error = Some(DecodeError {
+                offset: end,
+                code: crate::diag::Code::TrailingBytes,
+                message: format!("{} byte(s) after the end of the message", buf.len() - end),
+            });
         }
         Ok(_) => {}
         Err(e) => w.reading.error = Some(e),
@@ -128,11 +132,20 @@ struct Walker<'c, 'b> {
 
 impl<'c> Walker<'c, '_> {
     fn push(&mut self, t: &Token, path: &str, what: String) -> usize {
-        let end = if matches!(t.kind, TokenKind::Array(_) | TokenKind::Map(_)) { t.offset + t.head_len } else { t.end() };
+        let end =
+            if matches!(t.kind, TokenKind::Array(_) | TokenKind::Map(_)) { t.offset + t.head_len } else { t.end() };
         // Only what the table shows is kept: a few bytes of data and a path shortened in the middle, so
         // memory stays proportional to the payload however deep it nests.
         let bytes = self.buf[t.offset..end.min(t.offset + 24)].to_vec();
-        self.reading.tokens.push(Annotated { offset: t.offset, bytes, len: end - t.offset, format: t.format, path: short_path(path), what, findings: Vec::new() });
+        self.reading.tokens.push(Annotated {
+            offset: t.offset,
+            bytes,
+            len: end - t.offset,
+            format: t.format,
+            path: short_path(path),
+            what,
+            findings: Vec::new(),
+        });
         self.reading.tokens.len() - 1
     }
 
@@ -143,7 +156,11 @@ impl<'c> Walker<'c, '_> {
     /// Reads one value at `pos` and returns the offset after it.
     fn value(&mut self, pos: usize, expect: &Expect<'c>, path: String, depth: usize) -> Result<usize, DecodeError> {
         if depth > MAX_DEPTH {
-            return Err(DecodeError { offset: pos, code: crate::diag::Code::PayloadTooDeep, message: format!("nesting deeper than {MAX_DEPTH} levels") });
+            return Err(DecodeError {
+                offset: pos,
+                code: crate::diag::Code::PayloadTooDeep,
+                message: format!("nesting deeper than {MAX_DEPTH} levels"),
+            });
         }
         let t = read_token(self.buf, pos)?;
         let (ty, nullable): (Option<&'c Type>, bool) = match expect {
@@ -156,10 +173,17 @@ impl<'c> Walker<'c, '_> {
         if let TokenKind::Nil = t.kind {
             if !nullable && !matches!(expect, Expect::Any) {
                 let hint = match expect {
-                    Expect::Field(f) if f.optional => " (the field is optional: leave the key out instead of writing nil)",
+                    Expect::Field(f) if f.optional => {
+                        " (the field is optional: leave the key out instead of writing nil)"
+                    }
                     _ => "",
                 };
-                self.note(idx, FindingKind::Problem, Class::NilVsAbsent, format!("nil, but the contract does not allow nil here{hint}"));
+                self.note(
+                    idx,
+                    FindingKind::Problem,
+                    Class::NilVsAbsent,
+                    format!("nil, but the contract does not allow nil here{hint}"),
+                );
             }
             return Ok(t.end());
         }
@@ -215,7 +239,12 @@ impl<'c> Walker<'c, '_> {
             TokenKind::Map(n) => Format::smallest_map(n),
             TokenKind::Ext(-1, _) => match Timestamp::from_ext_data(&self.buf[t.data_start()..t.end()]) {
                 Ok((ts, form)) if form != ts.canonical_form() => {
-                    let text = format!("{} where {} holds this time; canonical is `{}`", form.name(), ts.canonical_form().name(), hex_short(&encode(&Value::Timestamp(ts)), 16));
+                    let text = format!(
+                        "{} where {} holds this time; canonical is `{}`",
+                        form.name(),
+                        ts.canonical_form().name(),
+                        hex_short(&encode(&Value::Timestamp(ts)), 16)
+                    );
                     self.note(idx, FindingKind::Deviation, Class::TimestampForm, text);
                     return;
                 }
@@ -243,7 +272,11 @@ impl<'c> Walker<'c, '_> {
             (TokenKind::Array(n), Shape::Array) => {
                 let required = m.fields.iter().filter(|f| !f.optional).count();
                 if n < required || n > m.fields.len() {
-                    let text = format!("{} has {} field(s) ({required} required) but the array has {n} item(s)", name, m.fields.len());
+                    let text = format!(
+                        "{} has {} field(s) ({required} required) but the array has {n} item(s)",
+                        name,
+                        m.fields.len()
+                    );
                     self.note(idx, FindingKind::Problem, Class::FieldMissing, text);
                 }
                 let mut at = t.end();
@@ -270,7 +303,12 @@ impl<'c> Walker<'c, '_> {
                 Ok(at)
             }
             (TokenKind::Map(n), Shape::Array) => {
-                self.note(idx, FindingKind::Problem, Class::ArrayVsMap, format!("map where `{name}` is a positional array (shape: array)"));
+                self.note(
+                    idx,
+                    FindingKind::Problem,
+                    Class::ArrayVsMap,
+                    format!("map where `{name}` is a positional array (shape: array)"),
+                );
                 self.message_map(idx, t.end(), n, id, path, depth)
             }
             _ => {
@@ -281,7 +319,15 @@ impl<'c> Walker<'c, '_> {
         }
     }
 
-    fn message_map(&mut self, idx: usize, start: usize, n: usize, id: MsgId, path: &str, depth: usize) -> Result<usize, DecodeError> {
+    fn message_map(
+        &mut self,
+        idx: usize,
+        start: usize,
+        n: usize,
+        id: MsgId,
+        path: &str,
+        depth: usize,
+    ) -> Result<usize, DecodeError> {
         let m = self.c.message(id);
         let mut at = start;
         let mut seen: Vec<usize> = Vec::new();
@@ -304,7 +350,12 @@ impl<'c> Walker<'c, '_> {
                 _ => kt.end(),
             };
             match (&key, field) {
-                (None, _) => self.note(kidx, FindingKind::Problem, Class::UnknownField, format!("{} as a field key; field keys are str", kt.format.name())),
+                (None, _) => self.note(
+                    kidx,
+                    FindingKind::Problem,
+                    Class::UnknownField,
+                    format!("{} as a field key; field keys are str", kt.format.name()),
+                ),
                 (Some(k), None) => {
                     let loose = m.fields.iter().find(|f| same_name_loosely(&f.name, k)).map(|f| f.name.as_str());
                     let near = loose.or_else(|| did_you_mean(k, m.fields.iter().map(|f| f.name.as_str())));
@@ -316,9 +367,17 @@ impl<'c> Walker<'c, '_> {
                 }
                 (Some(k), Some(fi)) => {
                     if seen.contains(&fi) {
-                        self.note(kidx, FindingKind::Problem, Class::ValueChanged, format!("field `{k}` appears twice"));
+                        self.note(
+                            kidx,
+                            FindingKind::Problem,
+                            Class::ValueChanged,
+                            format!("field `{k}` appears twice"),
+                        );
                     } else if seen.last().is_some_and(|&last| last > fi) {
-                        let text = format!("field `{k}` comes after `{}`, but is declared before it", m.fields[*seen.last().unwrap_or(&0)].name);
+                        let text = format!(
+                            "field `{k}` comes after `{}`, but is declared before it",
+                            m.fields[*seen.last().unwrap_or(&0)].name
+                        );
                         self.note(kidx, FindingKind::Deviation, Class::FieldOrder, text);
                     }
                     seen.push(fi);
@@ -330,7 +389,13 @@ impl<'c> Walker<'c, '_> {
             };
             at = self.value(value_at, &expect, sub, depth + 1)?;
         }
-        let missing: Vec<&str> = m.fields.iter().enumerate().filter(|(i, f)| !f.optional && !seen.contains(i)).map(|(_, f)| f.name.as_str()).collect();
+        let missing: Vec<&str> = m
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| !f.optional && !seen.contains(i))
+            .map(|(_, f)| f.name.as_str())
+            .collect();
         if !missing.is_empty() {
             let text = format!("missing required field(s) {} (absent keys: Go `omitempty`, rmp-serde `skip_serializing_if`, or a renamed field)", missing.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "));
             self.note(idx, FindingKind::Problem, Class::FieldMissing, text);
@@ -338,7 +403,15 @@ impl<'c> Walker<'c, '_> {
         Ok(at)
     }
 
-    fn typed(&mut self, idx: usize, t: &Token, ty: &'c Type, field: Option<&Field>, path: &str, depth: usize) -> Result<usize, DecodeError> {
+    fn typed(
+        &mut self,
+        idx: usize,
+        t: &Token,
+        ty: &'c Type,
+        field: Option<&Field>,
+        path: &str,
+        depth: usize,
+    ) -> Result<usize, DecodeError> {
         let data = &self.buf[t.data_start()..t.end()];
         let k = field.map(|f| &f.constraints);
         let tn = self.c.type_name(ty);
@@ -350,23 +423,57 @@ impl<'c> Walker<'c, '_> {
             (Type::Bool, TokenKind::Bool(_)) => {}
             (Type::Int(it), TokenKind::Int(i)) => {
                 if i < it.min() || i > it.max() {
-                    let text = format!("{i} is out of range for {tn} ({}..={}); Go decoders wrap such values silently", it.min(), it.max());
+                    let text = format!(
+                        "{i} is out of range for {tn} ({}..={}); Go decoders wrap such values silently",
+                        it.min(),
+                        it.max()
+                    );
                     self.note(idx, FindingKind::Problem, Class::IntRange, text);
                 } else if let Some(k) = k {
-                    if k.min.is_some_and(|m| (i as f64) < m.as_f64()) || k.max.is_some_and(|m| (i as f64) > m.as_f64()) {
-                        self.note(idx, FindingKind::Problem, Class::ValueChanged, format!("{i} is outside the field's constraints"));
+                    if k.min.is_some_and(|m| (i as f64) < m.as_f64()) || k.max.is_some_and(|m| (i as f64) > m.as_f64())
+                    {
+                        self.note(
+                            idx,
+                            FindingKind::Problem,
+                            Class::ValueChanged,
+                            format!("{i} is outside the field's constraints"),
+                        );
                     }
                 }
             }
-            (Type::Int(_), TokenKind::F32(_) | TokenKind::F64(_)) => mismatch(self, Class::IntVsFloat, " (a float for an integer field: Go UseCompactFloats, or a Python float)"),
-            (Type::Float32, TokenKind::F64(x)) if (x.is_nan() || (x as f32) as f64 == x) && !field.is_some_and(|f| out_of_bounds(x, f)) => {
-                self.note(idx, FindingKind::Deviation, Class::FloatWidth, "float64 where float32 is declared (the value fits float32, so it reads the same)".into());
+            (Type::Int(_), TokenKind::F32(_) | TokenKind::F64(_)) => mismatch(
+                self,
+                Class::IntVsFloat,
+                " (a float for an integer field: Go UseCompactFloats, or a Python float)",
+            ),
+            (Type::Float32, TokenKind::F64(x))
+                if (x.is_nan() || (x as f32) as f64 == x) && !field.is_some_and(|f| out_of_bounds(x, f)) =>
+            {
+                self.note(
+                    idx,
+                    FindingKind::Deviation,
+                    Class::FloatWidth,
+                    "float64 where float32 is declared (the value fits float32, so it reads the same)".into(),
+                );
             }
-            (Type::Float32, TokenKind::F64(_)) => mismatch(self, Class::FloatWidth, " (float64 written for a float32 field, and the value does not fit float32)"),
+            (Type::Float32, TokenKind::F64(_)) => mismatch(
+                self,
+                Class::FloatWidth,
+                " (float64 written for a float32 field, and the value does not fit float32)",
+            ),
             (Type::Float64, TokenKind::F32(_)) => {
-                self.note(idx, FindingKind::Deviation, Class::FloatWidth, "float32 where float64 is declared (it widens to the same value)".into());
+                self.note(
+                    idx,
+                    FindingKind::Deviation,
+                    Class::FloatWidth,
+                    "float32 where float64 is declared (it widens to the same value)".into(),
+                );
             }
-            (Type::Float32 | Type::Float64, TokenKind::Int(_)) => mismatch(self, Class::IntVsFloat, " (an integer for a float field: Go UseCompactFloats writes 5.0 as 5)"),
+            (Type::Float32 | Type::Float64, TokenKind::Int(_)) => mismatch(
+                self,
+                Class::IntVsFloat,
+                " (an integer for a float field: Go UseCompactFloats writes 5.0 as 5)",
+            ),
             (Type::Float32 | Type::Float64, TokenKind::F32(_) | TokenKind::F64(_)) => {
                 let x = match t.kind {
                     TokenKind::F32(x) => x as f64,
@@ -375,9 +482,21 @@ impl<'c> Walker<'c, '_> {
                 };
                 let k = k.cloned().unwrap_or_default();
                 if (x.is_nan() && !k.allow_nan) || (x.is_infinite() && !k.allow_infinity) {
-                    self.note(idx, FindingKind::Problem, Class::ValueChanged, format!("{x} is not allowed here (allow_nan / allow_infinity)"));
-                } else if field.is_some() && (k.min.is_some_and(|m| x < bound(m, ty)) || k.max.is_some_and(|m| x > bound(m, ty))) {
-                    self.note(idx, FindingKind::Problem, Class::ValueChanged, format!("{x} is outside the field's constraints"));
+                    self.note(
+                        idx,
+                        FindingKind::Problem,
+                        Class::ValueChanged,
+                        format!("{x} is not allowed here (allow_nan / allow_infinity)"),
+                    );
+                } else if field.is_some()
+                    && (k.min.is_some_and(|m| x < bound(m, ty)) || k.max.is_some_and(|m| x > bound(m, ty)))
+                {
+                    self.note(
+                        idx,
+                        FindingKind::Problem,
+                        Class::ValueChanged,
+                        format!("{x} is outside the field's constraints"),
+                    );
                 }
             }
             (Type::String, TokenKind::Str(n)) => {
@@ -386,11 +505,21 @@ impl<'c> Walker<'c, '_> {
                 }
                 self.len_check(idx, n, k);
             }
-            (Type::String, TokenKind::Bin(_)) => mismatch(self, Class::BinVsStr, " (bytes for a string: Python use_bin_type with bytes, Go []byte or MarshalBinary)"),
+            (Type::String, TokenKind::Bin(_)) => mismatch(
+                self,
+                Class::BinVsStr,
+                " (bytes for a string: Python use_bin_type with bytes, Go []byte or MarshalBinary)",
+            ),
             (Type::Bytes, TokenKind::Bin(n)) => self.len_check(idx, n, k),
-            (Type::Bytes, TokenKind::Str(_)) => mismatch(self, Class::BinVsStr, " (str for bytes: Python use_bin_type=False, or a Go string)"),
+            (Type::Bytes, TokenKind::Str(_)) => {
+                mismatch(self, Class::BinVsStr, " (str for bytes: Python use_bin_type=False, or a Go string)")
+            }
             (Type::Bytes, TokenKind::Array(n)) => {
-                mismatch(self, Class::BytesAsArray, " (an array of ints for bytes: Rust Vec<u8> without #[serde(with = \"serde_bytes\")])");
+                mismatch(
+                    self,
+                    Class::BytesAsArray,
+                    " (an array of ints for bytes: Rust Vec<u8> without #[serde(with = \"serde_bytes\")])",
+                );
                 return self.items(t.end(), n, None, path, depth);
             }
             (Type::Timestamp, TokenKind::Ext(-1, _)) => {
@@ -398,8 +527,12 @@ impl<'c> Walker<'c, '_> {
                     self.note(idx, FindingKind::Problem, Class::TimestampForm, e);
                 }
             }
-            (Type::Timestamp, TokenKind::Str(_)) => mismatch(self, Class::TimestampForm, " (a timestamp as text: chrono's RFC 3339 string; write ext -1)"),
-            (Type::Timestamp, TokenKind::Int(_) | TokenKind::F64(_)) => mismatch(self, Class::TimestampForm, " (a timestamp as a number of seconds; write ext -1)"),
+            (Type::Timestamp, TokenKind::Str(_)) => {
+                mismatch(self, Class::TimestampForm, " (a timestamp as text: chrono's RFC 3339 string; write ext -1)")
+            }
+            (Type::Timestamp, TokenKind::Int(_) | TokenKind::F64(_)) => {
+                mismatch(self, Class::TimestampForm, " (a timestamp as a number of seconds; write ext -1)")
+            }
             (Type::Enum(id), _) => self.enum_value(idx, t, *id, data),
             (Type::List(elem), TokenKind::Array(n)) => {
                 self.len_check(idx, n, k);
@@ -425,12 +558,26 @@ impl<'c> Walker<'c, '_> {
             (EnumRepr::String, TokenKind::Str(_)) => {
                 let s = String::from_utf8_lossy(data);
                 if !e.values.iter().any(|v| v.name == s) {
-                    self.note(idx, FindingKind::Problem, Class::ValueChanged, format!("`{s}` is not a value of {name}"));
+                    self.note(
+                        idx,
+                        FindingKind::Problem,
+                        Class::ValueChanged,
+                        format!("`{s}` is not a value of {name}"),
+                    );
                 }
             }
             (EnumRepr::String, TokenKind::Int(i)) => {
-                let guess = e.values.get(i as usize).map(|v| format!(" (index {i} is `{}`; rmp-serde reads it as that variant silently)", v.name)).unwrap_or_default();
-                self.note(idx, FindingKind::Problem, Class::EnumRepr, format!("enum {name} written as the integer {i}; the contract sends its name{guess}"));
+                let guess = e
+                    .values
+                    .get(i as usize)
+                    .map(|v| format!(" (index {i} is `{}`; rmp-serde reads it as that variant silently)", v.name))
+                    .unwrap_or_default();
+                self.note(
+                    idx,
+                    FindingKind::Problem,
+                    Class::EnumRepr,
+                    format!("enum {name} written as the integer {i}; the contract sends its name{guess}"),
+                );
             }
             (EnumRepr::Int, TokenKind::Int(i)) => {
                 if !e.values.iter().any(|v| v.number as i128 == i) {
@@ -439,20 +586,42 @@ impl<'c> Walker<'c, '_> {
             }
             (EnumRepr::Int, TokenKind::Str(_)) => {
                 let s = String::from_utf8_lossy(data);
-                self.note(idx, FindingKind::Problem, Class::EnumRepr, format!("enum {name} written as the name `{s}`; the contract sends its number (repr: int)"));
+                self.note(
+                    idx,
+                    FindingKind::Problem,
+                    Class::EnumRepr,
+                    format!("enum {name} written as the name `{s}`; the contract sends its number (repr: int)"),
+                );
             }
-            _ => self.note(idx, FindingKind::Problem, Class::ValueChanged, format!("{} where the enum {name} is declared", t.format.name())),
+            _ => self.note(
+                idx,
+                FindingKind::Problem,
+                Class::ValueChanged,
+                format!("{} where the enum {name} is declared", t.format.name()),
+            ),
         }
     }
 
     fn len_check(&mut self, idx: usize, n: usize, k: Option<&crate::contract::Constraints>) {
         let Some(k) = k else { return };
         if k.min_len.is_some_and(|m| (n as u64) < m) || k.max_len.is_some_and(|m| (n as u64) > m) {
-            self.note(idx, FindingKind::Problem, Class::ValueChanged, format!("length {n} is outside the field's length constraints"));
+            self.note(
+                idx,
+                FindingKind::Problem,
+                Class::ValueChanged,
+                format!("length {n} is outside the field's length constraints"),
+            );
         }
     }
 
-    fn items(&mut self, start: usize, n: usize, elem: Option<&'c Type>, path: &str, depth: usize) -> Result<usize, DecodeError> {
+    fn items(
+        &mut self,
+        start: usize,
+        n: usize,
+        elem: Option<&'c Type>,
+        path: &str,
+        depth: usize,
+    ) -> Result<usize, DecodeError> {
         let mut at = start;
         for i in 0..n {
             let expect = elem.map_or(Expect::Any, Expect::Type);
@@ -462,7 +631,16 @@ impl<'c> Walker<'c, '_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn map_entries(&mut self, idx: usize, start: usize, n: usize, kt: &'c Type, vt: &'c Type, path: &str, depth: usize) -> Result<usize, DecodeError> {
+    fn map_entries(
+        &mut self,
+        idx: usize,
+        start: usize,
+        n: usize,
+        kt: &'c Type,
+        vt: &'c Type,
+        path: &str,
+        depth: usize,
+    ) -> Result<usize, DecodeError> {
         let mut at = start;
         let mut prev: Option<Vec<u8>> = None;
         let mut out_of_order = false;
@@ -470,7 +648,9 @@ impl<'c> Walker<'c, '_> {
             let kstart = at;
             let key_token = read_token(self.buf, at)?;
             let key_text = match key_token.kind {
-                TokenKind::Str(_) => format!("{:?}", String::from_utf8_lossy(&self.buf[key_token.data_start()..key_token.end()])),
+                TokenKind::Str(_) => {
+                    format!("{:?}", String::from_utf8_lossy(&self.buf[key_token.data_start()..key_token.end()]))
+                }
                 TokenKind::Int(i) => i.to_string(),
                 _ => "?".into(),
             };
@@ -486,7 +666,12 @@ impl<'c> Walker<'c, '_> {
             at = self.value(at, &Expect::Type(vt), sub, depth + 1)?;
         }
         if out_of_order {
-            self.note(idx, FindingKind::Deviation, Class::MapKeyOrder, "map keys are not sorted by their encoded bytes (Go and Python keep insertion or random order)".into());
+            self.note(
+                idx,
+                FindingKind::Deviation,
+                Class::MapKeyOrder,
+                "map keys are not sorted by their encoded bytes (Go and Python keep insertion or random order)".into(),
+            );
         }
         Ok(at)
     }
@@ -544,7 +729,10 @@ fn bound(n: crate::contract::Num, ty: &Type) -> f64 {
 
 fn out_of_bounds(x: f64, f: &Field) -> bool {
     let k = &f.constraints;
-    (x.is_nan() && !k.allow_nan) || (x.is_infinite() && !k.allow_infinity) || k.min.is_some_and(|m| x < bound(m, &f.ty)) || k.max.is_some_and(|m| x > bound(m, &f.ty))
+    (x.is_nan() && !k.allow_nan)
+        || (x.is_infinite() && !k.allow_infinity)
+        || k.min.is_some_and(|m| x < bound(m, &f.ty))
+        || k.max.is_some_and(|m| x > bound(m, &f.ty))
 }
 
 fn count(n: usize, what: &str) -> String {

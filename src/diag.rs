@@ -193,7 +193,8 @@ mod tests {
     fn renders_path_line_col_code_and_hint() {
         let mut sources = SourceMap::default();
         let f = sources.add(Path::new("contracts/chat.yaml"));
-        let d = Diagnostic::new(Code::UnknownType, Span::new(f, 12, 15), "unknown type `strng`", "did you mean `string`?");
+        let d =
+            Diagnostic::new(Code::UnknownType, Span::new(f, 12, 15), "unknown type `strng`", "did you mean `string`?");
         assert_eq!(
             d.render(&sources),
             "contracts/chat.yaml:12:15: error[E302]: unknown type `strng`\n  hint: did you mean `string`?"

@@ -10,17 +10,17 @@
 //! 6. [`codegen`]: Rust, Python and Go types generated from the contracts.
 //! 7. [`cli`]: the `msgpact` commands.
 pub mod annotate;
-pub mod classes;
 pub mod breaking;
+pub mod classes;
 pub mod cli;
 pub mod codegen;
 pub mod contract;
 pub mod diag;
 pub mod fsx;
+pub mod golden;
 pub mod nats;
 pub mod peer;
 pub mod report;
-pub mod golden;
 pub mod source;
 pub mod verify;
 pub mod wire;

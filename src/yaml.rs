@@ -131,9 +131,19 @@ impl Builder {
                 let span = self.span(e.marker());
                 if e.info().contains("recursion limit") {
                     // The YAML scanner's own bound on flow nesting (`[[[...`), hit before ours.
-                    return Diagnostic::new(Code::TooDeep, span, "nesting deeper than the YAML reader accepts", "contracts never need this much nesting; check for a runaway bracket");
+                    return Diagnostic::new(
+                        Code::TooDeep,
+                        span,
+                        "nesting deeper than the YAML reader accepts",
+                        "contracts never need this much nesting; check for a runaway bracket",
+                    );
                 }
-                Diagnostic::new(Code::YamlSyntax, span, format!("YAML: {}", e.info()), "check indentation, quotes and brackets around this position")
+                Diagnostic::new(
+                    Code::YamlSyntax,
+                    span,
+                    format!("YAML: {}", e.info()),
+                    "check indentation, quotes and brackets around this position",
+                )
             })?;
             let span = self.span(&mark);
             match event {
@@ -141,11 +151,21 @@ impl Builder {
                 Event::DocumentStart => {
                     documents += 1;
                     if documents > 1 {
-                        return Err(Diagnostic::new(Code::YamlSyntax, span, "more than one YAML document in a contract file", "put each package in its own file"));
+                        return Err(Diagnostic::new(
+                            Code::YamlSyntax,
+                            span,
+                            "more than one YAML document in a contract file",
+                            "put each package in its own file",
+                        ));
                     }
                 }
                 Event::Alias(_) => {
-                    return Err(Diagnostic::new(Code::YamlAlias, span, "YAML aliases (`*name`) are not supported in contracts", "write the value out in full"));
+                    return Err(Diagnostic::new(
+                        Code::YamlAlias,
+                        span,
+                        "YAML aliases (`*name`) are not supported in contracts",
+                        "write the value out in full",
+                    ));
                 }
                 Event::Scalar(text, style, _anchor, tag) => {
                     let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
@@ -176,7 +196,12 @@ impl Builder {
 
     fn open(&mut self, open: Open, span: Span) -> Result<(), Diagnostic> {
         if self.stack.len() >= MAX_DEPTH {
-            return Err(Diagnostic::new(Code::TooDeep, span, format!("nesting deeper than {MAX_DEPTH} levels"), "contracts never need this much nesting; check for a runaway indentation or bracket"));
+            return Err(Diagnostic::new(
+                Code::TooDeep,
+                span,
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+                "contracts never need this much nesting; check for a runaway indentation or bracket",
+            ));
         }
         self.stack.push(open);
         Ok(())
@@ -192,7 +217,12 @@ impl Builder {
                     if let Some(text) = key.as_str() {
                         if let Some((first, _)) = items.iter().find(|(k, _)| k.as_str() == Some(text)) {
                             let at = format!("line {}", first.span.line);
-                            return Err(Diagnostic::new(Code::DuplicateKey, key.span, format!("key `{text}` appears twice in this mapping (first at {at})"), "remove or rename one of them"));
+                            return Err(Diagnostic::new(
+                                Code::DuplicateKey,
+                                key.span,
+                                format!("key `{text}` appears twice in this mapping (first at {at})"),
+                                "remove or rename one of them",
+                            ));
                         }
                     }
                     items.push((key, node));

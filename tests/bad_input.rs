@@ -102,7 +102,8 @@ fn duplicate_names_messages_fields_packages_and_keys() {
 #[test]
 fn duplicate_message_and_enum_name_is_reported_at_the_later_definition() {
     let (c, d) = lint("duplicate_names");
-    let later = d.items.iter().find(|x| x.code == Code::Duplicate && x.message.contains("`dup.Status` is defined twice"));
+    let later =
+        d.items.iter().find(|x| x.code == Code::Duplicate && x.message.contains("`dup.Status` is defined twice"));
     let later = later.unwrap_or_else(|| panic!("no duplicate error for dup.Status:\n{}", listing(&c, &d)));
     assert_eq!(loc(&c, later), "a.yaml:7:3", "{}", later.message);
     assert!(later.message.contains("first at line 4"), "{}", later.message);
@@ -111,7 +112,11 @@ fn duplicate_message_and_enum_name_is_reported_at_the_later_definition() {
 #[test]
 fn unresolved_references_name_the_missing_type() {
     let (c, d) = lint("unresolved_ref");
-    expect_only(&c, &d, &[("E302", "contract.yaml:7:15"), ("E302", "contract.yaml:9:15"), ("E302", "contract.yaml:11:15")]);
+    expect_only(
+        &c,
+        &d,
+        &[("E302", "contract.yaml:7:15"), ("E302", "contract.yaml:9:15"), ("E302", "contract.yaml:11:15")],
+    );
     assert!(expect(&c, &d, "E302", "contract.yaml:9:15").message.contains("elsewhere.Thing"));
     assert!(expect(&c, &d, "E302", "contract.yaml:11:15").message.contains("nowhere.Item"));
     assert!(expect(&c, &d, "E302", "contract.yaml:9:15").hint.contains("package.Name"));
@@ -158,7 +163,9 @@ fn examples_that_do_not_conform() {
             ("E405", "contract.yaml:41:15"),
         ],
     );
-    assert!(expect(&c, &d, "E401", "contract.yaml:19:16").message.contains("expected uint8, found the string \"high\""));
+    assert!(expect(&c, &d, "E401", "contract.yaml:19:16")
+        .message
+        .contains("expected uint8, found the string \"high\""));
     assert!(expect(&c, &d, "E402", "contract.yaml:23:16").message.contains("300 is out of range for uint8"));
     assert!(expect(&c, &d, "E402", "contract.yaml:28:16").message.contains("above the maximum"));
     assert!(expect(&c, &d, "E403", "contract.yaml:30:9").message.contains("missing required field `level`"));
@@ -339,7 +346,13 @@ fn invalid_utf8_in_a_str_value_is_a_problem_and_in_a_key_an_error() {
     value.extend([0xa2, 0xff, 0xfe]);
     let r = annotate(&c, id, &value);
     assert!(r.error.is_none());
-    assert!(r.findings().any(|(t, f)| t.path == "$.user_id" && f.kind == FindingKind::Problem && f.text.contains("not valid UTF-8")), "{}", r.render());
+    assert!(
+        r.findings().any(|(t, f)| t.path == "$.user_id"
+            && f.kind == FindingKind::Problem
+            && f.text.contains("not valid UTF-8")),
+        "{}",
+        r.render()
+    );
     assert_eq!(decode(&value).unwrap_err().code, Code::InvalidUtf8);
 
     let key = [0x81, 0xa2, 0xff, 0xfe, 0xa1, b'x'];
@@ -421,7 +434,11 @@ fn golden_cases_of_a_message_without_examples_respect_constraints() {
     let mut bad = Vec::new();
     for case in msgpact::golden::cases::for_message(&c, id) {
         let r = annotate(&c, id, &case.bytes);
-        let mut why: Vec<String> = r.findings().filter(|(_, f)| f.kind == FindingKind::Problem).map(|(t, f)| format!("{}: {}", t.path, f.text)).collect();
+        let mut why: Vec<String> = r
+            .findings()
+            .filter(|(_, f)| f.kind == FindingKind::Problem)
+            .map(|(t, f)| format!("{}: {}", t.path, f.text))
+            .collect();
         // annotate does not check float ranges (see annotate_checks_float_range_constraints): check here.
         if let Some(msgpact::wire::Value::F64(x)) = case.value.get("temp") {
             if *x > -1.0 {
@@ -478,13 +495,18 @@ fn annotate_reads_past_container_keys_of_a_message() {
     assert!(decode(&p).is_ok());
     let r = annotate(&c, id, &p);
     assert!(r.error.is_none(), "annotate stops: {:?}\n{}", r.error, r.render());
-    assert!(r.findings().any(|(_, f)| f.kind == FindingKind::Problem && f.text.contains("field key")), "{}", r.render());
+    assert!(
+        r.findings().any(|(_, f)| f.kind == FindingKind::Problem && f.text.contains("field key")),
+        "{}",
+        r.render()
+    );
     // The fuzzer's own reproducer.
     let crash = [
-        0x84, 0xaa, 0x72, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x5f, 0x69, 0x64, 0xa3, 0x72, 0x2d, 0x31, 0xa4, 0x63, 0x6f, 0x64, 0x65, 0xd1,
-        0xff, 0x7f, 0xa7, 0x6d, 0x65, 0x73, 0x0f, 0x61, 0x67, 0x65, 0xa0, 0x84, 0xaa, 0x72, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x5f, 0x69,
-        0x64, 0xa3, 0x72, 0x2d, 0x31, 0xa4, 0x63, 0x6f, 0x64, 0x65, 0xcc, 0xff, 0xa7, 0x6d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0xa0, 0xa9,
-        0x72, 0x65, 0x74, 0x72, 0x79, 0x61, 0x62, 0x6c, 0x65, 0xa9, 0x72, 0x65, 0x74, 0x72, 0x79, 0x61, 0x62, 0x6c, 0x65, 0xc2,
+        0x84, 0xaa, 0x72, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x5f, 0x69, 0x64, 0xa3, 0x72, 0x2d, 0x31, 0xa4, 0x63,
+        0x6f, 0x64, 0x65, 0xd1, 0xff, 0x7f, 0xa7, 0x6d, 0x65, 0x73, 0x0f, 0x61, 0x67, 0x65, 0xa0, 0x84, 0xaa, 0x72,
+        0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x5f, 0x69, 0x64, 0xa3, 0x72, 0x2d, 0x31, 0xa4, 0x63, 0x6f, 0x64, 0x65,
+        0xcc, 0xff, 0xa7, 0x6d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0xa0, 0xa9, 0x72, 0x65, 0x74, 0x72, 0x79, 0x61,
+        0x62, 0x6c, 0x65, 0xa9, 0x72, 0x65, 0x74, 0x72, 0x79, 0x61, 0x62, 0x6c, 0x65, 0xc2,
     ];
     assert!(decode(&crash).is_ok());
     for id in c.message_ids() {

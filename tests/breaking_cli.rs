@@ -7,7 +7,12 @@ fn root() -> PathBuf {
 }
 
 fn msgpact_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_msgpact")).arg("breaking").args(args).current_dir(dir).output().expect("run msgpact")
+    Command::new(env!("CARGO_BIN_EXE_msgpact"))
+        .arg("breaking")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run msgpact")
 }
 
 fn msgpact(args: &[&str]) -> Output {
@@ -65,7 +70,13 @@ fn an_added_optional_field_is_compatible() {
 fn removals_are_located_in_the_previous_version() {
     let o = fixture("FIELD_REMOVED", &[]);
     assert_exit(&o, 1);
-    assert!(stdout(&o).starts_with("tests/fixtures/breaking/FIELD_REMOVED/previous/demo.yaml:8:9: FIELD_REMOVED required field `note`"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with(
+            "tests/fixtures/breaking/FIELD_REMOVED/previous/demo.yaml:8:9: FIELD_REMOVED required field `note`"
+        ),
+        "{}",
+        stdout(&o)
+    );
     assert!(stdout(&o).contains("rollout: deploy readers first"));
 }
 
@@ -73,7 +84,11 @@ fn removals_are_located_in_the_previous_version() {
 fn warnings_do_not_fail_the_gate() {
     let o = fixture("PACKAGE_VERSION_NOT_CHANGED", &[]);
     assert_exit(&o, 0);
-    assert!(stdout(&o).contains(": PACKAGE_VERSION_NOT_CHANGED warning: package `demo` changed compatibly"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains(": PACKAGE_VERSION_NOT_CHANGED warning: package `demo` changed compatibly"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 // ----- modes -----
@@ -83,7 +98,11 @@ fn a_widened_type_breaks_forward_only() {
     assert_exit(&fixture("FIELD_TYPE_WIDENED", &["--mode", "backward"]), 0);
     let o = fixture("FIELD_TYPE_WIDENED", &["--mode", "forward"]);
     assert_exit(&o, 1);
-    assert!(stdout(&o).contains("FIELD_TYPE_WIDENED field `count` of `demo.Event` widened from `uint8` to `uint16`"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("FIELD_TYPE_WIDENED field `count` of `demo.Event` widened from `uint8` to `uint16`"),
+        "{}",
+        stdout(&o)
+    );
     assert!(stdout(&o).contains("rollout: deploy readers first"));
     assert_exit(&fixture("FIELD_TYPE_WIDENED", &["--mode", "full"]), 1);
     assert_exit(&fixture("FIELD_TYPE_WIDENED", &[]), 1);
@@ -132,7 +151,12 @@ fn transitive_compares_every_version_directory() {
 
 #[test]
 fn a_directory_of_versions_without_transitive_says_so() {
-    let o = msgpact(&["--contracts", "tests/fixtures/breaking/transitive/current", "--against", "tests/fixtures/breaking/transitive/versions"]);
+    let o = msgpact(&[
+        "--contracts",
+        "tests/fixtures/breaking/transitive/current",
+        "--against",
+        "tests/fixtures/breaking/transitive/versions",
+    ]);
     assert_exit(&o, 2);
     assert!(stderr(&o).contains("did you mean `--transitive`?"), "{}", stderr(&o));
 }
@@ -145,7 +169,13 @@ fn transitive_rejects_a_subdirectory_that_is_not_a_version() {
         std::fs::create_dir_all(tmp.path().join(d)).unwrap();
         std::fs::copy(&src, tmp.path().join(d).join("demo.yaml")).unwrap();
     }
-    let o = msgpact(&["--contracts", "tests/fixtures/breaking/transitive/current", "--against", tmp.path().to_str().unwrap(), "--transitive"]);
+    let o = msgpact(&[
+        "--contracts",
+        "tests/fixtures/breaking/transitive/current",
+        "--against",
+        tmp.path().to_str().unwrap(),
+        "--transitive",
+    ]);
     assert_exit(&o, 2);
     assert!(stderr(&o).contains("latest is not a version directory"), "{}", stderr(&o));
 }
@@ -155,11 +185,20 @@ fn transitive_rejects_a_subdirectory_that_is_not_a_version() {
 #[test]
 fn a_corrupt_previous_directory_is_invalid_input_with_its_errors() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("demo.yaml"), "package: demo\nversion: 1.0.0\nmessages:\n  Event:\n    fields: [\n").unwrap();
-    let o = msgpact(&["--contracts", "tests/fixtures/breaking/FIELD_RENAMED/current", "--against", tmp.path().to_str().unwrap()]);
+    std::fs::write(tmp.path().join("demo.yaml"), "package: demo\nversion: 1.0.0\nmessages:\n  Event:\n    fields: [\n")
+        .unwrap();
+    let o = msgpact(&[
+        "--contracts",
+        "tests/fixtures/breaking/FIELD_RENAMED/current",
+        "--against",
+        tmp.path().to_str().unwrap(),
+    ]);
     assert_exit(&o, 2);
     let err = stderr(&o);
-    assert!(err.contains(&format!("{}:", tmp.path().join("demo.yaml").display())) && err.contains("error[E103]"), "{err}");
+    assert!(
+        err.contains(&format!("{}:", tmp.path().join("demo.yaml").display())) && err.contains("error[E103]"),
+        "{err}"
+    );
     assert!(err.contains("the earlier version") && err.contains("cannot be compared with"), "{err}");
     assert_eq!(stdout(&o), "");
 }
@@ -167,9 +206,17 @@ fn a_corrupt_previous_directory_is_invalid_input_with_its_errors() {
 #[test]
 fn a_previous_directory_that_does_not_lint_is_invalid_input() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("demo.yaml"), "package: demo\nversion: 1.0.0\nmessages:\n  Event:\n    fields:\n      - name: id\n        type: strng\n")
-        .unwrap();
-    let o = msgpact(&["--contracts", "tests/fixtures/breaking/FIELD_RENAMED/current", "--against", tmp.path().to_str().unwrap()]);
+    std::fs::write(
+        tmp.path().join("demo.yaml"),
+        "package: demo\nversion: 1.0.0\nmessages:\n  Event:\n    fields:\n      - name: id\n        type: strng\n",
+    )
+    .unwrap();
+    let o = msgpact(&[
+        "--contracts",
+        "tests/fixtures/breaking/FIELD_RENAMED/current",
+        "--against",
+        tmp.path().to_str().unwrap(),
+    ]);
     assert_exit(&o, 2);
     assert!(stderr(&o).contains("error[E302]: unknown type `strng`"), "{}", stderr(&o));
 }
@@ -177,14 +224,24 @@ fn a_previous_directory_that_does_not_lint_is_invalid_input() {
 #[test]
 fn an_empty_previous_directory_is_invalid_input() {
     let tmp = tempfile::tempdir().unwrap();
-    let o = msgpact(&["--contracts", "tests/fixtures/breaking/FIELD_RENAMED/current", "--against", tmp.path().to_str().unwrap()]);
+    let o = msgpact(&[
+        "--contracts",
+        "tests/fixtures/breaking/FIELD_RENAMED/current",
+        "--against",
+        tmp.path().to_str().unwrap(),
+    ]);
     assert_exit(&o, 2);
     assert!(stderr(&o).contains("no contract files (*.yaml)"), "{}", stderr(&o));
 }
 
 #[test]
 fn a_file_is_not_a_previous_version() {
-    let o = msgpact(&["--contracts", "tests/fixtures/breaking/FIELD_RENAMED/current", "--against", "tests/fixtures/breaking/FIELD_RENAMED/previous/demo.yaml"]);
+    let o = msgpact(&[
+        "--contracts",
+        "tests/fixtures/breaking/FIELD_RENAMED/current",
+        "--against",
+        "tests/fixtures/breaking/FIELD_RENAMED/previous/demo.yaml",
+    ]);
     assert_exit(&o, 2);
     assert!(stderr(&o).contains("is a file"), "{}", stderr(&o));
 }
@@ -193,7 +250,12 @@ fn a_file_is_not_a_previous_version() {
 fn invalid_current_contracts_are_invalid_input() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("demo.yaml"), "package: demo\nversion: one\n").unwrap();
-    let o = msgpact(&["--contracts", tmp.path().to_str().unwrap(), "--against", "tests/fixtures/breaking/FIELD_RENAMED/previous"]);
+    let o = msgpact(&[
+        "--contracts",
+        tmp.path().to_str().unwrap(),
+        "--against",
+        "tests/fixtures/breaking/FIELD_RENAMED/previous",
+    ]);
     assert_exit(&o, 2);
     assert!(stderr(&o).contains("E205"), "{}", stderr(&o));
 }
@@ -203,7 +265,8 @@ fn a_ref_outside_any_git_repository_is_invalid_input() {
     let tmp = tempfile::tempdir().unwrap();
     let contracts = tmp.path().join("contracts");
     std::fs::create_dir_all(&contracts).unwrap();
-    std::fs::copy(root().join("tests/fixtures/breaking/FIELD_RENAMED/current/demo.yaml"), contracts.join("demo.yaml")).unwrap();
+    std::fs::copy(root().join("tests/fixtures/breaking/FIELD_RENAMED/current/demo.yaml"), contracts.join("demo.yaml"))
+        .unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_msgpact"))
         .args(["breaking", "--against", "v1.0.0"])
         .current_dir(tmp.path())
@@ -290,8 +353,16 @@ fn github_lines_are_workflow_annotations() {
     }
     // The removal points at its anchor in the current contracts and names where it was.
     let removed = lines.iter().find(|l| l.contains("::FIELD_REMOVED ")).unwrap();
-    assert!(removed.starts_with("::error file=tests/fixtures/breaking/PACKAGE_VERSION_NOT_BUMPED/current/demo.yaml,line=4,col=3::"), "{removed}");
-    assert!(removed.contains("(was at tests/fixtures/breaking/PACKAGE_VERSION_NOT_BUMPED/previous/demo.yaml:8:9)"), "{removed}");
+    assert!(
+        removed.starts_with(
+            "::error file=tests/fixtures/breaking/PACKAGE_VERSION_NOT_BUMPED/current/demo.yaml,line=4,col=3::"
+        ),
+        "{removed}"
+    );
+    assert!(
+        removed.contains("(was at tests/fixtures/breaking/PACKAGE_VERSION_NOT_BUMPED/previous/demo.yaml:8:9)"),
+        "{removed}"
+    );
     let w = fixture("PACKAGE_VERSION_NOT_CHANGED", &["--format", "github"]);
     assert!(stdout(&w).starts_with("::warning file="), "{}", stdout(&w));
 }
@@ -308,7 +379,12 @@ fn junit_has_one_testcase_per_rule_per_message() {
     // one message (demo.Event) and one package (demo), no enum
     assert_eq!(xml.matches("<testcase ").count(), per_message + per_package, "{xml}");
     assert_eq!(xml.matches("<failure ").count(), 1);
-    assert!(xml.contains("<testcase classname=\"demo.Event\" name=\"FIELD_RENAMED\">\n      <failure type=\"FIELD_RENAMED\""), "{xml}");
+    assert!(
+        xml.contains(
+            "<testcase classname=\"demo.Event\" name=\"FIELD_RENAMED\">\n      <failure type=\"FIELD_RENAMED\""
+        ),
+        "{xml}"
+    );
     assert!(xml.contains(&format!("tests=\"{}\" failures=\"1\"", per_message + per_package)), "{xml}");
     assert_eq!(xml.matches("<testsuite ").count(), xml.matches("</testsuite>").count());
     // a mode reports only its rules
@@ -382,12 +458,14 @@ fn repo() -> tempfile::TempDir {
     git(r, &["tag", "v1.0.0"]);
     git(r, &["tag", "extra/v1.0.0"]);
     git(r, &["tag", "not-a-release"]);
-    let v11 = V1.replace("version: 1.0.0", "version: 1.1.0").replace("      - name: legacy\n        type: string\n        optional: true\n", "");
+    let v11 = V1
+        .replace("version: 1.0.0", "version: 1.1.0")
+        .replace("      - name: legacy\n        type: string\n        optional: true\n", "");
     std::fs::write(c.join("demo.yaml"), &v11).unwrap();
     git(r, &["commit", "-q", "-am", "v1.1"]);
     git(r, &["tag", "-a", "v1.1.0", "-m", "release 1.1.0"]);
-    let work =
-        v11.replace("version: 1.1.0", "version: 1.2.0").replace("user_id", "uid") + "      - name: legacy\n        type: int32\n        optional: true\n";
+    let work = v11.replace("version: 1.1.0", "version: 1.2.0").replace("user_id", "uid")
+        + "      - name: legacy\n        type: int32\n        optional: true\n";
     std::fs::write(c.join("demo.yaml"), work).unwrap();
     tmp
 }
@@ -417,12 +495,17 @@ fn a_git_ref_is_read_without_touching_the_work_tree() {
 fn removals_at_a_git_ref_are_located_at_ref_colon_path() {
     let tmp = repo();
     let r = tmp.path();
-    let v1 =
-        V1.replace("      - name: legacy\n        type: string\n        optional: true\n", "").replace("      - name: user_id\n        type: string\n", "");
+    let v1 = V1
+        .replace("      - name: legacy\n        type: string\n        optional: true\n", "")
+        .replace("      - name: user_id\n        type: string\n", "");
     std::fs::write(r.join("api/contracts/demo.yaml"), v1.replace("1.0.0", "2.0.0")).unwrap();
     let o = msgpact_in(r, &["--contracts", "api/contracts", "--against", "v1.0.0"]);
     assert_exit(&o, 1);
-    assert!(stdout(&o).contains("v1.0.0:api/contracts/demo.yaml:9:9: FIELD_REMOVED required field `user_id`"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("v1.0.0:api/contracts/demo.yaml:9:9: FIELD_REMOVED required field `user_id`"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -438,11 +521,21 @@ fn transitive_compares_every_version_tag_reachable_from_the_ref() {
     assert_eq!(v["against"][0]["origin"], "git");
     assert_eq!(v["against"][0]["commit"].as_str().map(str::len), Some(40));
     let rules = |label: &str| -> Vec<String> {
-        v["findings"].as_array().unwrap().iter().filter(|f| f["against"] == label).map(|f| f["rule"].as_str().unwrap().to_string()).collect()
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["against"] == label)
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
     };
     let mut v100 = rules("v1.0.0");
     v100.sort();
-    assert_eq!(v100, ["FIELD_RENAMED", "FIELD_TYPE_CHANGED", "PACKAGE_VERSION_NOT_BUMPED"], "legacy changed type since 1.0.0");
+    assert_eq!(
+        v100,
+        ["FIELD_RENAMED", "FIELD_TYPE_CHANGED", "PACKAGE_VERSION_NOT_BUMPED"],
+        "legacy changed type since 1.0.0"
+    );
     assert!(rules("extra/v1.0.0").is_empty(), "only package extra is compared, and it did not change");
     let mut v110 = rules("v1.1.0");
     v110.sort();
@@ -454,7 +547,11 @@ fn a_bad_ref_is_invalid_input() {
     let tmp = repo();
     let o = msgpact_in(tmp.path(), &["--contracts", "api/contracts", "--against", "v9.9.9"]);
     assert_exit(&o, 2);
-    assert!(stderr(&o).contains("error[E1001]: `v9.9.9` is neither a directory nor a git ref or commit"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("error[E1001]: `v9.9.9` is neither a directory nor a git ref or commit"),
+        "{}",
+        stderr(&o)
+    );
     let o = msgpact_in(tmp.path(), &["--contracts", "api/contracts", "--against", "--upload-pack=x"]);
     assert_exit(&o, 2);
 }

@@ -7,7 +7,8 @@ use std::path::Path;
 fn docs_rule_table_matches_the_registry() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/breaking.md");
     let doc = std::fs::read_to_string(&path).expect("read docs/breaking.md");
-    let updated = docs::update(&doc).unwrap_or_else(|| panic!("docs/breaking.md lacks the markers {} ... {}", docs::BEGIN, docs::END));
+    let updated = docs::update(&doc)
+        .unwrap_or_else(|| panic!("docs/breaking.md lacks the markers {} ... {}", docs::BEGIN, docs::END));
     if updated == doc {
         return;
     }

@@ -12,7 +12,8 @@ fn fixtures() -> PathBuf {
 fn compare_dir(dir: &Path, mode: Mode) -> Vec<Finding> {
     let (cur, diags) = Contracts::load_dir(&dir.join("current"));
     assert!(!diags.has_errors(), "{}:\n{}", dir.display(), diags.render_all(&cur.sources));
-    let prev = breaking::load_previous(dir.join("previous").to_str().unwrap(), &dir.join("current")).unwrap_or_else(|e| panic!("{e}"));
+    let prev = breaking::load_previous(dir.join("previous").to_str().unwrap(), &dir.join("current"))
+        .unwrap_or_else(|e| panic!("{e}"));
     breaking::compare(&prev.contracts, &cur, &prev.target.label, &Options { mode, package: None })
 }
 
@@ -101,7 +102,12 @@ rule_tests! {
 fn every_rule_has_a_fixture_pair_and_a_test() {
     for r in RULES {
         let dir = fixtures().join(r.id);
-        assert!(dir.join("previous").is_dir() && dir.join("current").is_dir(), "{} lacks tests/fixtures/breaking/{}/{{previous,current}}", r.id, r.id);
+        assert!(
+            dir.join("previous").is_dir() && dir.join("current").is_dir(),
+            "{} lacks tests/fixtures/breaking/{}/{{previous,current}}",
+            r.id,
+            r.id
+        );
         assert!(TESTED.contains(&r.id), "{} has no test in tests/breaking_rules.rs", r.id);
     }
     assert_eq!(TESTED.len(), RULES.len());
@@ -183,5 +189,9 @@ fn a_compatible_change_without_any_version_bump_is_only_a_warning() {
 fn not_bumped_names_the_breaking_rules_and_the_next_major() {
     let findings = compare_dir(&fixtures().join("PACKAGE_VERSION_NOT_BUMPED"), Mode::Full);
     let f = findings.iter().find(|f| f.rule.id() == "PACKAGE_VERSION_NOT_BUMPED").unwrap();
-    assert!(f.message.contains("(FIELD_REMOVED)") && f.message.contains("1.0.0 to 1.1.0") && f.message.contains("2.0.0"), "{}", f.message);
+    assert!(
+        f.message.contains("(FIELD_REMOVED)") && f.message.contains("1.0.0 to 1.1.0") && f.message.contains("2.0.0"),
+        "{}",
+        f.message
+    );
 }

@@ -39,7 +39,10 @@ fn verdict(old: &str, new: &str) -> Vec<&'static str> {
     let (cur, d) = Contracts::load_dir(&tmp.path().join("cur"));
     assert!(!d.has_errors(), "{}", d.render_all(&cur.sources));
     let prev = breaking::load_previous(tmp.path().join("prev").to_str().unwrap(), &tmp.path().join("cur")).unwrap();
-    breaking::compare(&prev.contracts, &cur, "prev", &Options { mode: Mode::Full, package: None }).iter().map(|f| f.rule.id()).collect()
+    breaking::compare(&prev.contracts, &cur, "prev", &Options { mode: Mode::Full, package: None })
+        .iter()
+        .map(|f| f.rule.id())
+        .collect()
 }
 
 #[track_caller]
@@ -129,6 +132,7 @@ fn a_renamed_message_is_the_same_type_for_fields_that_use_it() {
     }
     let (cur, _) = Contracts::load_dir(&tmp.path().join("cur"));
     let prev = breaking::load_previous(tmp.path().join("prev").to_str().unwrap(), &tmp.path().join("cur")).unwrap();
-    let ids: Vec<&str> = breaking::compare(&prev.contracts, &cur, "prev", &Options::default()).iter().map(|f| f.rule.id()).collect();
+    let ids: Vec<&str> =
+        breaking::compare(&prev.contracts, &cur, "prev", &Options::default()).iter().map(|f| f.rule.id()).collect();
     assert_eq!(ids, ["MESSAGE_RENAMED"]);
 }

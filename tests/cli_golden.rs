@@ -34,7 +34,10 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
                 stack.push(path);
             } else {
                 let meta = std::fs::metadata(&path).unwrap();
-                out.insert(path.strip_prefix(dir).unwrap().to_path_buf(), (std::fs::read(&path).unwrap(), meta.modified().unwrap()));
+                out.insert(
+                    path.strip_prefix(dir).unwrap().to_path_buf(),
+                    (std::fs::read(&path).unwrap(), meta.modified().unwrap()),
+                );
             }
         }
     }
@@ -69,7 +72,11 @@ fn check_after_a_changed_example_exits_1_lists_the_cases_and_writes_nothing() {
     let text = std::fs::read_to_string(&chat).unwrap();
     let old = "      assistant:\n        role: assistant\n        text: \"Bonjour ! Comment puis-je vous aider ?\"\n";
     assert!(text.contains(old), "chat.yaml changed shape; update this test");
-    std::fs::write(&chat, text.replace(old, "      assistant:\n        role: assistant\n        text: \"Bonsoir !\"\n")).unwrap();
+    std::fs::write(
+        &chat,
+        text.replace(old, "      assistant:\n        role: assistant\n        text: \"Bonsoir !\"\n"),
+    )
+    .unwrap();
 
     let before = snapshot(&golden);
     let o = run(&["golden", "--check"], &contracts, &golden);
@@ -92,7 +99,10 @@ fn check_after_a_changed_example_exits_1_lists_the_cases_and_writes_nothing() {
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains(&format!("  changed  {}/chat/ChatRequest/example.minimal", golden.display())), "{err}");
-    assert!(err.contains(&format!("{}/chat/ChatRequest/ (", golden.display())), "many changes are listed per message:\n{err}");
+    assert!(
+        err.contains(&format!("{}/chat/ChatRequest/ (", golden.display())),
+        "many changes are listed per message:\n{err}"
+    );
     assert_eq!(before, snapshot(&golden));
 }
 
@@ -123,7 +133,11 @@ fn write_into_an_empty_directory_then_check_exits_0() {
     let before = snapshot(&golden);
     let o = run(&["golden", "--write"], &contracts, &golden);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains(&format!("golden: wrote 0 case(s): 0 added, 0 changed, 0 removed; {n} unchanged")), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("golden: wrote 0 case(s): 0 added, 0 changed, 0 removed; {n} unchanged")),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(before, snapshot(&golden));
 }
 
@@ -162,9 +176,16 @@ fn stale_case_is_reported_by_check_and_removed_only_by_write() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // Back to exactly the repository's files.
     let contents = |d: &Path| -> BTreeMap<PathBuf, Vec<u8>> {
-        snapshot(d).into_iter().filter(|(p, _)| !p.to_string_lossy().ends_with(".snap.new")).map(|(p, (b, _))| (p, b)).collect()
+        snapshot(d)
+            .into_iter()
+            .filter(|(p, _)| !p.to_string_lossy().ends_with(".snap.new"))
+            .map(|(p, (b, _))| (p, b))
+            .collect()
     };
-    assert!(contents(&golden) == contents(&root().join("golden")), "golden copy differs from the repository after --write");
+    assert!(
+        contents(&golden) == contents(&root().join("golden")),
+        "golden copy differs from the repository after --write"
+    );
 }
 
 #[test]

@@ -54,7 +54,8 @@ fn minimal_request() -> Vec<u8> {
 
 /// `p` with the first occurrence of `from` replaced by `to`.
 fn replaced(p: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
-    let at = p.windows(from.len()).position(|w| w == from).unwrap_or_else(|| panic!("{from:02x?} is not in the payload"));
+    let at =
+        p.windows(from.len()).position(|w| w == from).unwrap_or_else(|| panic!("{from:02x?} is not in the payload"));
     [&p[..at], to, &p[at + from.len()..]].concat()
 }
 
@@ -130,7 +131,12 @@ fn inspect_unknown_type_exits_2_with_did_you_mean() {
     let (o, _d, _f) = inspect("chat.ChatRequst", &minimal_request());
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("error[E606]: no message `chat.ChatRequst` in the contracts\n  hint: did you mean `chat.ChatRequest`?"), "{err}");
+    assert!(
+        err.contains(
+            "error[E606]: no message `chat.ChatRequst` in the contracts\n  hint: did you mean `chat.ChatRequest`?"
+        ),
+        "{err}"
+    );
     assert!(stdout(&o).is_empty(), "{}", stdout(&o));
 }
 
@@ -154,8 +160,13 @@ fn inspect_int64_width_int_is_non_canonical_exit_0() {
 fn inspect_array_instead_of_map_exits_1() {
     let (o, _d, file) = inspect("common.TokenUsage", &[0x93, 0, 0, 0]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stdout(&o).contains("PROBLEM: array of 3 where `common.TokenUsage` is a map keyed by field names"), "{}", stdout(&o));
-    let summary = format!("inspect: {} does not fit common.TokenUsage: 1 problem(s), 0 non-canonical token(s)", file.display());
+    assert!(
+        stdout(&o).contains("PROBLEM: array of 3 where `common.TokenUsage` is a map keyed by field names"),
+        "{}",
+        stdout(&o)
+    );
+    let summary =
+        format!("inspect: {} does not fit common.TokenUsage: 1 problem(s), 0 non-canonical token(s)", file.display());
     assert!(stderr(&o).contains(&summary), "{}", stderr(&o));
 }
 
@@ -258,7 +269,14 @@ fn against_a_widened_integer_is_same_value_other_bytes_with_the_token() {
 #[test]
 fn against_a_missing_reply_file_or_a_sent_payload_that_does_not_fit_exits_2() {
     let p = minimal_request();
-    let o = msgpact(&["inspect", "--type", "chat.ChatRequest", "golden/chat/ChatRequest/example.minimal.msgpack", "--against", "tests/fixtures/bad/no-such-reply.bin"]);
+    let o = msgpact(&[
+        "inspect",
+        "--type",
+        "chat.ChatRequest",
+        "golden/chat/ChatRequest/example.minimal.msgpack",
+        "--against",
+        "tests/fixtures/bad/no-such-reply.bin",
+    ]);
     assert_no_panic(&o);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("no-such-reply.bin: error[E101]: cannot read"), "{}", stderr(&o));

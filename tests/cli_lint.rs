@@ -34,7 +34,10 @@ fn lint_fails_with(name: &str, want: &[(&str, &str)]) -> String {
     let error_lines: Vec<&str> = err.lines().filter(|l| l.contains(": error[")).collect();
     for (at, code) in want {
         let prefix = format!("{dir}/{at}: error[{code}]: ");
-        let i = err.lines().position(|l| l.starts_with(&prefix)).unwrap_or_else(|| panic!("{name}: no line starting `{prefix}`:\n{err}"));
+        let i = err
+            .lines()
+            .position(|l| l.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("{name}: no line starting `{prefix}`:\n{err}"));
         let hint = err.lines().nth(i + 1).unwrap_or("");
         assert!(hint.starts_with("  hint: "), "{name}: no hint under `{prefix}`:\n{err}");
     }
@@ -84,7 +87,10 @@ fn lint_duplicate_names() {
 
 #[test]
 fn lint_unresolved_references() {
-    lint_fails_with("unresolved_ref", &[("contract.yaml:7:15", "E302"), ("contract.yaml:9:15", "E302"), ("contract.yaml:11:15", "E302")]);
+    lint_fails_with(
+        "unresolved_ref",
+        &[("contract.yaml:7:15", "E302"), ("contract.yaml:9:15", "E302"), ("contract.yaml:11:15", "E302")],
+    );
 }
 
 #[test]

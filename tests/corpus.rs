@@ -10,7 +10,8 @@ use std::path::PathBuf;
 
 /// `$MSGPACT_SHARED_DIR` (set by .ci/run for a clone that is not next to `shared/`), else `../shared`.
 fn corpus_path() -> PathBuf {
-    let shared = std::env::var_os("MSGPACT_SHARED_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"), PathBuf::from);
+    let shared = std::env::var_os("MSGPACT_SHARED_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"), PathBuf::from);
     shared.join("vectors/msgpack-test-suite/msgpack-test-suite.json")
 }
 
@@ -145,7 +146,12 @@ fn corpus_first_encoding_is_canonical_and_every_encoding_decodes() {
                 if is_uint_family_tie(&value, &ours, &encodings) {
                     ties.push(value.render());
                 } else {
-                    failures.push(format!("{group}: {} encodes as `{}`, the corpus's first is `{}`", value.render(), hex(&ours), hex(&encodings[0])));
+                    failures.push(format!(
+                        "{group}: {} encodes as `{}`, the corpus's first is `{}`",
+                        value.render(),
+                        hex(&ours),
+                        hex(&encodings[0])
+                    ));
                 }
             }
             canonical_checked += 1;
@@ -154,7 +160,12 @@ fn corpus_first_encoding_is_canonical_and_every_encoding_decodes() {
             for bytes in &encodings {
                 match decode(bytes) {
                     Ok(got) if same_value(&value, &got) => {}
-                    Ok(got) => failures.push(format!("{group}: `{}` decodes to {}, expected {}", hex(bytes), got.render(), value.render())),
+                    Ok(got) => failures.push(format!(
+                        "{group}: `{}` decodes to {}, expected {}",
+                        hex(bytes),
+                        got.render(),
+                        value.render()
+                    )),
                     Err(e) => failures.push(format!("{group}: `{}` is rejected: {e}", hex(bytes))),
                 }
                 decodes_checked += 1;

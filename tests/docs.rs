@@ -30,12 +30,16 @@ fn errors_md_lists_every_code() {
     if current.as_deref() != Some(table.as_str()) {
         if std::env::var("MSGPACT_UPDATE_DOCS").is_ok() {
             let (head, tail) = match doc.split_once(start) {
-                Some((h, rest)) => (h.to_string(), rest.split_once(end).map(|(_, t)| t.to_string()).unwrap_or_default()),
+                Some((h, rest)) => {
+                    (h.to_string(), rest.split_once(end).map(|(_, t)| t.to_string()).unwrap_or_default())
+                }
                 None => (doc.clone(), "\n".into()),
             };
             std::fs::write(&path, format!("{head}{start}{table}{end}{tail}")).unwrap();
         } else {
-            panic!("docs/errors.md is out of date with src/diag.rs; run `MSGPACT_UPDATE_DOCS=1 cargo test --test docs`");
+            panic!(
+                "docs/errors.md is out of date with src/diag.rs; run `MSGPACT_UPDATE_DOCS=1 cargo test --test docs`"
+            );
         }
     }
 }
@@ -45,7 +49,10 @@ fn the_contract_format_example_lints_clean() {
     let doc = std::fs::read_to_string(root().join("docs/contract-format.md")).unwrap();
     let yaml = doc.split("```yaml\n").nth(1).and_then(|b| b.split("```").next()).expect("a yaml block");
     let common = std::fs::read(root().join("contracts/common.yaml")).unwrap();
-    let (c, d) = load_sources(vec![(PathBuf::from("docs/contract-format.md"), Ok(yaml.as_bytes().to_vec())), (PathBuf::from("contracts/common.yaml"), Ok(common))]);
+    let (c, d) = load_sources(vec![
+        (PathBuf::from("docs/contract-format.md"), Ok(yaml.as_bytes().to_vec())),
+        (PathBuf::from("contracts/common.yaml"), Ok(common)),
+    ]);
     assert!(d.items.is_empty(), "{}", d.render_all(&c.sources));
     assert_eq!(c.packages.len(), 2);
 }

@@ -47,7 +47,8 @@ fn golden_twins_match_reviewed_snapshots() {
     }
     let drift = store::check(&root.join("golden"), &store::expected(&c, &cases)).expect("read golden/");
     for k in &drift.removed {
-        failures.push(format!("{k}: the contracts no longer generate this case; remove it with `msgpact golden --write`"));
+        failures
+            .push(format!("{k}: the contracts no longer generate this case; remove it with `msgpact golden --write`"));
     }
     assert!(
         failures.is_empty(),

@@ -22,7 +22,13 @@ fn python_venv() -> Option<PathBuf> {
     if std::fs::read_to_string(&stamp).ok().as_deref() != Some(key.as_str()) {
         let _ = std::fs::remove_dir_all(&venv);
         run_ok(Command::new(python.unwrap()).args(["-m", "venv"]).arg(&venv), "create the test venv");
-        run_ok(Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", "-r"]).arg(&reqs[1]).current_dir(root().join("harness/python")), "pip install requirements-dev.txt");
+        run_ok(
+            Command::new(venv.join("bin/pip"))
+                .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+                .arg(&reqs[1])
+                .current_dir(root().join("harness/python")),
+            "pip install requirements-dev.txt",
+        );
         std::fs::write(&stamp, key).unwrap();
     }
     Some(venv)
@@ -42,7 +48,12 @@ fn run_ok(cmd: &mut Command, what: &str) -> String {
 #[test]
 fn python_suite_passes() {
     let Some(venv) = python_venv() else { return };
-    let out = run_ok(Command::new(venv.join("bin/python")).args(["-m", "pytest", "-q", "-p", "no:cacheprovider"]).current_dir(root().join("harness/python")), "pytest in harness/python");
+    let out = run_ok(
+        Command::new(venv.join("bin/python"))
+            .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+            .current_dir(root().join("harness/python")),
+        "pytest in harness/python",
+    );
     let last = out.lines().rev().find(|l| l.contains("passed")).unwrap_or("");
     assert!(!last.contains("skipped") || !in_ci(), "tests were skipped in CI: {last}");
     eprintln!("pytest: {last}");
@@ -54,7 +65,10 @@ fn go_suite_passes() {
     if !require(go.is_some(), "go") {
         return;
     }
-    let out = run_ok(Command::new(go.unwrap()).args(["test", "-count=1", "./..."]).current_dir(root().join("harness/go")), "go test ./... in harness/go");
+    let out = run_ok(
+        Command::new(go.unwrap()).args(["test", "-count=1", "./..."]).current_dir(root().join("harness/go")),
+        "go test ./... in harness/go",
+    );
     assert!(out.lines().any(|l| l.starts_with("ok")), "{out}");
     eprintln!("{out}");
 }
@@ -65,8 +79,30 @@ fn generated_code_and_fixtures_are_current() {
         ("rust", &["codegen", "--check", "--lang", "rust", "--out", "harness/rust/src"]),
         ("python", &["codegen", "--check", "--lang", "python", "--out", "harness/python/generated"]),
         ("go", &["codegen", "--check", "--lang", "go", "--out", "harness/go/generated"]),
-        ("go kitchen", &["codegen", "--check", "--lang", "go", "--contracts", "harness/go/generated_test/testdata/contracts", "--out", "harness/go/generated_test/kitchen"]),
-        ("kitchen golden", &["golden", "--check", "--contracts", "harness/go/generated_test/testdata/contracts", "--golden", "harness/go/generated_test/testdata/golden"]),
+        (
+            "go kitchen",
+            &[
+                "codegen",
+                "--check",
+                "--lang",
+                "go",
+                "--contracts",
+                "harness/go/generated_test/testdata/contracts",
+                "--out",
+                "harness/go/generated_test/kitchen",
+            ],
+        ),
+        (
+            "kitchen golden",
+            &[
+                "golden",
+                "--check",
+                "--contracts",
+                "harness/go/generated_test/testdata/contracts",
+                "--golden",
+                "harness/go/generated_test/testdata/golden",
+            ],
+        ),
     ];
     let mut stale = Vec::new();
     for (what, args) in checks {

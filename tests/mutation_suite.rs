@@ -39,7 +39,15 @@ struct Mutant {
     outcome: &'static str,
 }
 
-const fn m(id: &'static str, peer: &'static str, message: &'static str, case: &'static str, kind: &'static str, class: &'static str, path: Option<&'static str>) -> Mutant {
+const fn m(
+    id: &'static str,
+    peer: &'static str,
+    message: &'static str,
+    case: &'static str,
+    kind: &'static str,
+    class: &'static str,
+    path: Option<&'static str>,
+) -> Mutant {
     Mutant { id, peer, message, case, kind, class, path, outcome: "fail" }
 }
 
@@ -50,32 +58,227 @@ const SV: &str = "same-value";
 const MUTANTS: &[Mutant] = &[
     // Rust: serde + rmp-serde.
     m("rust-to-vec", "mutant-rust-to-vec", "common.TokenUsage", "example.typical", DV, "array-vs-map", Some("$")),
-    m("rust-skip-none", "mutant-rust-skip-none", "stream.ResponseChunk", "example.minimal", DV, "array-vs-map", Some("$")),
-    m("rust-option-nil", "mutant-rust-option-nil", "stream.ResponseChunk", "example.minimal", DV, "nil-vs-absent", Some("$.usage")),
-    m("rust-no-usage", "mutant-rust-no-usage", "stream.ResponseChunk", "example.last", DV, "field-missing", Some("$.usage")),
-    m("rust-vec-u8", "mutant-rust-vec-u8", "voice.AudioChunk", "example.opus-frame", DV, "bytes-as-array", Some("$.audio")),
-    m("rust-enum-name", "mutant-rust-enum-name", "voice.AudioChunk", "example.opus-frame", DV, "enum-repr", Some("$.format")),
-    m("rust-enum-name/index", "mutant-rust-enum-name", "voice.AudioChunk", "edge.format.flac", "decode-error", "enum-repr", None),
+    m(
+        "rust-skip-none",
+        "mutant-rust-skip-none",
+        "stream.ResponseChunk",
+        "example.minimal",
+        DV,
+        "array-vs-map",
+        Some("$"),
+    ),
+    m(
+        "rust-option-nil",
+        "mutant-rust-option-nil",
+        "stream.ResponseChunk",
+        "example.minimal",
+        DV,
+        "nil-vs-absent",
+        Some("$.usage"),
+    ),
+    m(
+        "rust-no-usage",
+        "mutant-rust-no-usage",
+        "stream.ResponseChunk",
+        "example.last",
+        DV,
+        "field-missing",
+        Some("$.usage"),
+    ),
+    m(
+        "rust-vec-u8",
+        "mutant-rust-vec-u8",
+        "voice.AudioChunk",
+        "example.opus-frame",
+        DV,
+        "bytes-as-array",
+        Some("$.audio"),
+    ),
+    m(
+        "rust-enum-name",
+        "mutant-rust-enum-name",
+        "voice.AudioChunk",
+        "example.opus-frame",
+        DV,
+        "enum-repr",
+        Some("$.format"),
+    ),
+    m(
+        "rust-enum-name/index",
+        "mutant-rust-enum-name",
+        "voice.AudioChunk",
+        "edge.format.flac",
+        "decode-error",
+        "enum-repr",
+        None,
+    ),
     // Go: vmihailenco/msgpack/v5.
-    m("go-fixed-ints", "mutant-go-fixed-ints", "pipeline.PipelineParams", "example.typical", SV, "int-width", Some("$.max_tokens")),
-    m("go-untagged", "mutant-go-untagged", "chat.ChatRequest", "example.with-audio", DV, "field-name", Some("$.UserID")),
-    m("go-omitempty", "mutant-go-omitempty", "chat.ChatRequest", "example.minimal", DV, "nil-vs-absent", Some("$.premium")),
-    m("go-nil-slice", "mutant-go-nil-slice", "pipeline.PipelineParams", "example.minimal", DV, "nil-vs-absent", Some("$.stop")),
-    m("go-wrap-int32", "mutant-go-wrap-int32", "common.TokenUsage", "edge.total_tokens.4294967295", DV, "int-range", Some("$.total_tokens")),
-    Mutant { outcome: "warn", ..m("go-map-order", "mutant-go-map-order", "pipeline.PipelineParams", "edge.metadata.len-16", SV, "map-key-order", Some("$.metadata")) },
-    m("go-extra-field", "mutant-go-extra-field", "common.TokenUsage", "example.typical", DV, "unknown-field", Some("$.cached_tokens")),
+    m(
+        "go-fixed-ints",
+        "mutant-go-fixed-ints",
+        "pipeline.PipelineParams",
+        "example.typical",
+        SV,
+        "int-width",
+        Some("$.max_tokens"),
+    ),
+    m(
+        "go-untagged",
+        "mutant-go-untagged",
+        "chat.ChatRequest",
+        "example.with-audio",
+        DV,
+        "field-name",
+        Some("$.UserID"),
+    ),
+    m(
+        "go-omitempty",
+        "mutant-go-omitempty",
+        "chat.ChatRequest",
+        "example.minimal",
+        DV,
+        "nil-vs-absent",
+        Some("$.premium"),
+    ),
+    m(
+        "go-nil-slice",
+        "mutant-go-nil-slice",
+        "pipeline.PipelineParams",
+        "example.minimal",
+        DV,
+        "nil-vs-absent",
+        Some("$.stop"),
+    ),
+    m(
+        "go-wrap-int32",
+        "mutant-go-wrap-int32",
+        "common.TokenUsage",
+        "edge.total_tokens.4294967295",
+        DV,
+        "int-range",
+        Some("$.total_tokens"),
+    ),
+    Mutant {
+        outcome: "warn",
+        ..m(
+            "go-map-order",
+            "mutant-go-map-order",
+            "pipeline.PipelineParams",
+            "edge.metadata.len-16",
+            SV,
+            "map-key-order",
+            Some("$.metadata"),
+        )
+    },
+    m(
+        "go-extra-field",
+        "mutant-go-extra-field",
+        "common.TokenUsage",
+        "example.typical",
+        DV,
+        "unknown-field",
+        Some("$.cached_tokens"),
+    ),
     // Python: msgpack-python.
-    m("py-no-bin-type", "mutant-py-no-bin-type", "voice.AudioChunk", "example.opus-frame", DV, "bin-vs-str", Some("$.audio")),
-    m("py-no-bin-type/binary-audio", "mutant-py-no-bin-type", "voice.AudioChunk", "edge.audio.len-255", DV, "bin-vs-str", Some("$.audio")),
-    m("py-no-bin-type/str16", "mutant-py-no-bin-type", "chat.ChatTurn", "edge.text.len-32", SV, "length-format", Some("$.text")),
-    m("py-float-tokens", "mutant-py-float-tokens", "common.TokenUsage", "example.typical", DV, "int-vs-float", Some("$.total_tokens")),
-    m("py-sorted-keys", "mutant-py-sorted-keys", "common.TokenUsage", "example.typical", SV, "field-order", Some("$.prompt_tokens")),
-    m("py-enum-index", "mutant-py-enum-index", "stream.ResponseChunk", "example.last", DV, "enum-repr", Some("$.finish_reason")),
-    m("py-asdict-none", "mutant-py-asdict-none", "stream.ResponseChunk", "example.minimal", DV, "nil-vs-absent", Some("$.usage")),
-    m("py-isoformat", "mutant-py-isoformat", "chat.ChatRequest", "example.minimal", DV, "timestamp-form", Some("$.sent_at")),
-    m("py-datetime-us", "mutant-py-datetime-us", "chat.ChatRequest", "example.with-audio", DV, "value-changed", Some("$.sent_at")),
-    m("py-float64", "mutant-py-float64", "pipeline.PipelineParams", "edge.temperature.tenth", SV, "float-width", Some("$.temperature")),
-    m("py-float64/int-keys", "mutant-py-float64", "pipeline.PipelineParams", "example.typical", "decode-error", "map-key-type", None),
+    m(
+        "py-no-bin-type",
+        "mutant-py-no-bin-type",
+        "voice.AudioChunk",
+        "example.opus-frame",
+        DV,
+        "bin-vs-str",
+        Some("$.audio"),
+    ),
+    m(
+        "py-no-bin-type/binary-audio",
+        "mutant-py-no-bin-type",
+        "voice.AudioChunk",
+        "edge.audio.len-255",
+        DV,
+        "bin-vs-str",
+        Some("$.audio"),
+    ),
+    m(
+        "py-no-bin-type/str16",
+        "mutant-py-no-bin-type",
+        "chat.ChatTurn",
+        "edge.text.len-32",
+        SV,
+        "length-format",
+        Some("$.text"),
+    ),
+    m(
+        "py-float-tokens",
+        "mutant-py-float-tokens",
+        "common.TokenUsage",
+        "example.typical",
+        DV,
+        "int-vs-float",
+        Some("$.total_tokens"),
+    ),
+    m(
+        "py-sorted-keys",
+        "mutant-py-sorted-keys",
+        "common.TokenUsage",
+        "example.typical",
+        SV,
+        "field-order",
+        Some("$.prompt_tokens"),
+    ),
+    m(
+        "py-enum-index",
+        "mutant-py-enum-index",
+        "stream.ResponseChunk",
+        "example.last",
+        DV,
+        "enum-repr",
+        Some("$.finish_reason"),
+    ),
+    m(
+        "py-asdict-none",
+        "mutant-py-asdict-none",
+        "stream.ResponseChunk",
+        "example.minimal",
+        DV,
+        "nil-vs-absent",
+        Some("$.usage"),
+    ),
+    m(
+        "py-isoformat",
+        "mutant-py-isoformat",
+        "chat.ChatRequest",
+        "example.minimal",
+        DV,
+        "timestamp-form",
+        Some("$.sent_at"),
+    ),
+    m(
+        "py-datetime-us",
+        "mutant-py-datetime-us",
+        "chat.ChatRequest",
+        "example.with-audio",
+        DV,
+        "value-changed",
+        Some("$.sent_at"),
+    ),
+    m(
+        "py-float64",
+        "mutant-py-float64",
+        "pipeline.PipelineParams",
+        "edge.temperature.tenth",
+        SV,
+        "float-width",
+        Some("$.temperature"),
+    ),
+    m(
+        "py-float64/int-keys",
+        "mutant-py-float64",
+        "pipeline.PipelineParams",
+        "example.typical",
+        "decode-error",
+        "map-key-type",
+        None,
+    ),
 ];
 
 const HARNESS: &str = "tests/mutants/peers";
@@ -83,7 +286,11 @@ const HARNESS: &str = "tests/mutants/peers";
 /// The tools the mutants need; None (after saying so) when one is missing outside CI.
 fn tools() -> Option<PathBuf> {
     let nats = nats_server();
-    if !require(nats.is_some(), "nats-server") || !require(on_path("python3"), "python3 (with venv)") || !require(on_path("go"), "go") || !require(on_path("cargo"), "cargo") {
+    if !require(nats.is_some(), "nats-server")
+        || !require(on_path("python3"), "python3 (with venv)")
+        || !require(on_path("go"), "go")
+        || !require(on_path("cargo"), "cargo")
+    {
         return None;
     }
     nats
@@ -112,12 +319,24 @@ fn hint_of(x: &Json) -> &str {
 
 /// What verify said about one mutant, and whether that is the right diagnosis.
 fn judge(mutant: &Mutant, xs: &[&Json]) -> (bool, String) {
-    let found: Vec<&&Json> = xs.iter().filter(|x| x["producer"] == "golden" && x["consumer"] == mutant.peer && x["message"] == mutant.message && x["case"] == mutant.case).collect();
+    let found: Vec<&&Json> = xs
+        .iter()
+        .filter(|x| {
+            x["producer"] == "golden"
+                && x["consumer"] == mutant.peer
+                && x["message"] == mutant.message
+                && x["case"] == mutant.case
+        })
+        .collect();
     let [x] = found.as_slice() else {
-        return (false, format!("{} exchanges of golden -> {} {} {}", found.len(), mutant.peer, mutant.message, mutant.case));
+        return (
+            false,
+            format!("{} exchanges of golden -> {} {} {}", found.len(), mutant.peer, mutant.message, mutant.case),
+        );
     };
     let v = &x["verdict"];
-    let (kind, outcome, class, path, hint) = (s(&v["kind"]), s(&x["outcome"]), class_of(x), s(&v["detail"]["path"]), hint_of(x));
+    let (kind, outcome, class, path, hint) =
+        (s(&v["kind"]), s(&x["outcome"]), class_of(x), s(&v["detail"]["path"]), hint_of(x));
     let text = v["detail"]["note"].as_str().or(v["error"].as_str()).unwrap_or_default();
     let mut wrong = Vec::new();
     if kind != mutant.kind {
@@ -137,7 +356,11 @@ fn judge(mutant: &Mutant, xs: &[&Json]) -> (bool, String) {
     if hint.is_empty() {
         wrong.push("no hint".into());
     }
-    let said = format!("{kind} [{}] at {}: {text}", if class.is_empty() { "no class" } else { class }, if path.is_empty() { "-" } else { path });
+    let said = format!(
+        "{kind} [{}] at {}: {text}",
+        if class.is_empty() { "no class" } else { class },
+        if path.is_empty() { "-" } else { path }
+    );
     if wrong.is_empty() {
         (true, said)
     } else {
@@ -172,7 +395,13 @@ fn every_mutant_is_caught_with_the_right_class_and_field() {
     for mutant in MUTANTS {
         let (ok, said) = judge(mutant, &xs);
         caught += usize::from(ok);
-        lines.push(format!("  {} {:<28} {} {}: {said}", if ok { "caught" } else { "MISSED" }, mutant.id, mutant.message, mutant.case));
+        lines.push(format!(
+            "  {} {:<28} {} {}: {said}",
+            if ok { "caught" } else { "MISSED" },
+            mutant.id,
+            mutant.message,
+            mutant.case
+        ));
     }
     let rate = format!("mutation suite: caught {caught} of {} mutants with the right class and field", MUTANTS.len());
     say(&format!("{}\n{rate} ({:.1} s)", lines.join("\n"), start.elapsed().as_secs_f64()));
@@ -193,11 +422,20 @@ fn the_suite_covers_every_class_and_the_doc_lists_every_mutant() {
     let dir = root().join(HARNESS);
     let mut manifests = BTreeSet::new();
     for e in std::fs::read_dir(&dir).unwrap().flatten() {
-        let text = std::fs::read_to_string(e.path().join("peer.toml")).unwrap_or_else(|err| panic!("{}: {err}", e.path().display()));
+        let text = std::fs::read_to_string(e.path().join("peer.toml"))
+            .unwrap_or_else(|err| panic!("{}: {err}", e.path().display()));
         let m: toml::Table = toml::from_str(&text).unwrap();
         let name = m["name"].as_str().unwrap().to_string();
-        assert_eq!(name, format!("mutant-{}", e.file_name().to_string_lossy()), "{}: the peer is named after its directory", e.path().display());
-        assert!(m["run"]["env"]["MSGPACT_MUTANT"].as_str().is_some_and(|v| !v.is_empty()), "{name}: [run] env sets MSGPACT_MUTANT");
+        assert_eq!(
+            name,
+            format!("mutant-{}", e.file_name().to_string_lossy()),
+            "{}: the peer is named after its directory",
+            e.path().display()
+        );
+        assert!(
+            m["run"]["env"]["MSGPACT_MUTANT"].as_str().is_some_and(|v| !v.is_empty()),
+            "{name}: [run] env sets MSGPACT_MUTANT"
+        );
         manifests.insert(name);
     }
     let peers: BTreeSet<String> = MUTANTS.iter().map(|m| m.peer.to_string()).collect();
@@ -206,11 +444,28 @@ fn the_suite_covers_every_class_and_the_doc_lists_every_mutant() {
     // docs/mutation-suite.md has a table row per mutant with its class and field.
     let doc = std::fs::read_to_string(root().join("docs/mutation-suite.md")).unwrap();
     for m in MUTANTS {
-        let row = doc.lines().find(|l| l.starts_with(&format!("| `{}` |", m.id))).unwrap_or_else(|| panic!("docs/mutation-suite.md: no table row for `{}`", m.id));
-        assert!(row.contains(&format!("`{}`", m.class)), "docs/mutation-suite.md: the row of `{}` names its class `{}`:\n{row}", m.id, m.class);
-        assert!(row.contains(m.case), "docs/mutation-suite.md: the row of `{}` names its case `{}`:\n{row}", m.id, m.case);
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", m.id)))
+            .unwrap_or_else(|| panic!("docs/mutation-suite.md: no table row for `{}`", m.id));
+        assert!(
+            row.contains(&format!("`{}`", m.class)),
+            "docs/mutation-suite.md: the row of `{}` names its class `{}`:\n{row}",
+            m.id,
+            m.class
+        );
+        assert!(
+            row.contains(m.case),
+            "docs/mutation-suite.md: the row of `{}` names its case `{}`:\n{row}",
+            m.id,
+            m.case
+        );
         if let Some(p) = m.path {
-            assert!(row.contains(&format!("`{p}`")), "docs/mutation-suite.md: the row of `{}` names its field `{p}`:\n{row}", m.id);
+            assert!(
+                row.contains(&format!("`{p}`")),
+                "docs/mutation-suite.md: the row of `{}` names its field `{p}`:\n{row}",
+                m.id
+            );
         }
     }
 }

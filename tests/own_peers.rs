@@ -22,7 +22,10 @@ const SERVED: [&str; 2] = ["chat.ChatTurn", "common.TokenUsage"];
 /// The tools the example peers need; false (after saying so) when one is missing outside CI.
 fn tools() -> Option<PathBuf> {
     let nats = nats_server();
-    if !require(nats.is_some(), "nats-server") || !require(on_path("python3"), "python3 (with venv)") || !require(on_path("go"), "go") {
+    if !require(nats.is_some(), "nats-server")
+        || !require(on_path("python3"), "python3 (with venv)")
+        || !require(on_path("go"), "go")
+    {
         return None;
     }
     nats
@@ -51,7 +54,13 @@ fn verify(nats: &Path, harness: &str, report: &Path) -> (Option<i32>, String, Js
 }
 
 fn ready(report: &Json) -> BTreeMap<String, Json> {
-    report["events"].as_array().unwrap().iter().filter(|e| e["event"] == "peer-ready").map(|e| (e["peer"].as_str().unwrap().to_string(), e["hello"].clone())).collect()
+    report["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "peer-ready")
+        .map(|e| (e["peer"].as_str().unwrap().to_string(), e["hello"].clone()))
+        .collect()
 }
 
 fn s(v: &Json) -> &str {
@@ -74,11 +83,15 @@ fn own_type_peers_serve_their_types_and_agree() {
         assert_eq!(h["contracts_hash"], "", "{peer}: hand-written types report an empty contracts hash: {h}");
         assert_eq!(h["types"], serde_json::json!(SERVED), "{peer}: {h}");
         assert_eq!(h["library"], library, "{peer}: {h}");
-        assert!(!s(&h["library_version"]).is_empty() && h["library_version"] != "unknown", "{peer}: the library version is read at run time: {h}");
+        assert!(
+            !s(&h["library_version"]).is_empty() && h["library_version"] != "unknown",
+            "{peer}: the library version is read at run time: {h}"
+        );
     }
 
     let xs = exchanges(&report);
-    let planned = report["events"].as_array().unwrap().iter().find(|e| e["event"] == "planned").expect("a planned event");
+    let planned =
+        report["events"].as_array().unwrap().iter().find(|e| e["event"] == "planned").expect("a planned event");
     let all_cases = planned["cases"].as_u64().unwrap() as usize;
     let served: BTreeMap<&str, BTreeSet<String>> = SERVED.iter().map(|m| (*m, golden_cases(m))).collect();
     let served_cases: usize = served.values().map(BTreeSet::len).sum();
@@ -86,14 +99,25 @@ fn own_type_peers_serve_their_types_and_agree() {
     // Every golden case of a served type is byte-identical through both peers.
     for peer in ["own-go", "own-python"] {
         for (message, cases) in &served {
-            let got: BTreeMap<&str, &Json> = xs.iter().filter(|x| x["producer"] == "golden" && x["consumer"] == peer && x["message"] == *message).map(|x| (s(&x["case"]), &x["verdict"])).collect();
-            assert_eq!(got.keys().map(|c| c.to_string()).collect::<BTreeSet<_>>(), *cases, "{peer} {message}: one golden exchange per case");
+            let got: BTreeMap<&str, &Json> = xs
+                .iter()
+                .filter(|x| x["producer"] == "golden" && x["consumer"] == peer && x["message"] == *message)
+                .map(|x| (s(&x["case"]), &x["verdict"]))
+                .collect();
+            assert_eq!(
+                got.keys().map(|c| c.to_string()).collect::<BTreeSet<_>>(),
+                *cases,
+                "{peer} {message}: one golden exchange per case"
+            );
             for (case, verdict) in got {
                 assert_eq!(verdict["kind"], "identical", "{peer} {message} {case}: {verdict}\n{err}");
             }
         }
         // Every other type of the contracts is not served: skipped, never failed, never sent.
-        let others: Vec<&&Json> = xs.iter().filter(|x| x["producer"] == "golden" && x["consumer"] == peer && !SERVED.contains(&s(&x["message"]))).collect();
+        let others: Vec<&&Json> = xs
+            .iter()
+            .filter(|x| x["producer"] == "golden" && x["consumer"] == peer && !SERVED.contains(&s(&x["message"])))
+            .collect();
         assert_eq!(others.len(), all_cases - served_cases, "{peer}: every case of the other types is reported");
         for x in others {
             assert_eq!(x["verdict"]["kind"], "not-served", "{peer}: {x}");
@@ -110,13 +134,20 @@ fn own_type_peers_serve_their_types_and_agree() {
         assert_eq!(x["outcome"], "pass", "{x}\n{err}");
         *pairs.entry((s(&x["producer"]).to_string(), s(&x["consumer"]).to_string())).or_default() += 1;
     }
-    let want: BTreeMap<(String, String), usize> = [("own-go", "own-go"), ("own-go", "own-python"), ("own-python", "own-go"), ("own-python", "own-python")].iter().map(|(p, c)| ((p.to_string(), c.to_string()), served_cases)).collect();
+    let want: BTreeMap<(String, String), usize> =
+        [("own-go", "own-go"), ("own-go", "own-python"), ("own-python", "own-go"), ("own-python", "own-python")]
+            .iter()
+            .map(|(p, c)| ((p.to_string(), c.to_string()), served_cases))
+            .collect();
     assert_eq!(pairs, want, "every served case in every cell of the 2 x 2 matrix");
 
     let summary = &report["summary"];
     assert_eq!(summary["failed"], 0, "{summary}");
     assert_eq!(summary["skipped"].as_u64().unwrap() as usize, 2 * (all_cases - served_cases), "{summary}");
-    assert!(err.contains("own-go ->") && err.contains("own-python ->"), "the terminal matrix shows both producers:\n{err}");
+    assert!(
+        err.contains("own-go ->") && err.contains("own-python ->"),
+        "the terminal matrix shows both producers:\n{err}"
+    );
 }
 
 /// The example's manifest, turned into a variant in another directory: another name (its own build cache),
@@ -126,9 +157,17 @@ fn buggy_python_manifest(bug: &str) -> String {
     let text = std::fs::read_to_string(example.join("peer.toml")).unwrap();
     let mut m: toml::Table = toml::from_str(&text).unwrap();
     m.insert("name".into(), "own-python-bug".into());
-    m.insert("description".into(), format!("examples/own-peers/python with OWN_PEER_BUG={bug} (written by tests/own_peers.rs)").into());
+    m.insert(
+        "description".into(),
+        format!("examples/own-peers/python with OWN_PEER_BUG={bug} (written by tests/own_peers.rs)").into(),
+    );
     let build = m["build"].as_table_mut().unwrap();
-    let inputs: Vec<toml::Value> = build["inputs"].as_array().unwrap().iter().map(|i| example.join(i.as_str().unwrap()).display().to_string().into()).collect();
+    let inputs: Vec<toml::Value> = build["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| example.join(i.as_str().unwrap()).display().to_string().into())
+        .collect();
     build.insert("inputs".into(), inputs.into());
     let run = m["run"].as_table_mut().unwrap();
     let command = run["command"].as_array_mut().unwrap();
@@ -151,7 +190,9 @@ fn an_own_peer_with_a_float_for_a_uint32_fails_at_that_field() {
     assert_eq!(ready(&report)["own-python-bug"]["contracts_hash"], "");
 
     let xs = exchanges(&report);
-    let golden = |message: &str| -> Vec<&&Json> { xs.iter().filter(|x| x["producer"] == "golden" && x["message"] == message).collect() };
+    let golden = |message: &str| -> Vec<&&Json> {
+        xs.iter().filter(|x| x["producer"] == "golden" && x["message"] == message).collect()
+    };
     // Every TokenUsage vector comes back with completion_tokens as a float64: a different value, located.
     let usage = golden("common.TokenUsage");
     assert_eq!(usage.len(), golden_cases("common.TokenUsage").len());
@@ -168,9 +209,21 @@ fn an_own_peer_with_a_float_for_a_uint32_fails_at_that_field() {
     assert_eq!(turns.len(), golden_cases("chat.ChatTurn").len());
     assert!(turns.iter().all(|x| x["verdict"]["kind"] == "identical"), "{turns:?}");
     // The peer's own strict decoder refuses its buggy output when it comes back as a consumer.
-    let own: Vec<&&Json> = xs.iter().filter(|x| x["producer"] == "own-python-bug" && x["message"] == "common.TokenUsage").collect();
-    assert!(!own.is_empty() && own.iter().all(|x| x["verdict"]["kind"] == "decode-error" && s(&x["verdict"]["error"]).contains("not a uint32")), "{own:?}");
-    assert_eq!(report["summary"]["failed"].as_u64().unwrap() as usize, usage.len() + own.len(), "{}", report["summary"]);
+    let own: Vec<&&Json> =
+        xs.iter().filter(|x| x["producer"] == "own-python-bug" && x["message"] == "common.TokenUsage").collect();
+    assert!(
+        !own.is_empty()
+            && own
+                .iter()
+                .all(|x| x["verdict"]["kind"] == "decode-error" && s(&x["verdict"]["error"]).contains("not a uint32")),
+        "{own:?}"
+    );
+    assert_eq!(
+        report["summary"]["failed"].as_u64().unwrap() as usize,
+        usage.len() + own.len(),
+        "{}",
+        report["summary"]
+    );
 }
 
 /// docs/own-peer.md shows the example files in code blocks preceded by `<!-- verbatim: PATH -->`; each block
@@ -181,15 +234,29 @@ fn the_doc_shows_the_example_peers_verbatim() {
     let mut checked = BTreeSet::new();
     let mut lines = doc.lines();
     while let Some(line) = lines.next() {
-        let Some(path) = line.trim().strip_prefix("<!-- verbatim:").and_then(|r| r.strip_suffix("-->")).map(str::trim) else { continue };
+        let Some(path) = line.trim().strip_prefix("<!-- verbatim:").and_then(|r| r.strip_suffix("-->")).map(str::trim)
+        else {
+            continue;
+        };
         let fence = lines.next().unwrap_or_default();
         assert!(fence.starts_with("```"), "docs/own-peer.md: a code block must follow `verbatim: {path}`");
         let block: Vec<&str> = lines.by_ref().take_while(|l| !l.starts_with("```")).collect();
-        let file = std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("docs/own-peer.md shows {path}: {e}"));
+        let file =
+            std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("docs/own-peer.md shows {path}: {e}"));
         let text = block.join("\n") + "\n";
-        assert!(block.len() > 3 && file.contains(&text), "docs/own-peer.md: the block marked `verbatim: {path}` is not that file's text; copy it again");
+        assert!(
+            block.len() > 3 && file.contains(&text),
+            "docs/own-peer.md: the block marked `verbatim: {path}` is not that file's text; copy it again"
+        );
         checked.insert(path.to_string());
     }
-    let want: BTreeSet<String> = ["examples/own-peers/python/peer.py", "examples/own-peers/python/peer.toml", "examples/own-peers/go/main.go", "examples/own-peers/go/peer.toml"].map(String::from).into();
+    let want: BTreeSet<String> = [
+        "examples/own-peers/python/peer.py",
+        "examples/own-peers/python/peer.toml",
+        "examples/own-peers/go/main.go",
+        "examples/own-peers/go/peer.toml",
+    ]
+    .map(String::from)
+    .into();
     assert_eq!(checked, want, "docs/own-peer.md shows each example file once, verbatim");
 }

@@ -368,13 +368,46 @@ fn golden_cases() -> &'static Vec<(msgpact::contract::MsgId, Vec<u8>)> {
 }
 
 const YAMLISH: [&str; 40] = [
-    "package: p\n", "version: 1.0.0\n", "messages:\n", "enums:\n", "  M:\n", "  E:\n", "    fields:\n", "    examples:\n",
-    "    values: [a, b]\n", "    repr: int\n", "    shape: array\n", "      - name: f\n", "        type: string\n",
-    "        type: list<M>\n", "        type: map<uint8, E>\n", "        type: M\n", "        optional: true\n",
-    "        nullable: true\n", "        constraints: {min_len: 1, max_len: 2}\n", "        constraints: {min: -1, max: 1e400}\n",
-    "      minimal:\n", "        f: x\n", "        f: null\n", "        f: [1, 2]\n", "        f: {hex: \"zz\"}\n", "        f: !!binary AQI\n",
-    "        f: 2024-05-01T12:00:00Z\n", "        f: 99999999999999999999999999999999999999999\n", "[", "]", "{", "}", ": ", "- ", "&a ", "*a", "\"",
-    "'", "\t", "\n",
+    "package: p\n",
+    "version: 1.0.0\n",
+    "messages:\n",
+    "enums:\n",
+    "  M:\n",
+    "  E:\n",
+    "    fields:\n",
+    "    examples:\n",
+    "    values: [a, b]\n",
+    "    repr: int\n",
+    "    shape: array\n",
+    "      - name: f\n",
+    "        type: string\n",
+    "        type: list<M>\n",
+    "        type: map<uint8, E>\n",
+    "        type: M\n",
+    "        optional: true\n",
+    "        nullable: true\n",
+    "        constraints: {min_len: 1, max_len: 2}\n",
+    "        constraints: {min: -1, max: 1e400}\n",
+    "      minimal:\n",
+    "        f: x\n",
+    "        f: null\n",
+    "        f: [1, 2]\n",
+    "        f: {hex: \"zz\"}\n",
+    "        f: !!binary AQI\n",
+    "        f: 2024-05-01T12:00:00Z\n",
+    "        f: 99999999999999999999999999999999999999999\n",
+    "[",
+    "]",
+    "{",
+    "}",
+    ": ",
+    "- ",
+    "&a ",
+    "*a",
+    "\"",
+    "'",
+    "\t",
+    "\n",
 ];
 
 // ---- golden generation for random contracts ------------------------------------------------------------
@@ -388,8 +421,23 @@ struct FieldSpec {
 
 fn field_type(depth: u32) -> BoxedStrategy<String> {
     let scalar = prop::sample::select(vec![
-        "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64", "string", "bytes",
-        "timestamp", "Color", "Level", "Leaf",
+        "bool",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "float32",
+        "float64",
+        "string",
+        "bytes",
+        "timestamp",
+        "Color",
+        "Level",
+        "Leaf",
     ])
     .prop_map(str::to_string);
     if depth == 0 {
@@ -404,7 +452,11 @@ fn field_type(depth: u32) -> BoxedStrategy<String> {
 }
 
 fn field_spec() -> impl Strategy<Value = FieldSpec> {
-    (field_type(2), any::<bool>(), any::<bool>()).prop_map(|(ty, optional, nullable)| FieldSpec { ty, optional, nullable })
+    (field_type(2), any::<bool>(), any::<bool>()).prop_map(|(ty, optional, nullable)| FieldSpec {
+        ty,
+        optional,
+        nullable,
+    })
 }
 
 fn contract_yaml(fields: &[FieldSpec], array: bool, self_ref: bool) -> String {

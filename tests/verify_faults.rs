@@ -16,10 +16,15 @@ fn verify_with(fault: &str, extra: &[&str]) -> Option<(i32, String, serde_json::
     echo_harness(t.path(), fault, TYPES, "");
     let report = t.path().join("report.json");
     let harness = t.path().join("harness");
-    let mut args = vec!["verify", "--nats", "binary", "--harness", harness.to_str().unwrap(), "--json", report.to_str().unwrap()];
+    let mut args =
+        vec!["verify", "--nats", "binary", "--harness", harness.to_str().unwrap(), "--json", report.to_str().unwrap()];
     args.extend_from_slice(extra);
     let cache = t.path().join("cache");
-    let o = msgpact(&root(), &args, &[("MSGPACT_CACHE_DIR", cache.to_str().unwrap()), ("MSGPACT_NATS_SERVER", bin.unwrap().to_str().unwrap())]);
+    let o = msgpact(
+        &root(),
+        &args,
+        &[("MSGPACT_CACHE_DIR", cache.to_str().unwrap()), ("MSGPACT_NATS_SERVER", bin.unwrap().to_str().unwrap())],
+    );
     Some((o.status.code().unwrap_or(-1), stderr(&o), read_json(&report)))
 }
 
@@ -27,7 +32,13 @@ fn golden_verdicts(report: &serde_json::Value) -> Vec<(String, String, String)> 
     exchanges(report)
         .into_iter()
         .filter(|x| x["producer"] == "golden")
-        .map(|x| (x["message"].as_str().unwrap().to_string(), x["case"].as_str().unwrap().to_string(), x["verdict"]["kind"].as_str().unwrap().to_string()))
+        .map(|x| {
+            (
+                x["message"].as_str().unwrap().to_string(),
+                x["case"].as_str().unwrap().to_string(),
+                x["verdict"]["kind"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -49,7 +60,10 @@ fn a_peer_that_exits_mid_run_is_reported_with_the_case_that_did_it() {
     assert_only(&golden_verdicts(&report), &[("voice.AudioChunk", "edge.seq.65535", "crash")]);
     assert!(err.contains("peer echo: restarted"), "{err}");
     assert!(err.contains("FAIL echo voice.AudioChunk edge.seq.65535"), "{err}");
-    assert!(err.contains("crashing on edge.seq.65535 as asked"), "the crash report shows the peer's last output:\n{err}");
+    assert!(
+        err.contains("crashing on edge.seq.65535 as asked"),
+        "the crash report shows the peer's last output:\n{err}"
+    );
 }
 
 #[test]
@@ -72,7 +86,10 @@ fn a_peer_that_answers_garbage_is_a_protocol_failure_for_that_case_only() {
 fn a_peer_that_answers_the_wrong_case_is_caught() {
     let Some((code, err, report)) = verify_with("wrongcase:example.typical", &[]) else { return };
     assert_eq!(code, 1, "{err}");
-    let bad = [("common.TokenUsage", "example.typical", "bad-reply"), ("pipeline.PipelineParams", "example.typical", "bad-reply")];
+    let bad = [
+        ("common.TokenUsage", "example.typical", "bad-reply"),
+        ("pipeline.PipelineParams", "example.typical", "bad-reply"),
+    ];
     assert_only(&golden_verdicts(&report), &bad);
     assert!(err.contains("the reply is for case `someone-else`, not `example.typical`"), "{err}");
 }
@@ -90,10 +107,26 @@ fn nats_going_away_mid_run_is_a_setup_error_and_earlier_verdicts_are_kept() {
     let harness = t.path().join("harness");
     let cache = t.path().join("cache");
     // Build the peer first, so that the run itself starts at once.
-    let warm = msgpact(&root(), &["verify", "--nats-url", &server.url, "--harness", harness.to_str().unwrap()], &[("MSGPACT_CACHE_DIR", cache.to_str().unwrap())]);
+    let warm = msgpact(
+        &root(),
+        &["verify", "--nats-url", &server.url, "--harness", harness.to_str().unwrap()],
+        &[("MSGPACT_CACHE_DIR", cache.to_str().unwrap())],
+    );
     assert_eq!(warm.status.code(), Some(0), "{}", stderr(&warm));
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_msgpact"))
-        .args(["verify", "--nats-url", &server.url, "--harness", harness.to_str().unwrap(), "--json", report.to_str().unwrap(), "--concurrency", "2", "--timeout", "2"])
+        .args([
+            "verify",
+            "--nats-url",
+            &server.url,
+            "--harness",
+            harness.to_str().unwrap(),
+            "--json",
+            report.to_str().unwrap(),
+            "--concurrency",
+            "2",
+            "--timeout",
+            "2",
+        ])
         .current_dir(root())
         .env("MSGPACT_CACHE_DIR", &cache)
         .stderr(std::process::Stdio::piped())
@@ -131,14 +164,34 @@ fn a_payload_over_max_payload_names_the_contract_and_case() {
     )
     .unwrap();
     let golden = t.path().join("golden");
-    let w = msgpact(t.path(), &["golden", "--write", "--contracts", contracts.to_str().unwrap(), "--golden", golden.to_str().unwrap()], &[]);
+    let w = msgpact(
+        t.path(),
+        &["golden", "--write", "--contracts", contracts.to_str().unwrap(), "--golden", golden.to_str().unwrap()],
+        &[],
+    );
     assert_eq!(w.status.code(), Some(0), "{}", stderr(&w));
     echo_harness(t.path(), "", "big.Blob", "");
     let report = t.path().join("report.json");
     let cache = t.path().join("cache");
     let harness = t.path().join("harness");
-    let args = ["verify", "--nats", "binary", "--contracts", contracts.to_str().unwrap(), "--golden", golden.to_str().unwrap(), "--harness", harness.to_str().unwrap(), "--json", report.to_str().unwrap()];
-    let o = msgpact(&root(), &args, &[("MSGPACT_CACHE_DIR", cache.to_str().unwrap()), ("MSGPACT_NATS_SERVER", bin.to_str().unwrap())]);
+    let args = [
+        "verify",
+        "--nats",
+        "binary",
+        "--contracts",
+        contracts.to_str().unwrap(),
+        "--golden",
+        golden.to_str().unwrap(),
+        "--harness",
+        harness.to_str().unwrap(),
+        "--json",
+        report.to_str().unwrap(),
+    ];
+    let o = msgpact(
+        &root(),
+        &args,
+        &[("MSGPACT_CACHE_DIR", cache.to_str().unwrap()), ("MSGPACT_NATS_SERVER", bin.to_str().unwrap())],
+    );
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     let report = read_json(&report);
@@ -158,7 +211,11 @@ fn a_url_that_is_not_nats_is_a_setup_error() {
     let port = listener.local_addr().unwrap().port();
     let url = format!("nats://127.0.0.1:{port}");
     let t = tempfile::tempdir().unwrap();
-    let o = msgpact(&root(), &["verify", "--nats-url", &url, "--peer", "rust"], &[("MSGPACT_CACHE_DIR", t.path().to_str().unwrap())]);
+    let o = msgpact(
+        &root(),
+        &["verify", "--nats-url", &url, "--peer", "rust"],
+        &[("MSGPACT_CACHE_DIR", t.path().to_str().unwrap())],
+    );
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains(&format!("127.0.0.1:{port}")), "{err}");

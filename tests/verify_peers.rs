@@ -14,7 +14,8 @@ fn check_agreement(backend: &str, env: &[(&str, &str)]) {
     assert!(err.contains(&format!("nats: {backend} at ")), "{err}");
     let report = read_json(&report);
     let events = report["events"].as_array().unwrap();
-    let ready: Vec<&str> = events.iter().filter(|e| e["event"] == "peer-ready").map(|e| e["peer"].as_str().unwrap()).collect();
+    let ready: Vec<&str> =
+        events.iter().filter(|e| e["event"] == "peer-ready").map(|e| e["peer"].as_str().unwrap()).collect();
     assert_eq!(ready, ["go", "python", "rust"], "{err}");
     for e in events.iter().filter(|e| e["event"] == "peer-ready") {
         assert!(!e["hello"]["library_version"].as_str().unwrap().is_empty());
@@ -23,7 +24,11 @@ fn check_agreement(backend: &str, env: &[(&str, &str)]) {
     let xs = exchanges(&report);
     let golden = xs.iter().filter(|x| x["producer"] == "golden").count();
     assert_eq!(golden, 3 * 322, "every vector through every peer");
-    let pairs: std::collections::BTreeSet<(String, String)> = xs.iter().filter(|x| x["producer"] != "golden").map(|x| (x["producer"].as_str().unwrap().into(), x["consumer"].as_str().unwrap().into())).collect();
+    let pairs: std::collections::BTreeSet<(String, String)> = xs
+        .iter()
+        .filter(|x| x["producer"] != "golden")
+        .map(|x| (x["producer"].as_str().unwrap().into(), x["consumer"].as_str().unwrap().into()))
+        .collect();
     assert_eq!(pairs.len(), 9, "the 3 x 3 producer x consumer matrix: {pairs:?}");
     assert!(xs.iter().all(|x| x["verdict"]["kind"] == "identical"), "every exchange is byte-identical");
     assert_eq!(report["summary"]["failed"], 0);
@@ -44,7 +49,10 @@ fn three_peers_agree_through_the_binary_backend() {
 #[test]
 fn three_peers_agree_through_the_container_backend() {
     let engine = std::env::var("DOCKER_HOST").is_ok() && std::env::var("MSGPACT_NATS_IMAGE").is_ok();
-    if !require(engine, "a container engine (DOCKER_HOST) and a local NATS image (MSGPACT_NATS_IMAGE); ci/setup-nats.sh sets both") {
+    if !require(
+        engine,
+        "a container engine (DOCKER_HOST) and a local NATS image (MSGPACT_NATS_IMAGE); ci/setup-nats.sh sets both",
+    ) {
         return;
     }
     check_agreement("container", &[]);
@@ -70,7 +78,8 @@ fn a_hand_edited_go_struct_tag_fails_verify_and_names_the_field() {
 
     let report = t.path().join("report.json");
     let (harness, cache) = (t.path().join("harness"), t.path().join("cache"));
-    let args = ["verify", "--nats", "binary", "--harness", harness.to_str().unwrap(), "--json", report.to_str().unwrap()];
+    let args =
+        ["verify", "--nats", "binary", "--harness", harness.to_str().unwrap(), "--json", report.to_str().unwrap()];
     let nats = nats.unwrap();
     let env = [("MSGPACT_NATS_SERVER", nats.to_str().unwrap()), ("MSGPACT_CACHE_DIR", cache.to_str().unwrap())];
     let o = msgpact(&root(), &args, &env);
@@ -89,7 +98,10 @@ fn a_hand_edited_go_struct_tag_fails_verify_and_names_the_field() {
     }
     let line: usize = failed[0]["location"].as_str().unwrap().split(':').nth(1).unwrap().parse().unwrap();
     let declared = std::fs::read_to_string(root().join("contracts/chat.yaml")).unwrap();
-    assert!(declared.lines().nth(line - 1).unwrap().contains("user_id"), "the location is the contract line of `user_id`");
+    assert!(
+        declared.lines().nth(line - 1).unwrap().contains("user_id"),
+        "the location is the contract line of `user_id`"
+    );
     assert_eq!(err.matches("FAIL go chat.ChatRequest").count(), 1, "one bug is shown once:\n{err}");
     assert!(err.contains(&format!("the same in {} more case(s)", chat - 1)), "{err}");
 }

@@ -12,7 +12,17 @@ fn run(dir: &Path, contracts: &Path, extra_args: &[&str]) -> Option<(i32, String
     }
     let report = dir.join("report.json");
     let harness = dir.join("harness");
-    let mut args = vec!["verify", "--nats", "binary", "--contracts", contracts.to_str().unwrap(), "--harness", harness.to_str().unwrap(), "--json", report.to_str().unwrap()];
+    let mut args = vec![
+        "verify",
+        "--nats",
+        "binary",
+        "--contracts",
+        contracts.to_str().unwrap(),
+        "--harness",
+        harness.to_str().unwrap(),
+        "--json",
+        report.to_str().unwrap(),
+    ];
     args.extend_from_slice(extra_args);
     let o = msgpact(&root(), &args, &[("MSGPACT_NATS_SERVER", bin.unwrap().to_str().unwrap())]);
     Some((o.status.code().unwrap_or(-1), stderr(&o), read_json(&report)))
@@ -22,7 +32,13 @@ fn outcomes(report: &serde_json::Value) -> Vec<(String, String, String)> {
     exchanges(report)
         .into_iter()
         .filter(|x| x["producer"] == "golden" && x["outcome"] != "skip")
-        .map(|x| (x["case"].as_str().unwrap().into(), x["outcome"].as_str().unwrap().into(), x["class"].as_str().unwrap_or("").into()))
+        .map(|x| {
+            (
+                x["case"].as_str().unwrap().into(),
+                x["outcome"].as_str().unwrap().into(),
+                x["class"].as_str().unwrap_or("").into(),
+            )
+        })
         .collect()
 }
 
@@ -51,7 +67,10 @@ fn full_width_integers_fail_by_default_with_class_and_hint() {
     assert_eq!(o.len(), 29);
     assert!(o.iter().all(|(_, outcome, class)| outcome == "fail" && class == "int-width"), "{o:?}");
     assert!(err.contains("[int-width]"), "{err}");
-    assert!(err.contains("hint: write integers in their smallest form"), "the hint is in the echo peer's language (rust):\n{err}");
+    assert!(
+        err.contains("hint: write integers in their smallest form"),
+        "the hint is in the echo peer's language (rust):\n{err}"
+    );
 }
 
 #[test]
@@ -103,7 +122,9 @@ fn expected_failures_accept_known_gaps_and_fail_when_stale() {
     assert!(err.contains("expected-failures.txt:3: error[E703]: chat.ChatTurn example.minimal is listed as an expected failure of peer echo, but it passes now"), "{err}");
     assert!(err.contains("msgpact verify --peer echo --update-expected-failures"), "{err}");
 
-    let Some((code, err, _)) = run(t.path(), &root().join("contracts"), &["--update-expected-failures"]) else { return };
+    let Some((code, err, _)) = run(t.path(), &root().join("contracts"), &["--update-expected-failures"]) else {
+        return;
+    };
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("removed chat.ChatTurn example.minimal"), "{err}");
     let text = std::fs::read_to_string(&list).unwrap();
@@ -131,6 +152,9 @@ fn a_peer_that_serves_a_type_the_contracts_do_not_have_is_a_setup_error() {
 #[test]
 fn a_peer_built_from_other_contracts_is_a_stale_setup_error() {
     let Some(err) = setup_error("contracts-hash:0123456789abcdef", "common.TokenUsage") else { return };
-    assert!(err.contains("peer echo: stale: built from contracts 0123456789abcdef, but the contracts are now "), "{err}");
+    assert!(
+        err.contains("peer echo: stale: built from contracts 0123456789abcdef, but the contracts are now "),
+        "{err}"
+    );
     assert!(err.contains("hint: regenerate its types with `msgpact codegen --lang rust --out ...`"), "{err}");
 }

@@ -10,7 +10,21 @@ fn replay(against: &str) -> Option<(i32, String, serde_json::Value)> {
     }
     let t = tempfile::tempdir().unwrap();
     let report = t.path().join("report.json");
-    let args = ["verify", "--nats", "binary", "--peer", "rust", "--peer", "python", "--peer", "go", "--against", against, "--json", report.to_str().unwrap()];
+    let args = [
+        "verify",
+        "--nats",
+        "binary",
+        "--peer",
+        "rust",
+        "--peer",
+        "python",
+        "--peer",
+        "go",
+        "--against",
+        against,
+        "--json",
+        report.to_str().unwrap(),
+    ];
     let o = msgpact(&root(), &args, &[("MSGPACT_NATS_SERVER", bin.unwrap().to_str().unwrap())]);
     Some((o.status.code().unwrap_or(-1), stderr(&o), read_json(&report)))
 }
@@ -36,7 +50,10 @@ fn replaying_a_version_whose_enum_value_was_removed_fails_at_that_field() {
     for f in std::fs::read_dir(root().join("contracts")).unwrap() {
         let f = f.unwrap().path();
         let text = std::fs::read_to_string(&f).unwrap().replace("version: 1.0.0", "version: 0.9.0");
-        let text = text.replace("values: {pcm16: 1, opus: 2, mulaw: 3, flac: 4}", "values: {pcm16: 1, opus: 2, mulaw: 3, flac: 4, alaw: 5}");
+        let text = text.replace(
+            "values: {pcm16: 1, opus: 2, mulaw: 3, flac: 4}",
+            "values: {pcm16: 1, opus: 2, mulaw: 3, flac: 4, alaw: 5}",
+        );
         std::fs::write(old.join(f.file_name().unwrap()), text).unwrap();
     }
     let Some((code, err, report)) = replay(old.to_str().unwrap()) else { return };

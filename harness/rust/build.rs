@@ -8,9 +8,19 @@ use std::path::{Path, PathBuf};
 fn main() {
     let env_path = |name: &str| PathBuf::from(std::env::var(name).unwrap_or_default());
     let (out, dir) = (env_path("OUT_DIR"), env_path("CARGO_MANIFEST_DIR"));
-    let lock = out.ancestors().chain(dir.ancestors()).map(|d| d.join("Cargo.lock")).find(|p| p.exists());
-    for (krate, var) in [("rmp-serde", "MSGPACT_RMP_SERDE_VERSION"), ("async-nats", "MSGPACT_ASYNC_NATS_VERSION")] {
-        let version = lock.as_deref().and_then(|l| locked_version(l, krate)).unwrap_or_else(|| "unknown".into());
+    let lock = out
+        .ancestors()
+        .chain(dir.ancestors())
+        .map(|d| d.join("Cargo.lock"))
+        .find(|p| p.exists());
+    for (krate, var) in [
+        ("rmp-serde", "MSGPACT_RMP_SERDE_VERSION"),
+        ("async-nats", "MSGPACT_ASYNC_NATS_VERSION"),
+    ] {
+        let version = lock
+            .as_deref()
+            .and_then(|l| locked_version(l, krate))
+            .unwrap_or_else(|| "unknown".into());
         println!("cargo:rustc-env={var}={version}");
     }
     if let Some(l) = lock {
@@ -23,7 +33,11 @@ fn locked_version(lock: &Path, krate: &str) -> Option<String> {
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
         if line.trim() == format!("name = \"{krate}\"") {
-            let v = lines.next()?.trim().strip_prefix("version = \"")?.strip_suffix('"')?;
+            let v = lines
+                .next()?
+                .trim()
+                .strip_prefix("version = \"")?
+                .strip_suffix('"')?;
             return Some(v.to_string());
         }
     }

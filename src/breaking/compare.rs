@@ -95,9 +95,11 @@ impl<'a> Cx<'a> {
     // ----- messages -----
 
     fn messages(&mut self) {
-        let prev_ids: Vec<MsgId> = self.prev.message_ids().filter(|id| self.in_scope(&self.prev.package_of(*id).name)).collect();
+        let prev_ids: Vec<MsgId> =
+            self.prev.message_ids().filter(|id| self.in_scope(&self.prev.package_of(*id).name)).collect();
         let prev_names: HashSet<String> = self.prev.message_ids().map(|id| self.prev.message_name(id)).collect();
-        let mut added: Vec<MsgId> = self.cur.message_ids().filter(|id| !prev_names.contains(&self.cur.message_name(*id))).collect();
+        let mut added: Vec<MsgId> =
+            self.cur.message_ids().filter(|id| !prev_names.contains(&self.cur.message_name(*id))).collect();
         // Renames first, so that fields referring to a renamed message compare as unchanged.
         let mut gone = Vec::new();
         for &pid in &prev_ids {
@@ -153,10 +155,12 @@ impl<'a> Cx<'a> {
     fn same_structure(&self, a: &Message, b: &Message) -> bool {
         a.shape == b.shape
             && a.fields.len() == b.fields.len()
-            && a.fields
-                .iter()
-                .zip(&b.fields)
-                .all(|(x, y)| x.name == y.name && x.optional == y.optional && x.nullable == y.nullable && self.pair().types(&x.ty, &y.ty) == Verdict::Same)
+            && a.fields.iter().zip(&b.fields).all(|(x, y)| {
+                x.name == y.name
+                    && x.optional == y.optional
+                    && x.nullable == y.nullable
+                    && self.pair().types(&x.ty, &y.ty) == Verdict::Same
+            })
     }
 
     fn message(&mut self, pm: &'a Message, cid: MsgId) {
@@ -195,10 +199,16 @@ impl<'a> Cx<'a> {
 
     fn subjects(&mut self, pm: &Message, cm: &Message, about: &About) {
         let has = |m: &Message, s: &str| m.subjects.iter().any(|(x, _)| x == s);
-        let removed: Vec<(usize, &(String, Span))> = pm.subjects.iter().enumerate().filter(|(_, (s, _))| !has(cm, s)).collect();
-        let added: Vec<(usize, &(String, Span))> = cm.subjects.iter().enumerate().filter(|(_, (s, _))| !has(pm, s)).collect();
+        let removed: Vec<(usize, &(String, Span))> =
+            pm.subjects.iter().enumerate().filter(|(_, (s, _))| !has(cm, s)).collect();
+        let added: Vec<(usize, &(String, Span))> =
+            cm.subjects.iter().enumerate().filter(|(_, (s, _))| !has(pm, s)).collect();
         for &(i, (old, old_span)) in &removed {
-            let replacement = added.iter().find(|(j, _)| *j == i).or(if removed.len() == 1 && added.len() == 1 { added.first() } else { None });
+            let replacement = added.iter().find(|(j, _)| *j == i).or(if removed.len() == 1 && added.len() == 1 {
+                added.first()
+            } else {
+                None
+            });
             match replacement {
                 Some((_, (new, span))) => self.at_cur(
                     Rule::SubjectChanged,
@@ -221,8 +231,10 @@ impl<'a> Cx<'a> {
     }
 
     fn map_fields(&mut self, pm: &'a Message, cm: &'a Message, about: &About) {
-        let removed: Vec<usize> = (0..pm.fields.len()).filter(|&i| !cm.fields.iter().any(|f| f.name == pm.fields[i].name)).collect();
-        let mut added: Vec<usize> = (0..cm.fields.len()).filter(|&i| !pm.fields.iter().any(|f| f.name == cm.fields[i].name)).collect();
+        let removed: Vec<usize> =
+            (0..pm.fields.len()).filter(|&i| !cm.fields.iter().any(|f| f.name == pm.fields[i].name)).collect();
+        let mut added: Vec<usize> =
+            (0..cm.fields.len()).filter(|&i| !pm.fields.iter().any(|f| f.name == cm.fields[i].name)).collect();
         let single = removed.len() == 1 && added.len() == 1;
         for (pi, pf) in pm.fields.iter().enumerate() {
             if let Some(cf) = cm.fields.iter().find(|f| f.name == pf.name) {
@@ -230,7 +242,13 @@ impl<'a> Cx<'a> {
                 continue;
             }
             let same_type = |ci: &usize| self.pair().types(&pf.ty, &cm.fields[*ci].ty) == Verdict::Same;
-            let renamed = added.iter().position(|ci| *ci == pi && same_type(ci)).or_else(|| if single && same_type(&added[0]) { Some(0) } else { None });
+            let renamed = added.iter().position(|ci| *ci == pi && same_type(ci)).or_else(|| {
+                if single && same_type(&added[0]) {
+                    Some(0)
+                } else {
+                    None
+                }
+            });
             let field_about = About { package: about.package, subject: about.subject.clone(), field: Some(&pf.name) };
             if let Some(k) = renamed {
                 let cf = &cm.fields[added.remove(k)];
@@ -299,9 +317,14 @@ impl<'a> Cx<'a> {
                 }
             }
         }
-        let paired = |i: usize| i < pm.fields.len().min(cm.fields.len()) && pos(cm, &pm.fields[i].name).is_none() && pos(pm, &cm.fields[i].name).is_none();
+        let paired = |i: usize| {
+            i < pm.fields.len().min(cm.fields.len())
+                && pos(cm, &pm.fields[i].name).is_none()
+                && pos(pm, &cm.fields[i].name).is_none()
+        };
         if let Some(&(first, _, _)) = moves.iter().min_by_key(|(_, _, ci)| *ci) {
-            let mut what: Vec<String> = moves.iter().map(|(n, a, b)| format!("`{n}` moved from index {a} to {b}")).collect();
+            let mut what: Vec<String> =
+                moves.iter().map(|(n, a, b)| format!("`{n}` moved from index {a} to {b}")).collect();
             for (ci, cf) in cm.fields.iter().enumerate() {
                 if pos(pm, &cf.name).is_none() && !paired(ci) {
                     what.push(format!("`{}` inserted at index {ci}", cf.name));
@@ -369,9 +392,24 @@ impl<'a> Cx<'a> {
         let (pt, ct) = (self.prev.type_name(&pf.ty), self.cur.type_name(&cf.ty));
         match &verdict {
             Verdict::Same => {}
-            Verdict::Widened(r) => self.at_cur(Rule::FieldTypeWidened, cf.ty_span, &about, format!("{what} widened from `{pt}` to `{ct}`: {r}")),
-            Verdict::Narrowed(r) => self.at_cur(Rule::FieldTypeNarrowed, cf.ty_span, &about, format!("{what} narrowed from `{pt}` to `{ct}`: {r}")),
-            Verdict::Changed(r) => self.at_cur(Rule::FieldTypeChanged, cf.ty_span, &about, format!("{what} changed type from `{pt}` to `{ct}`: {r}")),
+            Verdict::Widened(r) => self.at_cur(
+                Rule::FieldTypeWidened,
+                cf.ty_span,
+                &about,
+                format!("{what} widened from `{pt}` to `{ct}`: {r}"),
+            ),
+            Verdict::Narrowed(r) => self.at_cur(
+                Rule::FieldTypeNarrowed,
+                cf.ty_span,
+                &about,
+                format!("{what} narrowed from `{pt}` to `{ct}`: {r}"),
+            ),
+            Verdict::Changed(r) => self.at_cur(
+                Rule::FieldTypeChanged,
+                cf.ty_span,
+                &about,
+                format!("{what} changed type from `{pt}` to `{ct}`: {r}"),
+            ),
         }
         match (pf.optional, cf.optional) {
             (true, false) => self.at_cur(
@@ -459,10 +497,19 @@ impl<'a> Cx<'a> {
             Ordering::Less => loose.push(format!("min_len {old_min} -> {new_min}")),
             Ordering::Equal => {}
         }
-        bound(&mut tight, &mut loose, "max_len", a.max_len.map(|n| Num::Int(n as i128)), b.max_len.map(|n| Num::Int(n as i128)), true);
+        bound(
+            &mut tight,
+            &mut loose,
+            "max_len",
+            a.max_len.map(|n| Num::Int(n as i128)),
+            b.max_len.map(|n| Num::Int(n as i128)),
+            true,
+        );
         bound(&mut tight, &mut loose, "min", effective(pf, a.min, false), effective(cf, b.min, false), false);
         bound(&mut tight, &mut loose, "max", effective(pf, a.max, true), effective(cf, b.max, true), true);
-        for (name, old, new) in [("allow_nan", a.allow_nan, b.allow_nan), ("allow_infinity", a.allow_infinity, b.allow_infinity)] {
+        for (name, old, new) in
+            [("allow_nan", a.allow_nan, b.allow_nan), ("allow_infinity", a.allow_infinity, b.allow_infinity)]
+        {
             match (old, new) {
                 (true, false) => tight.push(format!("{name} removed")),
                 (false, true) => loose.push(format!("{name} added")),
@@ -521,8 +568,10 @@ impl<'a> Cx<'a> {
         let libs = "rmp-serde: unknown variant; Python Enum: ValueError";
         match ce.repr {
             EnumRepr::String => {
-                let removed: Vec<usize> = (0..pe.values.len()).filter(|&i| !ce.values.iter().any(|v| v.name == pe.values[i].name)).collect();
-                let mut added: Vec<usize> = (0..ce.values.len()).filter(|&i| !pe.values.iter().any(|v| v.name == ce.values[i].name)).collect();
+                let removed: Vec<usize> =
+                    (0..pe.values.len()).filter(|&i| !ce.values.iter().any(|v| v.name == pe.values[i].name)).collect();
+                let mut added: Vec<usize> =
+                    (0..ce.values.len()).filter(|&i| !pe.values.iter().any(|v| v.name == ce.values[i].name)).collect();
                 let single = removed.len() == 1 && added.len() == 1;
                 for &pi in &removed {
                     let pv = &pe.values[pi];
@@ -602,7 +651,11 @@ impl<'a> Cx<'a> {
         let mut extra = Vec::new();
         for cp in self.cur.packages.iter().filter(|p| self.in_scope(&p.name)) {
             let Some(pp) = self.prev.packages.iter().find(|p| p.name == cp.name) else { continue };
-            let breaking: Vec<&Finding> = self.out.iter().filter(|f| f.package == cp.name && f.is_error() && f.rule.breaks() != Breaks::Version).collect();
+            let breaking: Vec<&Finding> = self
+                .out
+                .iter()
+                .filter(|f| f.package == cp.name && f.is_error() && f.rule.breaks() != Breaks::Version)
+                .collect();
             let about = About { package: &cp.name, subject: cp.name.clone(), field: None };
             if !breaking.is_empty() && !major_bump(pp.version, cp.version) {
                 let mut rules: Vec<&str> = breaking.iter().map(|f| f.rule.id()).collect();
@@ -627,7 +680,10 @@ impl<'a> Cx<'a> {
                         cp.version
                     ),
                 ));
-            } else if breaking.is_empty() && cp.version <= pp.version && fingerprint(self.prev, pp) != fingerprint(self.cur, cp) {
+            } else if breaking.is_empty()
+                && cp.version <= pp.version
+                && fingerprint(self.prev, pp) != fingerprint(self.cur, cp)
+            {
                 extra.push((
                     Rule::PackageVersionNotChanged,
                     cp.version_span,
@@ -685,7 +741,14 @@ fn cmp_num(a: Num, b: Num) -> Ordering {
 }
 
 /// Compares an upper (`upper`) or lower bound; none means unbounded.
-fn bound(tight: &mut Vec<String>, loose: &mut Vec<String>, name: &str, old: Option<Num>, new: Option<Num>, upper: bool) {
+fn bound(
+    tight: &mut Vec<String>,
+    loose: &mut Vec<String>,
+    name: &str,
+    old: Option<Num>,
+    new: Option<Num>,
+    upper: bool,
+) {
     match (old, new) {
         (None, Some(n)) => tight.push(format!("{name} {n} added")),
         (Some(o), None) => loose.push(format!("{name} {o} removed")),
@@ -721,7 +784,10 @@ pub fn node_text(n: &Node) -> String {
         NodeKind::Scalar(s) if s.is_null() => "null".into(),
         NodeKind::Scalar(s) => s.text.clone(),
         NodeKind::Seq(items) => format!("[{}]", items.iter().map(node_text).collect::<Vec<_>>().join(", ")),
-        NodeKind::Map(entries) => format!("{{{}}}", entries.iter().map(|(k, v)| format!("{}: {}", node_text(k), node_text(v))).collect::<Vec<_>>().join(", ")),
+        NodeKind::Map(entries) => format!(
+            "{{{}}}",
+            entries.iter().map(|(k, v)| format!("{}: {}", node_text(k), node_text(v))).collect::<Vec<_>>().join(", ")
+        ),
     }
 }
 

@@ -3,7 +3,8 @@
 use super::rules::{Breaks, Level, RULES};
 
 /// Marks the start of the generated table in docs/breaking.md.
-pub const BEGIN: &str = "<!-- rules:begin (generated from src/breaking/rules.rs by tests/breaking_docs.rs; do not edit) -->";
+pub const BEGIN: &str =
+    "<!-- rules:begin (generated from src/breaking/rules.rs by tests/breaking_docs.rs; do not edit) -->";
 /// Marks its end.
 pub const END: &str = "<!-- rules:end -->";
 
@@ -21,7 +22,12 @@ pub fn rules_table() -> String {
             Breaks::Version => ("-", "-", "-"),
         };
         let level = if r.level == Level::Warning { " (warning)" } else { "" };
-        out.push_str(&format!("| `{}`{level} | {} | {bw} | {fw} | {rollout} | {} |\n", r.id, cell(r.purpose), cell(r.fix)));
+        out.push_str(&format!(
+            "| `{}`{level} | {} | {bw} | {fw} | {rollout} | {} |\n",
+            r.id,
+            cell(r.purpose),
+            cell(r.fix)
+        ));
     }
     out
 }

@@ -29,7 +29,9 @@ impl Verdict {
             (_, Verdict::Changed(b)) => Verdict::Changed(b),
             (Verdict::Widened(a), Verdict::Widened(b)) => Verdict::Widened(format!("{a}; {b}")),
             (Verdict::Narrowed(a), Verdict::Narrowed(b)) => Verdict::Narrowed(format!("{a}; {b}")),
-            (Verdict::Widened(a), Verdict::Narrowed(b)) | (Verdict::Narrowed(b), Verdict::Widened(a)) => Verdict::Changed(format!("{a}, but {b}")),
+            (Verdict::Widened(a), Verdict::Narrowed(b)) | (Verdict::Narrowed(b), Verdict::Widened(a)) => {
+                Verdict::Changed(format!("{a}, but {b}"))
+            }
         }
     }
     fn map_reason(self, f: impl Fn(String) -> String) -> Verdict {
@@ -183,8 +185,12 @@ fn enums(a: &EnumDef, b: &EnumDef, an: &str, bn: &str) -> Verdict {
     if a.repr != b.repr {
         return Verdict::Changed(format!("`{an}` and `{bn}` have different reprs (str vs int)"));
     }
-    let wire =
-        |e: &EnumDef| -> BTreeSet<String> { e.values.iter().map(|v| if e.repr == EnumRepr::String { v.name.clone() } else { v.number.to_string() }).collect() };
+    let wire = |e: &EnumDef| -> BTreeSet<String> {
+        e.values
+            .iter()
+            .map(|v| if e.repr == EnumRepr::String { v.name.clone() } else { v.number.to_string() })
+            .collect()
+    };
     let (wa, wb) = (wire(a), wire(b));
     if wa == wb {
         Verdict::Same

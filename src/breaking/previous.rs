@@ -91,11 +91,19 @@ pub fn load_versions(against: &str, contracts_dir: &Path) -> Result<Vec<Previous
 /// What `against` names, without loading it.
 pub fn resolve(against: &str, contracts_dir: &Path) -> Result<Target, PreviousError> {
     if against.is_empty() {
-        return Err(PreviousError::new("--against is empty", "give a git ref (v1.2.0, origin/main) or a directory of contracts"));
+        return Err(PreviousError::new(
+            "--against is empty",
+            "give a git ref (v1.2.0, origin/main) or a directory of contracts",
+        ));
     }
     let path = Path::new(against);
     if path.is_dir() {
-        return Ok(Target { label: against.to_string(), origin: Origin::Dir(path.to_path_buf()), package: None, version: None });
+        return Ok(Target {
+            label: against.to_string(),
+            origin: Origin::Dir(path.to_path_buf()),
+            package: None,
+            version: None,
+        });
     }
     if path.exists() {
         return Err(PreviousError::new(
@@ -110,7 +118,12 @@ pub fn resolve(against: &str, contracts_dir: &Path) -> Result<Target, PreviousEr
         )
     })?;
     let commit = rev_parse(&repo, against)?;
-    Ok(Target { label: against.to_string(), origin: Origin::Git { rev: against.to_string(), commit, repo, prefix }, package: None, version: None })
+    Ok(Target {
+        label: against.to_string(),
+        origin: Origin::Git { rev: against.to_string(), commit, repo, prefix },
+        package: None,
+        version: None,
+    })
 }
 
 /// Every released version: version tags reachable from the ref `against`, or the version subdirectories
@@ -145,7 +158,11 @@ pub fn load(target: &Target) -> Result<Previous, PreviousError> {
         Origin::Git { rev, commit, repo, prefix } => {
             let files = read_tree(repo, commit, prefix)?;
             if files.is_empty() {
-                let shown = if prefix.is_empty() { "the repository root".to_string() } else { format!("`{}`", prefix.trim_end_matches('/')) };
+                let shown = if prefix.is_empty() {
+                    "the repository root".to_string()
+                } else {
+                    format!("`{}`", prefix.trim_end_matches('/'))
+                };
                 return Err(PreviousError::new(
                     format!("no contract files (*.yaml) under {shown} at `{rev}` ({})", &commit[..commit.len().min(12)]),
                     "the contracts directory must exist at the same path in that version; pass --contracts to point at it, or compare with a directory",
@@ -169,10 +186,15 @@ pub fn load(target: &Target) -> Result<Previous, PreviousError> {
 }
 
 fn invalid(target: &Target, c: &Contracts, d: &Diagnostics) -> PreviousError {
-    let details = d.sorted().into_iter().filter(|x| x.severity() == Severity::Error).map(|x| x.render(&c.sources)).collect();
+    let details =
+        d.sorted().into_iter().filter(|x| x.severity() == Severity::Error).map(|x| x.render(&c.sources)).collect();
     PreviousError {
         code: Code::PreviousInvalid,
-        message: format!("the earlier version `{}` has {} in its contracts, so it cannot be compared with", target.label, plural(d.errors(), "error")),
+        message: format!(
+            "the earlier version `{}` has {} in its contracts, so it cannot be compared with",
+            target.label,
+            plural(d.errors(), "error")
+        ),
         hint: "compare with a version whose contracts lint cleanly (another ref or directory)".into(),
         details,
     }
@@ -181,13 +203,21 @@ fn invalid(target: &Target, c: &Contracts, d: &Diagnostics) -> PreviousError {
 /// Builds [`Contracts`] from files in memory, named `label:path`, through the same passes as
 /// [`Contracts::load_files`].
 pub fn load_named(label: &str, files: Vec<(String, Vec<u8>)>) -> (Contracts, Diagnostics) {
-    load::load_sources(files.into_iter().map(|(path, bytes)| (PathBuf::from(format!("{label}:{path}")), Ok(bytes))).collect())
+    load::load_sources(
+        files.into_iter().map(|(path, bytes)| (PathBuf::from(format!("{label}:{path}")), Ok(bytes))).collect(),
+    )
 }
 
 // ----- git -----
 
 fn git(repo: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
-    let out = Command::new("git").arg("-C").arg(repo).args(args).env("GIT_TERMINAL_PROMPT", "0").output().map_err(|e| format!("cannot run git: {e}"))?;
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(args)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
     if out.status.success() {
         Ok(out.stdout)
     } else {
@@ -203,7 +233,8 @@ fn text(bytes: Vec<u8>) -> String {
 /// The repository root that holds `dir`, and `dir`'s path inside it (`contracts/`, or empty at the root).
 pub fn repo_of(dir: &Path) -> Result<(PathBuf, String), String> {
     let probe = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
-    let probe = if probe.is_dir() { probe.to_path_buf() } else { return Err(format!("{} is not a directory", dir.display())) };
+    let probe =
+        if probe.is_dir() { probe.to_path_buf() } else { return Err(format!("{} is not a directory", dir.display())) };
     let top = text(git(&probe, &["rev-parse", "--show-toplevel"])?);
     let prefix = text(git(&probe, &["rev-parse", "--show-prefix"])?);
     Ok((PathBuf::from(top), prefix))
@@ -240,15 +271,29 @@ fn read_tree(repo: &Path, commit: &str, prefix: &str) -> Result<Vec<(String, Vec
 /// other commands that need more of an earlier version than its contracts, such as its golden vectors:
 /// `git_files(repo, commit, "golden/", |p| p.ends_with(".msgpack"))` with `repo` and `commit` from a
 /// [`Target`] whose origin is [`Origin::Git`].
-pub fn git_files(repo: &Path, commit: &str, prefix: &str, keep: impl Fn(&str) -> bool) -> Result<Vec<(String, Vec<u8>)>, PreviousError> {
-    let fail = |e: String| PreviousError::new(format!("cannot read the contracts at {commit}: {e}"), "check that the repository is not corrupt (`git fsck`)");
+pub fn git_files(
+    repo: &Path,
+    commit: &str,
+    prefix: &str,
+    keep: impl Fn(&str) -> bool,
+) -> Result<Vec<(String, Vec<u8>)>, PreviousError> {
+    let fail = |e: String| {
+        PreviousError::new(
+            format!("cannot read the contracts at {commit}: {e}"),
+            "check that the repository is not corrupt (`git fsck`)",
+        )
+    };
     let mut args = vec!["ls-tree", "-r", "-z", "--full-tree", "--name-only", commit];
     if !prefix.is_empty() {
         args.extend(["--", prefix]);
     }
     let listing = git(repo, &args).map_err(fail)?;
-    let mut paths: Vec<String> =
-        listing.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()).filter(|p| keep(p)).collect();
+    let mut paths: Vec<String> = listing
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .filter(|p| keep(p))
+        .collect();
     paths.sort();
     let mut files = Vec::new();
     for p in paths {
@@ -262,7 +307,8 @@ pub fn git_files(repo: &Path, commit: &str, prefix: &str, keep: impl Fn(&str) ->
 pub fn parse_version_tag(tag: &str) -> Option<(Option<String>, Version)> {
     let (package, rest) = match tag.rsplit_once('/') {
         Some((p, r)) => {
-            let ok = p.chars().next().is_some_and(|c| c.is_ascii_lowercase()) && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            let ok = p.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             if !ok {
                 return None;
             }
@@ -276,8 +322,13 @@ pub fn parse_version_tag(tag: &str) -> Option<(Option<String>, Version)> {
 /// `1.2.3` (no leading zeros, no pre-release).
 pub fn parse_version(s: &str) -> Option<Version> {
     let parts: Vec<&str> = s.split('.').collect();
-    let num =
-        |p: &str| if p.is_empty() || (p.len() > 1 && p.starts_with('0')) || !p.bytes().all(|b| b.is_ascii_digit()) { None } else { p.parse::<u64>().ok() };
+    let num = |p: &str| {
+        if p.is_empty() || (p.len() > 1 && p.starts_with('0')) || !p.bytes().all(|b| b.is_ascii_digit()) {
+            None
+        } else {
+            p.parse::<u64>().ok()
+        }
+    };
     match parts.as_slice() {
         [a, b, c] => Some(Version { major: num(a)?, minor: num(b)?, patch: num(c)? }),
         _ => None,
@@ -285,8 +336,8 @@ pub fn parse_version(s: &str) -> Option<Version> {
 }
 
 fn version_tags(repo: &Path, prefix: &str, commit: &str, against: &str) -> Result<Vec<Target>, PreviousError> {
-    let listing =
-        git(repo, &["tag", "--list", "--merged", commit]).map_err(|e| PreviousError::new(format!("cannot list the tags of {}: {e}", repo.display()), ""))?;
+    let listing = git(repo, &["tag", "--list", "--merged", commit])
+        .map_err(|e| PreviousError::new(format!("cannot list the tags of {}: {e}", repo.display()), ""))?;
     let mut targets = Vec::new();
     for tag in text(listing).lines().map(str::trim).filter(|t| !t.is_empty()) {
         let Some((package, version)) = parse_version_tag(tag) else { continue };
@@ -308,7 +359,8 @@ fn version_tags(repo: &Path, prefix: &str, commit: &str, against: &str) -> Resul
 }
 
 fn version_dirs(dir: &Path) -> Result<Vec<Target>, PreviousError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| PreviousError::new(format!("cannot read {}: {e}", dir.display()), ""))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| PreviousError::new(format!("cannot read {}: {e}", dir.display()), ""))?;
     let mut targets = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| PreviousError::new(format!("cannot read {}: {e}", dir.display()), ""))?;
@@ -327,7 +379,12 @@ fn version_dirs(dir: &Path) -> Result<Vec<Target>, PreviousError> {
                 "rename it (e.g. `1.2.0` or `v1.2.0`), or move it out",
             ));
         };
-        targets.push(Target { label: path.display().to_string(), origin: Origin::Dir(path), package: None, version: Some(version) });
+        targets.push(Target {
+            label: path.display().to_string(),
+            origin: Origin::Dir(path),
+            package: None,
+            version: Some(version),
+        });
     }
     if targets.is_empty() {
         return Err(PreviousError::new(

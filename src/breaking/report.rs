@@ -125,17 +125,27 @@ pub fn junit(report: &Report) -> String {
         for (scope, subject) in &c.subjects {
             for rule in RULES.iter().filter(|r| r.scope == *scope && r.breaks.in_mode(report.mode)) {
                 tests += 1;
-                let found: Vec<&Finding> = c.findings.iter().filter(|f| f.rule == rule.rule && &f.subject == subject).collect();
+                let found: Vec<&Finding> =
+                    c.findings.iter().filter(|f| f.rule == rule.rule && &f.subject == subject).collect();
                 let _ = write!(cases, "    <testcase classname=\"{}\" name=\"{}\"", xml(subject), rule.id);
                 if found.is_empty() {
                     cases.push_str("/>\n");
                     continue;
                 }
                 cases.push_str(">\n");
-                let body: String = found.iter().map(|f| format!("{}: {} {}\nrollout: {}\n", f.location, f.rule.id(), f.message, f.rule.rollout())).collect();
+                let body: String = found
+                    .iter()
+                    .map(|f| format!("{}: {} {}\nrollout: {}\n", f.location, f.rule.id(), f.message, f.rule.rollout()))
+                    .collect();
                 if rule.level == Level::Error {
                     failures += 1;
-                    let _ = writeln!(cases, "      <failure type=\"{}\" message=\"{}\">{}</failure>", rule.id, xml(&found[0].message), xml(&body));
+                    let _ = writeln!(
+                        cases,
+                        "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                        rule.id,
+                        xml(&found[0].message),
+                        xml(&body)
+                    );
                 } else {
                     let _ = writeln!(cases, "      <system-out>{}</system-out>", xml(&body));
                 }

@@ -219,7 +219,9 @@ impl Rule {
             Breaks::Backward => "deploy writers first".into(),
             Breaks::Forward => "deploy readers first".into(),
             Breaks::Both => format!("cannot be rolled out safely: {}", info.fix),
-            Breaks::Source => "any order for the bytes; regenerate code and update references by name in every service".into(),
+            Breaks::Source => {
+                "any order for the bytes; regenerate code and update references by name in every service".into()
+            }
             Breaks::Version => info.fix.into(),
         }
     }

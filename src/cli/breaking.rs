@@ -51,7 +51,11 @@ pub struct Args {
 pub fn run(args: Args) -> i32 {
     let Some(current) = load_contracts(&args.contracts.contracts, true) else { return EXIT_INVALID };
     let dir = &args.contracts.contracts;
-    let previous = if args.transitive { breaking::load_versions(&args.against, dir) } else { breaking::load_previous(&args.against, dir).map(|p| vec![p]) };
+    let previous = if args.transitive {
+        breaking::load_versions(&args.against, dir)
+    } else {
+        breaking::load_previous(&args.against, dir).map(|p| vec![p])
+    };
     let previous = match previous {
         Ok(p) => p,
         Err(e) => {

@@ -26,7 +26,10 @@ pub fn run(args: Args) -> i32 {
     let files = match codegen::generate(&c, &opts) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("error[E801]: codegen for {:?} failed: {e}\n  hint: check the contracts with `msgpact lint`", args.lang);
+            eprintln!(
+                "error[E801]: codegen for {:?} failed: {e}\n  hint: check the contracts with `msgpact lint`",
+                args.lang
+            );
             return EXIT_INVALID;
         }
     };
@@ -48,7 +51,12 @@ pub fn run(args: Args) -> i32 {
     }
     match codegen::write(&args.out, &files) {
         Ok(s) => {
-            eprintln!("codegen: wrote {} of {} {lang} file(s) to {out}, removed {}", s.missing.len() + s.stale.len(), files.len(), s.orphaned.len());
+            eprintln!(
+                "codegen: wrote {} of {} {lang} file(s) to {out}, removed {}",
+                s.missing.len() + s.stale.len(),
+                files.len(),
+                s.orphaned.len()
+            );
             EXIT_PASS
         }
         Err(e) => {

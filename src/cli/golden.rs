@@ -56,7 +56,13 @@ pub fn run(args: Args) -> i32 {
         eprintln!("  pending  {}/{k}.snap.new (left by cargo test for review)", dir.display());
     }
     if drift.is_clean() {
-        eprintln!("golden: ok, {} cases of {} messages match {} ({:.0?})", expected.len(), c.message_ids().count(), dir.display(), start.elapsed());
+        eprintln!(
+            "golden: ok, {} cases of {} messages match {} ({:.0?})",
+            expected.len(),
+            c.message_ids().count(),
+            dir.display(),
+            start.elapsed()
+        );
         return EXIT_PASS;
     }
     // A few diffs say what kind of change it is; the rest are listed (cargo insta review shows them all).

@@ -55,10 +55,21 @@ pub fn run(args: Args) -> i32 {
     let problems = reading.problems();
     let deviations = reading.deviations();
     if problems > 0 {
-        eprintln!("inspect: {} does not fit {}: {problems} problem(s), {deviations} non-canonical token(s)", shown, args.ty);
+        eprintln!(
+            "inspect: {} does not fit {}: {problems} problem(s), {deviations} non-canonical token(s)",
+            shown, args.ty
+        );
         EXIT_FAIL
     } else {
-        eprintln!("inspect: fits {}, {}", args.ty, if deviations == 0 { "canonical bytes".to_string() } else { format!("{deviations} non-canonical token(s)") });
+        eprintln!(
+            "inspect: fits {}, {}",
+            args.ty,
+            if deviations == 0 {
+                "canonical bytes".to_string()
+            } else {
+                format!("{deviations} non-canonical token(s)")
+            }
+        );
         EXIT_PASS
     }
 }
@@ -91,10 +102,19 @@ fn read_payload(path: &Path, hex: bool) -> Option<Vec<u8>> {
 }
 
 /// `inspect --against`: the verdict verify would give, offline.
-fn diagnose(c: &crate::contract::Contracts, id: crate::contract::MsgId, args: &Args, sent: &[u8], actual: &[u8]) -> i32 {
+fn diagnose(
+    c: &crate::contract::Contracts,
+    id: crate::contract::MsgId,
+    args: &Args,
+    sent: &[u8],
+    actual: &[u8],
+) -> i32 {
     use crate::verify::{canonical, compare::compare, hints::hint};
     let shown = args.file.display();
-    let expected = match crate::wire::decode(sent).map_err(|e| e.to_string()).and_then(|v| canonical::message(c, id, &v, "$").map_err(|m| format!("{}: {}", m.path, m.reason))) {
+    let expected = match crate::wire::decode(sent)
+        .map_err(|e| e.to_string())
+        .and_then(|v| canonical::message(c, id, &v, "$").map_err(|m| format!("{}: {}", m.path, m.reason)))
+    {
         Ok(v) => v,
         Err(e) => {
             eprintln!("{shown}: error[E606]: not a valid {}: {e}\n  hint: FILE is the payload the peer was sent (a golden vector); it must fit the type", args.ty);

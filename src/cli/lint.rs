@@ -13,7 +13,12 @@ pub fn run(args: Args) -> i32 {
     let messages: usize = c.packages.iter().map(|p| p.messages.len()).sum();
     let examples: usize = c.packages.iter().flat_map(|p| &p.messages).map(|m| m.examples.len()).sum();
     if diags.has_errors() {
-        eprintln!("lint: FAILED, {} and {} in {}", plural(diags.errors(), "error"), plural(diags.warnings(), "warning"), plural(c.sources_len(), "file"));
+        eprintln!(
+            "lint: FAILED, {} and {} in {}",
+            plural(diags.errors(), "error"),
+            plural(diags.warnings(), "warning"),
+            plural(c.sources_len(), "file")
+        );
         EXIT_INVALID
     } else {
         eprintln!(

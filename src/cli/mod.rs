@@ -19,7 +19,11 @@ pub const EXIT_FAIL: i32 = 1;
 pub const EXIT_INVALID: i32 = 2;
 
 #[derive(Parser, Debug)]
-#[command(name = "msgpact", version, about = "Executable MessagePack contracts between Rust, Python and Go services, verified over NATS")]
+#[command(
+    name = "msgpact",
+    version,
+    about = "Executable MessagePack contracts between Rust, Python and Go services, verified over NATS"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -56,7 +56,8 @@ pub struct Args {
 /// Builds the run's options from the command line and the environment.
 pub fn options(args: &Args) -> crate::verify::Options {
     let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let cache = std::env::var_os("MSGPACT_CACHE_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target").join("msgpact"));
+    let cache =
+        std::env::var_os("MSGPACT_CACHE_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target").join("msgpact"));
     let mut nats = NatsOptions::from_env(cache.clone());
     nats.backend = args.nats;
     nats.cleanup_on_signal = false;

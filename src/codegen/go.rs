@@ -43,22 +43,102 @@ const MESSAGE_METHODS: [&str; 5] = ["EncodeMsgpack", "DecodeMsgpack", "Marshal",
 
 /// Words written in capitals in Go names (`user_id` -> `UserID`), as golint does.
 const INITIALISMS: [&str; 39] = [
-    "ACL", "API", "ASCII", "CPU", "CSS", "DNS", "EOF", "GUID", "HTML", "HTTP", "HTTPS", "ID", "IP", "JSON", "LHS", "QPS", "RAM", "RHS", "RPC", "SLA",
-    "SMTP", "SQL", "SSH", "TCP", "TLS", "TTL", "UDP", "UI", "UID", "UUID", "URI", "URL", "UTF8", "VM", "XML", "XMPP", "XSRF", "XSS", "NATS",
+    "ACL", "API", "ASCII", "CPU", "CSS", "DNS", "EOF", "GUID", "HTML", "HTTP", "HTTPS", "ID", "IP", "JSON", "LHS",
+    "QPS", "RAM", "RHS", "RPC", "SLA", "SMTP", "SQL", "SSH", "TCP", "TLS", "TTL", "UDP", "UI", "UID", "UUID", "URI",
+    "URL", "UTF8", "VM", "XML", "XMPP", "XSRF", "XSS", "NATS",
 ];
 
 const GO_KEYWORDS: [&str; 25] = [
-    "break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough", "for", "func", "go", "goto", "if", "import",
-    "interface", "map", "package", "range", "return", "select", "struct", "switch", "type", "var",
+    "break",
+    "case",
+    "chan",
+    "const",
+    "continue",
+    "default",
+    "defer",
+    "else",
+    "fallthrough",
+    "for",
+    "func",
+    "go",
+    "goto",
+    "if",
+    "import",
+    "interface",
+    "map",
+    "package",
+    "range",
+    "return",
+    "select",
+    "struct",
+    "switch",
+    "type",
+    "var",
 ];
 
 /// Names an imported generated package must not take in a generated file: predeclared identifiers, the
 /// other imports and the local variables of the generated code.
 const RESERVED_REFS: [&str; 60] = [
-    "any", "bool", "byte", "comparable", "complex64", "complex128", "error", "float32", "float64", "int", "int8", "int16", "int32", "int64",
-    "rune", "string", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr", "true", "false", "iota", "nil", "append", "cap", "clear",
-    "close", "complex", "copy", "delete", "imag", "len", "make", "max", "min", "new", "panic", "print", "println", "real", "recover",
-    "msgpack", "msgpactrt", "time", "strconv", "math", "reflect", "d", "e", "v", "w", "x", "n", "i", "err", "key", "seen",
+    "any",
+    "bool",
+    "byte",
+    "comparable",
+    "complex64",
+    "complex128",
+    "error",
+    "float32",
+    "float64",
+    "int",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "rune",
+    "string",
+    "uint",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "uintptr",
+    "true",
+    "false",
+    "iota",
+    "nil",
+    "append",
+    "cap",
+    "clear",
+    "close",
+    "complex",
+    "copy",
+    "delete",
+    "imag",
+    "len",
+    "make",
+    "max",
+    "min",
+    "new",
+    "panic",
+    "print",
+    "println",
+    "real",
+    "recover",
+    "msgpack",
+    "msgpactrt",
+    "time",
+    "strconv",
+    "math",
+    "reflect",
+    "d",
+    "e",
+    "v",
+    "w",
+    "x",
+    "n",
+    "i",
+    "err",
+    "key",
+    "seen",
 ];
 
 pub fn generate(c: &Contracts, opts: &Options) -> Result<Vec<GeneratedFile>, String> {
@@ -66,13 +146,20 @@ pub fn generate(c: &Contracts, opts: &Options) -> Result<Vec<GeneratedFile>, Str
     let names = Names::new(c)?;
     let header: String = header_lines(c).iter().map(|l| format!("// {l}\n")).collect();
     let hash = wire_hash(c);
-    let mut files = vec![GeneratedFile { path: PathBuf::from(format!("{RUNTIME}/{RUNTIME}.go")), content: format!("{header}\n{RUNTIME_GO}") }];
+    let mut files = vec![GeneratedFile {
+        path: PathBuf::from(format!("{RUNTIME}/{RUNTIME}.go")),
+        content: format!("{header}\n{RUNTIME_GO}"),
+    }];
     for pi in 0..c.packages.len() {
-        let content = PackageGen { c, pi, names: &names, base: &base, std: BTreeSet::new(), deps: BTreeSet::new() }.file(&header, &hash)?;
+        let content = PackageGen { c, pi, names: &names, base: &base, std: BTreeSet::new(), deps: BTreeSet::new() }
+            .file(&header, &hash)?;
         let dir = &c.packages[pi].name;
         files.push(GeneratedFile { path: PathBuf::from(format!("{dir}/{dir}.go")), content });
     }
-    files.push(GeneratedFile { path: PathBuf::from(format!("{REGISTRY}/{REGISTRY}.go")), content: registry(c, &names, &base, &header, &hash) });
+    files.push(GeneratedFile {
+        path: PathBuf::from(format!("{REGISTRY}/{REGISTRY}.go")),
+        content: registry(c, &names, &base, &header, &hash),
+    });
     Ok(files)
 }
 
@@ -99,7 +186,12 @@ fn import_path(opts: &Options) -> Result<String, String> {
         let gomod = dir.join("go.mod");
         let Ok(text) = std::fs::read_to_string(&gomod) else { continue };
         let module = module_path(&text).ok_or_else(|| format!("{}: no `module` line", gomod.display()))?;
-        let rel: Vec<String> = abs.strip_prefix(dir).unwrap_or(Path::new("")).components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let rel: Vec<String> = abs
+            .strip_prefix(dir)
+            .unwrap_or(Path::new(""))
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
         return Ok(if rel.is_empty() { module } else { format!("{module}/{}", rel.join("/")) });
     }
     Err(format!("no go.mod found above {}; pass --go-import-path", opts.out.display()))
@@ -338,7 +430,11 @@ fn field_summary(c: &Contracts, f: &Field) -> String {
             Type::List(_) => "items",
             _ => "entries",
         };
-        parts.push(format!("length {}..={} {unit}", k.min_len.unwrap_or(0), k.max_len.map(|m| m.to_string()).unwrap_or_default()));
+        parts.push(format!(
+            "length {}..={} {unit}",
+            k.min_len.unwrap_or(0),
+            k.max_len.map(|m| m.to_string()).unwrap_or_default()
+        ));
     }
     match (k.min, k.max) {
         (Some(a), Some(b)) => parts.push(format!("range {a}..={b}")),
@@ -376,7 +472,10 @@ impl PackageGen<'_> {
     fn file(mut self, header: &str, hash: &str) -> Result<String, String> {
         let p = &self.c.packages[self.pi];
         let mut body = String::new();
-        let _ = writeln!(body, "// ContractsHash is the wire hash of the contracts this code was generated from; a msgpact peer");
+        let _ = writeln!(
+            body,
+            "// ContractsHash is the wire hash of the contracts this code was generated from; a msgpact peer"
+        );
         let _ = writeln!(body, "// reports it in its handshake.");
         let _ = writeln!(body, "const ContractsHash = {}", quote(hash));
         for e in &p.enums {
@@ -388,22 +487,34 @@ impl PackageGen<'_> {
             self.message(&mut body, mi)?;
         }
         body.push('\n');
-        let _ = writeln!(body, "// Codecs lists the message types of package {}, by full name, for tools that serve them all", p.name);
+        let _ = writeln!(
+            body,
+            "// Codecs lists the message types of package {}, by full name, for tools that serve them all",
+            p.name
+        );
         let _ = writeln!(body, "// (the msgpact peer).");
         if p.messages.is_empty() {
             let _ = writeln!(body, "var Codecs = []msgpactrt.Codec{{}}");
         } else {
             let _ = writeln!(body, "var Codecs = []msgpactrt.Codec{{");
             for m in &p.messages {
-                let _ = writeln!(body, "\tmsgpactrt.CodecOf[{}]({}),", m.name, quote(&format!("{}.{}", p.name, m.name)));
+                let _ =
+                    writeln!(body, "\tmsgpactrt.CodecOf[{}]({}),", m.name, quote(&format!("{}.{}", p.name, m.name)));
             }
             let _ = writeln!(body, "}}");
         }
 
         let mut out = String::from(header);
         out.push('\n');
-        let _ = writeln!(out, "// Package {} holds the types of the msgpact contract package {} {}, for", self.names.clause[self.pi], p.name, p.version);
-        let _ = writeln!(out, "// github.com/vmihailenco/msgpack/v5. Marshal writes the canonical encoding; Unmarshal reads");
+        let _ = writeln!(
+            out,
+            "// Package {} holds the types of the msgpact contract package {} {}, for",
+            self.names.clause[self.pi], p.name, p.version
+        );
+        let _ = writeln!(
+            out,
+            "// github.com/vmihailenco/msgpack/v5. Marshal writes the canonical encoding; Unmarshal reads"
+        );
         let _ = writeln!(out, "// strictly and checks the contract's constraints (see package msgpactrt).");
         if !p.doc.trim().is_empty() {
             out.push_str("//\n");
@@ -411,7 +522,8 @@ impl PackageGen<'_> {
         }
         let _ = writeln!(out, "package {}", self.names.clause[self.pi]);
         out.push('\n');
-        let mut third: Vec<(String, String)> = vec![(String::new(), MSGPACK_IMPORT.to_string()), (String::new(), format!("{}/{RUNTIME}", self.base))];
+        let mut third: Vec<(String, String)> =
+            vec![(String::new(), MSGPACK_IMPORT.to_string()), (String::new(), format!("{}/{RUNTIME}", self.base))];
         if p.enums.is_empty() && p.messages.is_empty() {
             third.remove(0);
         }
@@ -487,7 +599,10 @@ impl PackageGen<'_> {
             Type::String => Ok(true),
             Type::Int(_) => Ok(false),
             Type::Enum(id) => Ok(self.c.enum_def(*id).repr == EnumRepr::String),
-            other => Err(format!("map key type `{}` is not supported (string, integer or enum keys)", self.c.type_name(other))),
+            other => Err(format!(
+                "map key type `{}` is not supported (string, integer or enum keys)",
+                self.c.type_name(other)
+            )),
         }
     }
 
@@ -517,7 +632,9 @@ impl PackageGen<'_> {
         Ok(match (f.optional, f.nullable) {
             (false, false) => match ty {
                 Type::List(t) => format!("msgpactrt.DecodeList(d, {})", self.dec_fn(t, true)?),
-                Type::Map(k, v) => format!("msgpactrt.DecodeMap(d, {}, {})", self.dec_fn(k, true)?, self.dec_fn(v, true)?),
+                Type::Map(k, v) => {
+                    format!("msgpactrt.DecodeMap(d, {}, {})", self.dec_fn(k, true)?, self.dec_fn(v, true)?)
+                }
                 _ => format!("{}(d)", self.dec_fn(ty, false)?),
             },
             (true, false) => format!("msgpactrt.DecodePtr(d, {})", self.dec_fn(ty, false)?),
@@ -621,7 +738,11 @@ impl PackageGen<'_> {
                     let _ = writeln!(out, "\t\treturn {}", quote(&v.name));
                 }
                 let _ = writeln!(out, "\t}}");
-                let _ = writeln!(out, "\treturn {} + strconv.FormatInt(int64(x), 10) + \")\"", quote(&format!("{}(", e.name)));
+                let _ = writeln!(
+                    out,
+                    "\treturn {} + strconv.FormatInt(int64(x), 10) + \")\"",
+                    quote(&format!("{}(", e.name))
+                );
             }
         }
         let _ = writeln!(out, "}}");
@@ -631,12 +752,14 @@ impl PackageGen<'_> {
         let _ = writeln!(out, "\tif !x.Valid() {{");
         match e.repr {
             EnumRepr::String => {
-                let _ = writeln!(out, "\t\treturn msgpactrt.UnknownEnum({}, string(x), {})", quote(&full), quote(&listing));
+                let _ =
+                    writeln!(out, "\t\treturn msgpactrt.UnknownEnum({}, string(x), {})", quote(&full), quote(&listing));
                 let _ = writeln!(out, "\t}}");
                 let _ = writeln!(out, "\treturn e.EncodeString(string(x))");
             }
             EnumRepr::Int => {
-                let _ = writeln!(out, "\t\treturn msgpactrt.UnknownEnum({}, int64(x), {})", quote(&full), quote(&listing));
+                let _ =
+                    writeln!(out, "\t\treturn msgpactrt.UnknownEnum({}, int64(x), {})", quote(&full), quote(&listing));
                 let _ = writeln!(out, "\t}}");
                 let _ = writeln!(out, "\treturn e.EncodeInt(int64(x))");
             }
@@ -718,8 +841,12 @@ impl PackageGen<'_> {
             // The wire names, read from the tags once: the methods below write and read these.
             self.std.insert("reflect");
             out.push('\n');
-            let _ = writeln!(out, "// wire{name} are the wire names of {name}'s fields, in order, read from its msgpack");
-            let _ = writeln!(out, "// tags when the package is initialised: the tags decide what the methods write and read.");
+            let _ =
+                writeln!(out, "// wire{name} are the wire names of {name}'s fields, in order, read from its msgpack");
+            let _ = writeln!(
+                out,
+                "// tags when the package is initialised: the tags decide what the methods write and read."
+            );
             let _ = writeln!(out, "var wire{name} = msgpactrt.WireNames(reflect.TypeOf({name}{{}}))");
         }
 
@@ -727,7 +854,8 @@ impl PackageGen<'_> {
         let checks = self.checks(m, &fnames)?;
         if !checks.is_empty() {
             out.push('\n');
-            let _ = writeln!(out, "// check verifies the constraints of v's own fields (nested messages check theirs).");
+            let _ =
+                writeln!(out, "// check verifies the constraints of v's own fields (nested messages check theirs).");
             let _ = writeln!(out, "func (v *{name}) check() error {{");
             out.push_str(&checks);
             let _ = writeln!(out, "\treturn nil");
@@ -751,7 +879,8 @@ impl PackageGen<'_> {
 
         // DecodeMsgpack.
         out.push('\n');
-        let _ = writeln!(out, "// DecodeMsgpack reads {full} strictly into v (msgpack.CustomDecoder): any valid encoding,");
+        let _ =
+            writeln!(out, "// DecodeMsgpack reads {full} strictly into v (msgpack.CustomDecoder): any valid encoding,");
         let _ = writeln!(out, "// unknown fields skipped, constraints checked; v is unchanged on error.");
         let _ = writeln!(out, "func (v *{name}) DecodeMsgpack(d *msgpack.Decoder) error {{");
         match m.shape {
@@ -815,42 +944,67 @@ impl PackageGen<'_> {
                         conds.push(format!("n > {max}"));
                     }
                     if !conds.is_empty() {
-                        let range = format!("{}..={}", k.min_len.unwrap_or(0), k.max_len.map(|m| m.to_string()).unwrap_or_default());
+                        let range = format!(
+                            "{}..={}",
+                            k.min_len.unwrap_or(0),
+                            k.max_len.map(|m| m.to_string()).unwrap_or_default()
+                        );
                         lines.push(format!("if n := len({x}); {} {{", conds.join(" || ")));
-                        lines.push(format!("\treturn msgpactrt.Invalid({wire}, \"length %d {unit} is outside {range}\", n)"));
+                        lines.push(format!(
+                            "\treturn msgpactrt.Invalid({wire}, \"length %d {unit} is outside {range}\", n)"
+                        ));
                         lines.push("}".into());
                     }
                 }
                 Type::Int(it) => {
                     if let Some(Num::Int(min)) = k.min.filter(|n| matches!(n, Num::Int(i) if *i > it.min())) {
                         lines.push(format!("if {x} < {min} {{"));
-                        lines.push(format!("\treturn msgpactrt.Invalid({wire}, \"%d is below the minimum {min}\", {x})"));
+                        lines.push(format!(
+                            "\treturn msgpactrt.Invalid({wire}, \"%d is below the minimum {min}\", {x})"
+                        ));
                         lines.push("}".into());
                     }
                     if let Some(Num::Int(max)) = k.max.filter(|n| matches!(n, Num::Int(i) if *i < it.max())) {
                         lines.push(format!("if {x} > {max} {{"));
-                        lines.push(format!("\treturn msgpactrt.Invalid({wire}, \"%d is above the maximum {max}\", {x})"));
+                        lines.push(format!(
+                            "\treturn msgpactrt.Invalid({wire}, \"%d is above the maximum {max}\", {x})"
+                        ));
                         lines.push("}".into());
                     }
                 }
                 Type::Float32 | Type::Float64 => {
                     let fx = if f.ty == Type::Float32 { format!("float64({x})") } else { x.clone() };
                     if !(k.allow_nan && k.allow_infinity) {
-                        lines.push(format!("if err := msgpactrt.CheckFinite({fx}, {}, {}); err != nil {{", k.allow_nan, k.allow_infinity));
+                        lines.push(format!(
+                            "if err := msgpactrt.CheckFinite({fx}, {}, {}); err != nil {{",
+                            k.allow_nan, k.allow_infinity
+                        ));
                         lines.push(format!("\treturn msgpactrt.AtField(err, {wire})"));
                         lines.push("}".into());
                     }
                     // A float32 field compares in float32, against the bound rounded to float32 (as the golden
                     // `max`/`min` cases are), unless the bound is beyond float32's range.
-                    let cmp = |b: Num| if f.ty == Type::Float32 && b.as_f64().abs() <= f32::MAX as f64 { x.clone() } else { fx.clone() };
+                    let cmp = |b: Num| {
+                        if f.ty == Type::Float32 && b.as_f64().abs() <= f32::MAX as f64 {
+                            x.clone()
+                        } else {
+                            fx.clone()
+                        }
+                    };
                     if let Some(min) = k.min {
                         lines.push(format!("if {} < {} {{", cmp(min), num_go(min)));
-                        lines.push(format!("\treturn msgpactrt.Invalid({wire}, \"%v is below the minimum {}\", {x})", fmt_escape(&min.to_string())));
+                        lines.push(format!(
+                            "\treturn msgpactrt.Invalid({wire}, \"%v is below the minimum {}\", {x})",
+                            fmt_escape(&min.to_string())
+                        ));
                         lines.push("}".into());
                     }
                     if let Some(max) = k.max {
                         lines.push(format!("if {} > {} {{", cmp(max), num_go(max)));
-                        lines.push(format!("\treturn msgpactrt.Invalid({wire}, \"%v is above the maximum {}\", {x})", fmt_escape(&max.to_string())));
+                        lines.push(format!(
+                            "\treturn msgpactrt.Invalid({wire}, \"%v is above the maximum {}\", {x})",
+                            fmt_escape(&max.to_string())
+                        ));
                         lines.push("}".into());
                     }
                 }
@@ -879,7 +1033,12 @@ impl PackageGen<'_> {
         // The number of entries: the present fields that are on the wire.
         let _ = writeln!(out, "\tw := wire{}", m.name);
         let len = if m.fields.iter().any(|f| f.optional) {
-            let flags: Vec<String> = m.fields.iter().zip(fnames).map(|(f, g)| if f.optional { present(f, g) } else { "true".into() }).collect();
+            let flags: Vec<String> = m
+                .fields
+                .iter()
+                .zip(fnames)
+                .map(|(f, g)| if f.optional { present(f, g) } else { "true".into() })
+                .collect();
             format!("w.Count({})", flags.join(", "))
         } else {
             format!("w.OnWire({})", m.fields.len())
@@ -890,9 +1049,14 @@ impl PackageGen<'_> {
             let wire = format!("w[{i}]");
             let (open, call) = match (f.optional, f.nullable) {
                 (false, false) => (None, format!("msgpactrt.EncodeField(e, {wire}, v.{gname}, {enc})")),
-                (true, false) => (Some(present(f, gname)), format!("msgpactrt.EncodeField(e, {wire}, *v.{gname}, {enc})")),
+                (true, false) => {
+                    (Some(present(f, gname)), format!("msgpactrt.EncodeField(e, {wire}, *v.{gname}, {enc})"))
+                }
                 (false, true) => (None, format!("msgpactrt.EncodeNullableField(e, {wire}, v.{gname}, {enc})")),
-                (true, true) => (Some(present(f, gname)), format!("msgpactrt.EncodeNullableField(e, {wire}, v.{gname}.Ptr(), {enc})")),
+                (true, true) => (
+                    Some(present(f, gname)),
+                    format!("msgpactrt.EncodeNullableField(e, {wire}, v.{gname}.Ptr(), {enc})"),
+                ),
             };
             write_guarded(out, open.as_deref(), &call, "err");
         }
@@ -908,7 +1072,10 @@ impl PackageGen<'_> {
         let optional: Vec<String> = m.fields.iter().zip(fnames).skip(required).map(|(f, g)| present(f, g)).collect();
         let _ = writeln!(out, "\tw := wire{}", m.name);
         if optional.is_empty() {
-            let _ = writeln!(out, "\tif err := e.EncodeArrayLen(w.OnWire({required})); err != nil {{\n\t\treturn err\n\t}}");
+            let _ = writeln!(
+                out,
+                "\tif err := e.EncodeArrayLen(w.OnWire({required})); err != nil {{\n\t\treturn err\n\t}}"
+            );
         } else {
             // n fields are written: the required ones and the optional ones up to the last present.
             let _ = writeln!(out, "\tn, err := w.Prefix({required}, {})", optional.join(", "));
@@ -2340,7 +2507,11 @@ mod tests {
     fn import_path_from_go_mod() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("go.mod"), "module example.com/svc\n\ngo 1.22\n").unwrap();
-        let opts = |out: PathBuf, p: Option<&str>| Options { lang: super::super::Lang::Go, out, go_import_path: p.map(str::to_string) };
+        let opts = |out: PathBuf, p: Option<&str>| Options {
+            lang: super::super::Lang::Go,
+            out,
+            go_import_path: p.map(str::to_string),
+        };
         assert_eq!(import_path(&opts(dir.path().join("gen/./types"), None)).unwrap(), "example.com/svc/gen/types");
         assert_eq!(import_path(&opts(dir.path().to_path_buf(), None)).unwrap(), "example.com/svc");
         assert_eq!(import_path(&opts(dir.path().join("x"), Some("a.b/c/"))).unwrap(), "a.b/c");
@@ -2358,7 +2529,11 @@ mod tests {
     }
 
     fn opts() -> Options {
-        Options { lang: super::super::Lang::Go, out: PathBuf::from("gen"), go_import_path: Some("example.com/gen".into()) }
+        Options {
+            lang: super::super::Lang::Go,
+            out: PathBuf::from("gen"),
+            go_import_path: Some("example.com/gen".into()),
+        }
     }
 
     #[test]
@@ -2370,11 +2545,18 @@ mod tests {
         let a = generate(&c, &o).unwrap();
         assert_eq!(a, generate(&c, &o).unwrap());
         let paths: Vec<String> = a.iter().map(|f| f.path.display().to_string()).collect();
-        for p in ["msgpactrt/msgpactrt.go", "registry/registry.go", "chat/chat.go", "common/common.go", "voice/voice.go"] {
+        for p in
+            ["msgpactrt/msgpactrt.go", "registry/registry.go", "chat/chat.go", "common/common.go", "voice/voice.go"]
+        {
             assert!(paths.contains(&p.to_string()), "{paths:?}");
         }
         for f in &a {
-            assert_eq!(f.content.lines().next(), Some("// Code generated by msgpact codegen. DO NOT EDIT."), "{}", f.path.display());
+            assert_eq!(
+                f.content.lines().next(),
+                Some("// Code generated by msgpact codegen. DO NOT EDIT."),
+                "{}",
+                f.path.display()
+            );
             assert!(f.content.contains(&format!("Wire hash: {}", wire_hash(&c))));
             for (i, l) in f.content.lines().enumerate() {
                 assert!(!l.ends_with([' ', '\t']) && !l.starts_with(' '), "{}:{}: {l:?}", f.path.display(), i + 1);

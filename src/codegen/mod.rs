@@ -118,7 +118,8 @@ fn generated_files_under(dir: &Path) -> Vec<PathBuf> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if std::fs::read_to_string(&p).is_ok_and(|t| t.lines().take(3).any(|l| l.contains(GENERATED_MARKER))) {
+            } else if std::fs::read_to_string(&p).is_ok_and(|t| t.lines().take(3).any(|l| l.contains(GENERATED_MARKER)))
+            {
                 out.push(p);
             }
         }
@@ -132,7 +133,8 @@ fn generated_files_under(dir: &Path) -> Vec<PathBuf> {
 pub fn format_with(tool: &str, args: &[&str], text: String) -> String {
     use std::io::Write;
     use std::process::{Command, Stdio};
-    let child = Command::new(tool).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn();
+    let child =
+        Command::new(tool).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn();
     let Ok(mut child) = child else { return text };
     if let Some(mut stdin) = child.stdin.take() {
         if stdin.write_all(text.as_bytes()).is_err() {

@@ -25,9 +25,9 @@ use std::path::PathBuf;
 pub const WIDTH: usize = 120;
 
 const KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else", "except",
-    "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
-    "while", "with", "yield",
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
 ];
 
 /// Names a field attribute cannot take: they are used in class bodies or are the methods of `_rt.Message`.
@@ -149,8 +149,18 @@ impl<'a> Gen<'a> {
             let all = class_names(&names);
             classes.push(all[..p.messages.len()].to_vec());
             enum_classes.push(all[p.messages.len()..].to_vec());
-            members.push(p.enums.iter().map(|e| member_names(&e.values.iter().map(|v| v.name.as_str()).collect::<Vec<_>>())).collect());
-            attrs.push(p.messages.iter().map(|m| attr_names(&m.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>())).collect());
+            members.push(
+                p.enums
+                    .iter()
+                    .map(|e| member_names(&e.values.iter().map(|v| v.name.as_str()).collect::<Vec<_>>()))
+                    .collect(),
+            );
+            attrs.push(
+                p.messages
+                    .iter()
+                    .map(|m| attr_names(&m.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>()))
+                    .collect(),
+            );
         }
         Gen { c, header, hash: wire_hash(c), modules, classes, enum_classes, members, attrs }
     }
@@ -174,8 +184,12 @@ impl<'a> Gen<'a> {
             Type::Timestamp => "_rt.Timestamp".into(),
             Type::List(t) => format!("list[{}]", self.annotation(t, from)?),
             Type::Map(k, v) => format!("dict[{}, {}]", self.annotation(k, from)?, self.annotation(v, from)?),
-            Type::Enum(id) => self.qualified(id.package, &self.enum_classes[id.package as usize][id.index as usize], from),
-            Type::Message(id) => self.qualified(id.package, &self.classes[id.package as usize][id.index as usize], from),
+            Type::Enum(id) => {
+                self.qualified(id.package, &self.enum_classes[id.package as usize][id.index as usize], from)
+            }
+            Type::Message(id) => {
+                self.qualified(id.package, &self.classes[id.package as usize][id.index as usize], from)
+            }
             Type::Named(n) => return Err(format!("unresolved type `{n}`")),
         })
     }
@@ -262,7 +276,11 @@ impl<'a> Gen<'a> {
     fn value_expr(&self, ty: &Type, v: &Value, from: usize, roots: &mut Vec<String>) -> Result<(Py, bool), String> {
         let member = |id: &crate::contract::EnumId, roots: &mut Vec<String>| -> Result<Py, String> {
             let e = self.c.enum_def(*id);
-            let idx = e.values.iter().position(|ev| e.wire(ev) == *v).ok_or_else(|| format!("{} is not a value of {}", v.render(), self.c.enum_name(*id)))?;
+            let idx = e
+                .values
+                .iter()
+                .position(|ev| e.wire(ev) == *v)
+                .ok_or_else(|| format!("{} is not a value of {}", v.render(), self.c.enum_name(*id)))?;
             let class = self.qualified(id.package, &self.enum_classes[id.package as usize][id.index as usize], from);
             roots.push(class.split('.').next().unwrap_or_default().to_string());
             Ok(Py::Atom(format!("{class}.{}", self.members[id.package as usize][id.index as usize][idx])))
@@ -276,9 +294,12 @@ impl<'a> Gen<'a> {
             (_, Value::F64(x)) => (Py::Atom(py_f64(*x)), false),
             (_, Value::Str(s)) => (Py::Str(s.clone()), false),
             (_, Value::Bin(b)) => (Py::Bytes(b.clone()), false),
-            (_, Value::Timestamp(t)) => (Py::Call("_rt.Timestamp".into(), vec![(None, Py::atom(t.secs)), (None, Py::atom(t.nanos))]), true),
+            (_, Value::Timestamp(t)) => {
+                (Py::Call("_rt.Timestamp".into(), vec![(None, Py::atom(t.secs)), (None, Py::atom(t.nanos))]), true)
+            }
             (Type::List(t), Value::Array(items)) => {
-                let items = items.iter().map(|x| self.value_expr(t, x, from, roots).map(|p| p.0)).collect::<Result<_, _>>()?;
+                let items =
+                    items.iter().map(|x| self.value_expr(t, x, from, roots).map(|p| p.0)).collect::<Result<_, _>>()?;
                 (Py::List(items), true)
             }
             (Type::Map(kt, vt), Value::Map(entries)) => {
@@ -331,7 +352,17 @@ impl<'a> Gen<'a> {
         if !mods.is_empty() {
             o.push_str(&import_line("from . import ", &mods));
         }
-        let rt = ["ABSENT", "Absent", "ContractError", "DecodeError", "EncodeError", "Message", "Timestamp", "decode", "encode"];
+        let rt = [
+            "ABSENT",
+            "Absent",
+            "ContractError",
+            "DecodeError",
+            "EncodeError",
+            "Message",
+            "Timestamp",
+            "decode",
+            "encode",
+        ];
         o.push_str(&import_line("from ._runtime import ", &rt));
         let mut all: Vec<String> = rt.iter().map(|s| s.to_string()).collect();
         all.extend(["CONTRACTS_HASH", "ENUM_TYPES", "MESSAGE_TYPES"].map(String::from));
@@ -344,10 +375,16 @@ impl<'a> Gen<'a> {
         let mut enums = Vec::new();
         for (pi, p) in c.packages.iter().enumerate() {
             for (mi, m) in p.messages.iter().enumerate() {
-                msgs.push((Py::Str(format!("{}.{}", p.name, m.name)), Py::Atom(format!("{}.{}", self.modules[pi], self.classes[pi][mi]))));
+                msgs.push((
+                    Py::Str(format!("{}.{}", p.name, m.name)),
+                    Py::Atom(format!("{}.{}", self.modules[pi], self.classes[pi][mi])),
+                ));
             }
             for (ei, e) in p.enums.iter().enumerate() {
-                enums.push((Py::Str(format!("{}.{}", p.name, e.name)), Py::Atom(format!("{}.{}", self.modules[pi], self.enum_classes[pi][ei]))));
+                enums.push((
+                    Py::Str(format!("{}.{}", p.name, e.name)),
+                    Py::Atom(format!("{}.{}", self.modules[pi], self.enum_classes[pi][ei])),
+                ));
             }
         }
         o.push_str(&Py::Dict(msgs).lines(0, "MESSAGE_TYPES: dict[str, type[Message]] = ", "").join("\n"));
@@ -361,7 +398,11 @@ impl<'a> Gen<'a> {
         let c = self.c;
         let p = &c.packages[pi];
         let mut o = self.header.clone();
-        let doc = if p.doc.trim().is_empty() { format!("Package `{}` {}.", p.name, p.version) } else { format!("Package `{}` {}: {}", p.name, p.version, p.doc.trim()) };
+        let doc = if p.doc.trim().is_empty() {
+            format!("Package `{}` {}.", p.name, p.version)
+        } else {
+            format!("Package `{}` {}: {}", p.name, p.version, p.doc.trim())
+        };
         o.push_str(&docstring(&doc, 0).join("\n"));
         o.push_str("\n\nfrom __future__ import annotations\n\n");
         // the sibling modules named in annotations and defaults
@@ -426,8 +467,18 @@ impl<'a> Gen<'a> {
         for (mi, m) in p.messages.iter().enumerate() {
             o.push_str(&self.message_code(pi, mi, m)?);
         }
-        let msgs = p.messages.iter().enumerate().map(|(mi, m)| (Py::Str(format!("{}.{}", p.name, m.name)), Py::Atom(self.classes[pi][mi].clone()))).collect();
-        let enums = p.enums.iter().enumerate().map(|(ei, e)| (Py::Str(format!("{}.{}", p.name, e.name)), Py::Atom(self.enum_classes[pi][ei].clone()))).collect();
+        let msgs = p
+            .messages
+            .iter()
+            .enumerate()
+            .map(|(mi, m)| (Py::Str(format!("{}.{}", p.name, m.name)), Py::Atom(self.classes[pi][mi].clone())))
+            .collect();
+        let enums = p
+            .enums
+            .iter()
+            .enumerate()
+            .map(|(ei, e)| (Py::Str(format!("{}.{}", p.name, e.name)), Py::Atom(self.enum_classes[pi][ei].clone())))
+            .collect();
         o.push_str("\n\n");
         o.push_str(&Py::Dict(msgs).lines(0, "MESSAGE_TYPES: dict[str, type[_rt.Message]] = ", "").join("\n"));
         o.push('\n');
@@ -495,7 +546,12 @@ impl<'a> Gen<'a> {
         }
         let call = Py::Call(
             "_rt.define_message".into(),
-            vec![(None, Py::Atom(class.clone())), (None, Py::Str(full.clone())), (None, Py::atom(shape)), (None, Py::List(specs))],
+            vec![
+                (None, Py::Atom(class.clone())),
+                (None, Py::Str(full.clone())),
+                (None, Py::atom(shape)),
+                (None, Py::List(specs)),
+            ],
         );
         o.push_str("\n\n");
         o.push_str(&call.lines(0, "", "").join("\n"));
@@ -647,7 +703,8 @@ fn docstring(text: &str, indent: usize) -> Vec<String> {
     let mut first = true;
     for src in text.split('\n') {
         let prefix_len = if first { indent + 3 } else { indent };
-        let wrapped = wrap(src.trim_end(), WIDTH.saturating_sub(prefix_len).max(20), WIDTH.saturating_sub(indent).max(20));
+        let wrapped =
+            wrap(src.trim_end(), WIDTH.saturating_sub(prefix_len).max(20), WIDTH.saturating_sub(indent).max(20));
         for (i, w) in wrapped.iter().enumerate() {
             let q = if first && i == 0 { "\"\"\"" } else { "" };
             if w.is_empty() && q.is_empty() {
@@ -715,7 +772,9 @@ pub fn py_str(s: &str) -> String {
             '\r' => o.push_str("\\r"),
             '\t' => o.push_str("\\t"),
             c if (c as u32) < 0x20 || c as u32 == 0x7f => o.push_str(&format!("\\x{:02x}", c as u32)),
-            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' || c == '\u{feff}' => o.push_str(&format!("\\u{:04x}", c as u32)),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' || c == '\u{feff}' => {
+                o.push_str(&format!("\\u{:04x}", c as u32))
+            }
             c => o.push(c),
         }
     }
@@ -784,9 +843,14 @@ impl Py {
             Py::Atom(s) => s.clone(),
             Py::Str(s) => py_str(s),
             Py::Bytes(b) => py_bytes(b),
-            Py::Call(f, args) => format!("{f}({})", args.iter().map(|(k, v)| arg_flat(k, v)).collect::<Vec<_>>().join(", ")),
+            Py::Call(f, args) => {
+                format!("{f}({})", args.iter().map(|(k, v)| arg_flat(k, v)).collect::<Vec<_>>().join(", "))
+            }
             Py::List(items) => format!("[{}]", items.iter().map(Py::flat).collect::<Vec<_>>().join(", ")),
-            Py::Dict(entries) => format!("{{{}}}", entries.iter().map(|(k, v)| format!("{}: {}", k.flat(), v.flat())).collect::<Vec<_>>().join(", ")),
+            Py::Dict(entries) => format!(
+                "{{{}}}",
+                entries.iter().map(|(k, v)| format!("{}: {}", k.flat(), v.flat())).collect::<Vec<_>>().join(", ")
+            ),
             Py::Lambda(body) => format!("lambda: {}", body.flat()),
         }
     }
@@ -805,7 +869,8 @@ impl Py {
                 // hug a last list argument: `f(a, b, [` ... `])`
                 if let Some((None, Py::List(items))) = args.last() {
                     let head_args: Vec<String> = args[..args.len() - 1].iter().map(|(k, v)| arg_flat(k, v)).collect();
-                    let head = format!("{pad}{prefix}{f}({}[", head_args.iter().map(|a| format!("{a}, ")).collect::<String>());
+                    let head =
+                        format!("{pad}{prefix}{f}({}[", head_args.iter().map(|a| format!("{a}, ")).collect::<String>());
                     if head.chars().count() <= WIDTH && !items.is_empty() {
                         out.push(head);
                         for it in items {
@@ -1698,8 +1763,14 @@ mod tests {
 
     #[test]
     fn names_escape_keywords_and_clashes() {
-        assert_eq!(attr_names(&["class", "class_", "userId", "to_msgpack", "__x", "self"]), ["class__", "class_", "user_id", "to_msgpack_", "f__x", "self"]);
-        assert_eq!(member_names(&["user", "USER", "content_filter", "_x", "pcm16"]), ["USER", "USER_", "CONTENT_FILTER", "V_X", "PCM16"]);
+        assert_eq!(
+            attr_names(&["class", "class_", "userId", "to_msgpack", "__x", "self"]),
+            ["class__", "class_", "user_id", "to_msgpack_", "f__x", "self"]
+        );
+        assert_eq!(
+            member_names(&["user", "USER", "content_filter", "_x", "pcm16"]),
+            ["USER", "USER_", "CONTENT_FILTER", "V_X", "PCM16"]
+        );
         assert_eq!(module_names(&["chat", "import", "decode", "import_"]), ["chat", "import__", "decode_", "import_"]);
         assert_eq!(class_names(&["None", "Turn", "True"]), ["None_", "Turn", "True_"]);
     }
@@ -1734,7 +1805,10 @@ mod tests {
 
     #[test]
     fn long_expressions_break_at_brackets() {
-        let call = Py::Call("_rt.define_message".into(), vec![(None, Py::atom("X")), (None, Py::List(vec![Py::Str("a".repeat(60)), Py::Str("b".repeat(60))]))]);
+        let call = Py::Call(
+            "_rt.define_message".into(),
+            vec![(None, Py::atom("X")), (None, Py::List(vec![Py::Str("a".repeat(60)), Py::Str("b".repeat(60))]))],
+        );
         let lines = call.lines(0, "", "");
         assert_eq!(lines[0], "_rt.define_message(X, [");
         assert_eq!(lines.last().unwrap(), "])");

@@ -37,11 +37,19 @@ pub fn generate(c: &Contracts, _opts: &Options) -> Result<Vec<GeneratedFile>, St
     out.push_str("pub const TYPES: &[(&str, rt::RoundTrip)] = &[\n");
     for p in &packages {
         for m in &p.messages {
-            let _ = writeln!(out, "    (\"{}.{}\", rt::roundtrip::<{}::{}>),", p.name, m.name, module_name(&p.name), m.name);
+            let _ = writeln!(
+                out,
+                "    (\"{}.{}\", rt::roundtrip::<{}::{}>),",
+                p.name,
+                m.name,
+                module_name(&p.name),
+                m.name
+            );
         }
     }
     out.push_str("];\n");
-    let content = super::format_with("rustfmt", &["--edition", "2021"], out);
+    // `--config-path /dev/null`: rustfmt's defaults, never the configuration of the directory it runs in.
+    let content = super::format_with("rustfmt", &["--edition", "2021", "--config-path", "/dev/null"], out);
     Ok(vec![GeneratedFile { path: PathBuf::from("generated.rs"), content }])
 }
 
@@ -136,7 +144,9 @@ fn message(c: &Contracts, p: &Package, m: &Message, out: &mut String) {
             match (f.optional, f.nullable) {
                 (true, false) => attrs.push("default, skip_serializing_if = \"Option::is_none\"".into()),
                 (false, true) => attrs.push("deserialize_with = \"rt::nullable\"".into()),
-                (true, true) => attrs.push("default, skip_serializing_if = \"Option::is_none\", deserialize_with = \"rt::present\"".into()),
+                (true, true) => attrs.push(
+                    "default, skip_serializing_if = \"Option::is_none\", deserialize_with = \"rt::present\"".into(),
+                ),
                 (false, false) => {}
             }
             if !attrs.is_empty() {
@@ -164,7 +174,12 @@ fn array_serde(_c: &Contracts, _p: &Package, m: &Message, out: &mut String) {
         let _ = writeln!(out, "            let mut len = {required};");
         has_len = true;
         for (i, f) in m.fields.iter().enumerate().skip(required) {
-            let _ = writeln!(out, "            if self.{}.is_some() {{\n                len = {};\n            }}", field_ident(&f.name), i + 1);
+            let _ = writeln!(
+                out,
+                "            if self.{}.is_some() {{\n                len = {};\n            }}",
+                field_ident(&f.name),
+                i + 1
+            );
         }
     }
     let len = if has_len { "len".to_string() } else { required.to_string() };
@@ -175,7 +190,8 @@ fn array_serde(_c: &Contracts, _p: &Package, m: &Message, out: &mut String) {
             let _ = writeln!(out, "            match &self.{id} {{");
             let _ = writeln!(out, "                Some(v) => t.serialize_element(v)?,");
             let _ = writeln!(out, "                None if len > {i} => {{");
-            let _ = writeln!(out, "                    let msg = \"`{}` is absent but a later field is present\";", f.name);
+            let _ =
+                writeln!(out, "                    let msg = \"`{}` is absent but a later field is present\";", f.name);
             out.push_str("                    return Err(serde::ser::Error::custom(msg));\n                }\n");
             out.push_str("                None => {}\n            }\n");
         } else {
@@ -194,7 +210,8 @@ fn array_serde(_c: &Contracts, _p: &Package, m: &Message, out: &mut String) {
     out.push_str("                    let mut items = rt::Items(&mut seq, 0);\n");
     let _ = writeln!(out, "                    let value = {name} {{");
     for f in &m.fields {
-        let read = if f.optional { "items.optional()?".to_string() } else { format!("items.required(\"{}\")?", f.name) };
+        let read =
+            if f.optional { "items.optional()?".to_string() } else { format!("items.required(\"{}\")?", f.name) };
         let _ = writeln!(out, "                        {}: {read},", field_ident(&f.name));
     }
     out.push_str("                    };\n                    items.finish()?;\n                    Ok(value)\n                }\n            }\n");
@@ -267,14 +284,16 @@ fn value_checks(ty: &Type, f: Option<&Field>, v: &str, name: &str, depth: usize)
         Type::Message(_) => lines.push(format!("rt::Validate::validate({v}, {})?;", full())),
         Type::List(elem) if contains_message(elem) => {
             let item = format!("x{depth}");
-            let inner = value_checks(elem, None, &item, &format!("&format!(\"{{}}[{{i{depth}}}]\", {name})"), depth + 1);
+            let inner =
+                value_checks(elem, None, &item, &format!("&format!(\"{{}}[{{i{depth}}}]\", {name})"), depth + 1);
             lines.push(format!("for (i{depth}, {item}) in {v}.iter().enumerate() {{"));
             lines.extend(inner.into_iter().map(|l| format!("    {l}")));
             lines.push("}".into());
         }
         Type::Map(_, val) if contains_message(val) => {
             let item = format!("x{depth}");
-            let inner = value_checks(val, None, &item, &format!("&format!(\"{{}}[{{k{depth}:?}}]\", {name})"), depth + 1);
+            let inner =
+                value_checks(val, None, &item, &format!("&format!(\"{{}}[{{k{depth}:?}}]\", {name})"), depth + 1);
             lines.push(format!("for (k{depth}, {item}) in {v}.iter() {{"));
             lines.extend(inner.into_iter().map(|l| format!("    {l}")));
             lines.push("}".into());
@@ -342,9 +361,10 @@ fn doc(out: &mut String, indent: &str, text: &str) {
 }
 
 const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
-    "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro", "override", "priv",
-    "typeof", "unsized", "virtual", "yield", "try", "gen",
+    "as", "break", "const", "continue", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in", "let",
+    "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
 fn field_ident(name: &str) -> String {

@@ -16,16 +16,31 @@ fn duplicates(c: &Contracts, diags: &mut Diagnostics) {
     let mut packages: HashMap<&str, Span> = HashMap::new();
     for p in &c.packages {
         if let Some(first) = packages.insert(&p.name, p.span) {
-            diags.error(Code::Duplicate, p.span, format!("package `{}` is defined twice (also at {})", p.name, c.sources.render(first)), "each package lives in one file; rename one of them");
+            diags.error(
+                Code::Duplicate,
+                p.span,
+                format!("package `{}` is defined twice (also at {})", p.name, c.sources.render(first)),
+                "each package lives in one file; rename one of them",
+            );
             packages.insert(&p.name, first);
         }
         let mut names: HashMap<&str, Span> = HashMap::new();
         // In file order, so that the later of two definitions is the one reported.
-        let mut defs: Vec<(&str, Span)> = p.messages.iter().map(|m| (m.name.as_str(), m.span)).chain(p.enums.iter().map(|e| (e.name.as_str(), e.span))).collect();
+        let mut defs: Vec<(&str, Span)> = p
+            .messages
+            .iter()
+            .map(|m| (m.name.as_str(), m.span))
+            .chain(p.enums.iter().map(|e| (e.name.as_str(), e.span)))
+            .collect();
         defs.sort_by_key(|(_, span)| *span);
         for (name, span) in defs {
             if let Some(first) = names.get(name) {
-                diags.error(Code::Duplicate, span, format!("`{}.{name}` is defined twice (first at line {})", p.name, first.line), "message and enum names share one namespace per package");
+                diags.error(
+                    Code::Duplicate,
+                    span,
+                    format!("`{}.{name}` is defined twice (first at line {})", p.name, first.line),
+                    "message and enum names share one namespace per package",
+                );
             } else {
                 names.insert(name, span);
             }
@@ -35,23 +50,43 @@ fn duplicates(c: &Contracts, diags: &mut Diagnostics) {
             let mut seen_numbers = HashMap::new();
             for v in &e.values {
                 if !seen_names.insert(v.name.as_str()) {
-                    diags.error(Code::Duplicate, v.span, format!("enum value `{}` appears twice in `{}`", v.name, e.name), "remove one of them");
+                    diags.error(
+                        Code::Duplicate,
+                        v.span,
+                        format!("enum value `{}` appears twice in `{}`", v.name, e.name),
+                        "remove one of them",
+                    );
                 }
                 if let Some(other) = seen_numbers.insert(v.number, v.name.as_str()) {
                     if e.repr == EnumRepr::Int {
-                        diags.error(Code::Duplicate, v.span, format!("`{}` and `{other}` share the number {} in `{}`", v.name, v.number, e.name), "give every value its own number");
+                        diags.error(
+                            Code::Duplicate,
+                            v.span,
+                            format!("`{}` and `{other}` share the number {} in `{}`", v.name, v.number, e.name),
+                            "give every value its own number",
+                        );
                     }
                 }
             }
             if e.values.is_empty() {
-                diags.error(Code::MissingKey, e.span, format!("enum `{}` has no values", e.name), "add at least one value");
+                diags.error(
+                    Code::MissingKey,
+                    e.span,
+                    format!("enum `{}` has no values", e.name),
+                    "add at least one value",
+                );
             }
         }
         for m in &p.messages {
             let mut fields: HashMap<&str, Span> = HashMap::new();
             for f in &m.fields {
                 if let Some(first) = fields.insert(&f.name, f.span) {
-                    diags.error(Code::Duplicate, f.span, format!("field `{}` appears twice in `{}` (first at line {})", f.name, m.name, first.line), "rename or remove one of them");
+                    diags.error(
+                        Code::Duplicate,
+                        f.span,
+                        format!("field `{}` appears twice in `{}` (first at line {})", f.name, m.name, first.line),
+                        "rename or remove one of them",
+                    );
                 }
             }
         }
@@ -69,7 +104,12 @@ fn resolve(c: &mut Contracts, diags: &mut Diagnostics) {
                 resolve_type(c, &pkg, &mut ty, span, &names, diags);
                 if let Type::Map(k, _) = &ty {
                     if !matches!(**k, Type::String | Type::Int(_) | Type::Named(_)) {
-                        diags.error(Code::InvalidMapKey, span, format!("map key type `{}` is not allowed", c.type_name(k)), "map keys are `string` or an integer type (int8..uint64)");
+                        diags.error(
+                            Code::InvalidMapKey,
+                            span,
+                            format!("map key type `{}` is not allowed", c.type_name(k)),
+                            "map keys are `string` or an integer type (int8..uint64)",
+                        );
                     }
                 }
                 c.packages[pi].messages[mi].fields[fi].ty = ty;
@@ -131,29 +171,64 @@ fn constraints(c: &Contracts, diags: &mut Diagnostics) {
                 let is_float = matches!(f.ty, Type::Float32 | Type::Float64);
                 let tn = c.type_name(&f.ty);
                 if (k.min_len.is_some() || k.max_len.is_some()) && !is_len {
-                    diags.error(Code::InvalidConstraint, span, format!("`min_len`/`max_len` do not apply to `{tn}`"), "lengths apply to string, bytes, list and map fields");
+                    diags.error(
+                        Code::InvalidConstraint,
+                        span,
+                        format!("`min_len`/`max_len` do not apply to `{tn}`"),
+                        "lengths apply to string, bytes, list and map fields",
+                    );
                 }
                 if (k.min.is_some() || k.max.is_some()) && !is_num {
-                    diags.error(Code::InvalidConstraint, span, format!("`min`/`max` do not apply to `{tn}`"), "ranges apply to integer and float fields");
+                    diags.error(
+                        Code::InvalidConstraint,
+                        span,
+                        format!("`min`/`max` do not apply to `{tn}`"),
+                        "ranges apply to integer and float fields",
+                    );
                 }
                 if (k.allow_nan || k.allow_infinity) && !is_float {
-                    diags.error(Code::InvalidConstraint, span, format!("`allow_nan`/`allow_infinity` do not apply to `{tn}`"), "they apply to float32 and float64 fields");
+                    diags.error(
+                        Code::InvalidConstraint,
+                        span,
+                        format!("`allow_nan`/`allow_infinity` do not apply to `{tn}`"),
+                        "they apply to float32 and float64 fields",
+                    );
                 }
                 if let (Some(a), Some(b)) = (k.min_len, k.max_len) {
                     if a > b {
-                        diags.error(Code::InvalidConstraint, span, format!("min_len {a} is greater than max_len {b}"), "swap them or fix one");
+                        diags.error(
+                            Code::InvalidConstraint,
+                            span,
+                            format!("min_len {a} is greater than max_len {b}"),
+                            "swap them or fix one",
+                        );
                     }
                 }
                 if let (Some(a), Some(b)) = (k.min, k.max) {
                     if a.as_f64() > b.as_f64() {
-                        diags.error(Code::InvalidConstraint, span, format!("min {a} is greater than max {b}"), "swap them or fix one");
+                        diags.error(
+                            Code::InvalidConstraint,
+                            span,
+                            format!("min {a} is greater than max {b}"),
+                            "swap them or fix one",
+                        );
                     }
                 }
                 if let Type::Int(it) = f.ty {
                     for (label, bound) in [("min", k.min), ("max", k.max)] {
                         match bound {
-                            Some(Num::Float(x)) => diags.error(Code::InvalidConstraint, span, format!("{label} {x} is not an integer, but `{tn}` is"), "write an integer bound"),
-                            Some(Num::Int(i)) if i < it.min() || i > it.max() => diags.error(Code::InvalidConstraint, span, format!("{label} {i} is outside the range of {tn} ({}..={})", it.min(), it.max()), "a bound must fit the field's type"),
+                            Some(Num::Float(x)) => diags.error(
+                                Code::InvalidConstraint,
+                                span,
+                                format!("{label} {x} is not an integer, but `{tn}` is"),
+                                "write an integer bound",
+                            ),
+                            Some(Num::Int(i)) if i < it.min() || i > it.max() => diags.error(
+                                Code::InvalidConstraint,
+                                span,
+                                format!("{label} {i} is outside the range of {tn} ({}..={})", it.min(), it.max()),
+                                "a bound must fit the field's type",
+                            ),
                             _ => {}
                         }
                     }
@@ -161,7 +236,12 @@ fn constraints(c: &Contracts, diags: &mut Diagnostics) {
                 if is_float {
                     for (label, bound) in [("min", k.min), ("max", k.max)] {
                         if bound.is_some_and(|b| !b.as_f64().is_finite()) {
-                            diags.error(Code::InvalidConstraint, span, format!("{label} must be a finite number"), "use allow_infinity for infinities");
+                            diags.error(
+                                Code::InvalidConstraint,
+                                span,
+                                format!("{label} must be a finite number"),
+                                "use allow_infinity for infinities",
+                            );
                         }
                     }
                 }
@@ -216,7 +296,10 @@ fn cycles(c: &Contracts, diags: &mut Diagnostics) {
             if to == start {
                 path.push((from, fi));
                 if path.iter().all(|(m, _)| !reported.contains(m)) {
-                    let names: Vec<String> = path.iter().map(|(m, f)| format!("{}.{}", c.message_name(*m), c.message(*m).fields[*f].name)).collect();
+                    let names: Vec<String> = path
+                        .iter()
+                        .map(|(m, f)| format!("{}.{}", c.message_name(*m), c.message(*m).fields[*f].name))
+                        .collect();
                     let (m0, f0) = path[0];
                     diags.error(
                         Code::CyclicRequired,

@@ -27,7 +27,12 @@ pub fn convert_all(c: &mut Contracts, diags: &mut Diagnostics) {
             }
         }
         if m.examples.is_empty() {
-            diags.error(Code::NoExamples, m.span, format!("message `{}` has no examples", c.message_name(id)), "add `examples:` with at least a minimal one; examples become golden cases");
+            diags.error(
+                Code::NoExamples,
+                m.span,
+                format!("message `{}` has no examples", c.message_name(id)),
+                "add `examples:` with at least a minimal one; examples become golden cases",
+            );
         }
     }
     for (id, ei, v) in examples {
@@ -59,11 +64,23 @@ impl Converter<'_> {
     pub fn message(&mut self, node: &Node, id: MsgId, path: &str, depth: usize) -> Option<Value> {
         let m = self.c.message(id);
         if depth > MAX_EXAMPLE_DEPTH {
-            self.err(Code::TooDeep, node, path, format!("messages nested deeper than {MAX_EXAMPLE_DEPTH} levels"), "shorten the example");
+            self.err(
+                Code::TooDeep,
+                node,
+                path,
+                format!("messages nested deeper than {MAX_EXAMPLE_DEPTH} levels"),
+                "shorten the example",
+            );
             return None;
         }
         let Some(entries) = node.as_map() else {
-            self.err(Code::ExampleType, node, path, format!("expected a mapping of `{}` fields, found a {}", m.name, node.kind_name()), "write the message as `field: value` lines");
+            self.err(
+                Code::ExampleType,
+                node,
+                path,
+                format!("expected a mapping of `{}` fields, found a {}", m.name, node.kind_name()),
+                "write the message as `field: value` lines",
+            );
             return None;
         };
         let mut ok = true;
@@ -72,7 +89,11 @@ impl Converter<'_> {
             if !m.fields.iter().any(|f| f.name == name) {
                 let hint = match did_you_mean(name, m.fields.iter().map(|f| f.name.as_str())) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("`{}` has fields: {}", m.name, m.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")),
+                    None => format!(
+                        "`{}` has fields: {}",
+                        m.name,
+                        m.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
                 };
                 self.err(Code::ExampleUnknown, k, path, format!("unknown field `{name}`"), hint);
                 ok = false;
@@ -90,7 +111,14 @@ impl Converter<'_> {
                 },
                 None if f.optional => {}
                 None => {
-                    let hint = if f.nullable { format!("add `{}: null` (the field is nullable, but not optional: the key must be there)", f.name) } else { format!("add `{}: ...` or make the field `optional: true`", f.name) };
+                    let hint = if f.nullable {
+                        format!(
+                            "add `{}: null` (the field is nullable, but not optional: the key must be there)",
+                            f.name
+                        )
+                    } else {
+                        format!("add `{}: ...` or make the field `optional: true`", f.name)
+                    };
                     self.err(Code::ExampleMissing, node, path, format!("missing required field `{}`", f.name), hint);
                     ok = false;
                 }
@@ -110,14 +138,25 @@ impl Converter<'_> {
             if f.nullable {
                 return Some(Value::Nil);
             }
-            let hint = if f.optional { format!("leave `{}` out to omit it: optional means it may be absent, not null", f.name) } else { format!("give a value, or mark `{}` as `nullable: true`", f.name) };
+            let hint = if f.optional {
+                format!("leave `{}` out to omit it: optional means it may be absent, not null", f.name)
+            } else {
+                format!("give a value, or mark `{}` as `nullable: true`", f.name)
+            };
             self.err(Code::ExampleNull, node, path, format!("`{}` is not nullable", f.name), hint);
             return None;
         }
         self.typed(node, &f.ty, Some(&f.constraints), path, depth)
     }
 
-    pub fn typed(&mut self, node: &Node, ty: &Type, k: Option<&Constraints>, path: &str, depth: usize) -> Option<Value> {
+    pub fn typed(
+        &mut self,
+        node: &Node,
+        ty: &Type,
+        k: Option<&Constraints>,
+        path: &str,
+        depth: usize,
+    ) -> Option<Value> {
         let tn = self.c.type_name(ty);
         let mismatch = |s: &mut Self, hint: &str| {
             s.err(Code::ExampleType, node, path, format!("expected {tn}, found {}", describe(node)), hint.to_string());
@@ -129,36 +168,76 @@ impl Converter<'_> {
                 None => mismatch(self, "write `true` or `false` without quotes"),
             },
             Type::Int(it) => {
-                let Some(s) = node.scalar().filter(|s| !s.quoted) else { return mismatch(self, "write an integer without quotes") };
+                let Some(s) = node.scalar().filter(|s| !s.quoted) else {
+                    return mismatch(self, "write an integer without quotes");
+                };
                 match parse_num(&s.text) {
                     Some(Num::Int(i)) if i < it.min() || i > it.max() => {
-                        self.err(Code::ExampleRange, node, path, format!("{i} is out of range for {tn} ({}..={})", it.min(), it.max()), "use a value that fits the type, or widen the type");
+                        self.err(
+                            Code::ExampleRange,
+                            node,
+                            path,
+                            format!("{i} is out of range for {tn} ({}..={})", it.min(), it.max()),
+                            "use a value that fits the type, or widen the type",
+                        );
                         None
                     }
                     Some(Num::Int(i)) => self.range(node, path, i as f64, k).then_some(Value::Int(i)),
-                    Some(Num::Float(_)) => mismatch(self, "integer fields take integers: drop the fraction (5, not 5.0)"),
-                    None if s.text.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b'_') && !s.text.is_empty() => {
-                        self.err(Code::ExampleRange, node, path, format!("{} is out of range for {tn}", s.text), "use a value that fits the type");
+                    Some(Num::Float(_)) => {
+                        mismatch(self, "integer fields take integers: drop the fraction (5, not 5.0)")
+                    }
+                    None if s.text.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b'_')
+                        && !s.text.is_empty() =>
+                    {
+                        self.err(
+                            Code::ExampleRange,
+                            node,
+                            path,
+                            format!("{} is out of range for {tn}", s.text),
+                            "use a value that fits the type",
+                        );
                         None
                     }
                     None => mismatch(self, "write an integer"),
                 }
             }
             Type::Float32 | Type::Float64 => {
-                let Some(s) = node.scalar().filter(|s| !s.quoted) else { return mismatch(self, "write a number without quotes") };
-                let Some(n) = parse_num(&s.text) else { return mismatch(self, "write a number like 0.7, or .nan / .inf where allowed") };
+                let Some(s) = node.scalar().filter(|s| !s.quoted) else {
+                    return mismatch(self, "write a number without quotes");
+                };
+                let Some(n) = parse_num(&s.text) else {
+                    return mismatch(self, "write a number like 0.7, or .nan / .inf where allowed");
+                };
                 let x = n.as_f64();
                 let allowed = k.cloned().unwrap_or_default();
                 if x.is_nan() && !allowed.allow_nan {
-                    self.err(Code::ExampleRange, node, path, "NaN is not allowed here", "add `allow_nan: true` to the field's constraints if NaN is a valid value");
+                    self.err(
+                        Code::ExampleRange,
+                        node,
+                        path,
+                        "NaN is not allowed here",
+                        "add `allow_nan: true` to the field's constraints if NaN is a valid value",
+                    );
                     return None;
                 }
                 if x.is_infinite() && !allowed.allow_infinity {
-                    self.err(Code::ExampleRange, node, path, "infinity is not allowed here", "add `allow_infinity: true` to the field's constraints if it is a valid value");
+                    self.err(
+                        Code::ExampleRange,
+                        node,
+                        path,
+                        "infinity is not allowed here",
+                        "add `allow_infinity: true` to the field's constraints if it is a valid value",
+                    );
                     return None;
                 }
                 if *ty == Type::Float32 && x.is_finite() && x.abs() > f32::MAX as f64 {
-                    self.err(Code::ExampleRange, node, path, format!("{x} is out of range for float32"), "use float64, or a smaller value");
+                    self.err(
+                        Code::ExampleRange,
+                        node,
+                        path,
+                        format!("{x} is out of range for float32"),
+                        "use float64, or a smaller value",
+                    );
                     return None;
                 }
                 if !x.is_nan() && !self.range(node, path, x, k) {
@@ -185,7 +264,13 @@ impl Converter<'_> {
                 for (i, item) in items.iter().enumerate() {
                     let sub = format!("{path}[{i}]");
                     if item.is_null() {
-                        self.err(Code::ExampleNull, item, &sub, "list items cannot be null", "remove the null item (lists of nullable items are not supported)");
+                        self.err(
+                            Code::ExampleNull,
+                            item,
+                            &sub,
+                            "list items cannot be null",
+                            "remove the null item (lists of nullable items are not supported)",
+                        );
                         ok = false;
                         continue;
                     }
@@ -197,7 +282,9 @@ impl Converter<'_> {
                 ok.then_some(Value::Array(out))
             }
             Type::Map(kt, vt) => {
-                let Some(entries) = node.as_map() else { return mismatch(self, "write a mapping of `key: value` lines") };
+                let Some(entries) = node.as_map() else {
+                    return mismatch(self, "write a mapping of `key: value` lines");
+                };
                 if !self.len(node, path, entries.len(), k, "entries") {
                     return None;
                 }
@@ -211,7 +298,13 @@ impl Converter<'_> {
                         _ => self.typed(kn, kt, None, &sub, depth + 1),
                     };
                     if vn.is_null() {
-                        self.err(Code::ExampleNull, vn, &sub, "map values cannot be null", "remove the entry (maps of nullable values are not supported)");
+                        self.err(
+                            Code::ExampleNull,
+                            vn,
+                            &sub,
+                            "map values cannot be null",
+                            "remove the entry (maps of nullable values are not supported)",
+                        );
                         ok = false;
                         continue;
                     }
@@ -222,10 +315,17 @@ impl Converter<'_> {
                     }
                 }
                 // Canonical order: by encoded key bytes. Two spellings of one integer key collide here.
-                let mut keyed: Vec<(Vec<u8>, (Value, Value))> = out.into_iter().map(|(k, v)| (encode(&k), (k, v))).collect();
+                let mut keyed: Vec<(Vec<u8>, (Value, Value))> =
+                    out.into_iter().map(|(k, v)| (encode(&k), (k, v))).collect();
                 keyed.sort_by(|a, b| a.0.cmp(&b.0));
                 if keyed.windows(2).any(|w| w[0].0 == w[1].0) {
-                    self.err(Code::Duplicate, node, path, "two keys of this map are the same value", "remove one of them");
+                    self.err(
+                        Code::Duplicate,
+                        node,
+                        path,
+                        "two keys of this map are the same value",
+                        "remove one of them",
+                    );
                     ok = false;
                 }
                 ok.then(|| Value::Map(keyed.into_iter().map(|(_, kv)| kv).collect()))
@@ -234,7 +334,10 @@ impl Converter<'_> {
                 let e = self.c.enum_def(*id);
                 let text = node.as_str().unwrap_or("");
                 let by_name = e.values.iter().find(|v| v.name == text);
-                let by_number = (e.repr == EnumRepr::Int).then(|| text.parse::<i64>().ok()).flatten().and_then(|n| e.values.iter().find(|v| v.number == n));
+                let by_number = (e.repr == EnumRepr::Int)
+                    .then(|| text.parse::<i64>().ok())
+                    .flatten()
+                    .and_then(|n| e.values.iter().find(|v| v.number == n));
                 match by_name.or(by_number) {
                     Some(v) => Some(e.wire(v)),
                     None => {
@@ -243,7 +346,13 @@ impl Converter<'_> {
                             Some(s) => format!("did you mean `{s}`?"),
                             None => format!("`{}` has values: {}", e.name, names.join(", ")),
                         };
-                        self.err(Code::ExampleRange, node, path, format!("`{text}` is not a value of enum `{}`", e.name), hint);
+                        self.err(
+                            Code::ExampleRange,
+                            node,
+                            path,
+                            format!("`{text}` is not a value of enum `{}`", e.name),
+                            hint,
+                        );
                         None
                     }
                 }
@@ -257,13 +366,25 @@ impl Converter<'_> {
         let Some(k) = k else { return true };
         if let Some(min) = k.min {
             if x < min.as_f64() {
-                self.err(Code::ExampleRange, node, path, format!("{} is below the minimum {min}", render_num(node)), "use a value within the field's constraints");
+                self.err(
+                    Code::ExampleRange,
+                    node,
+                    path,
+                    format!("{} is below the minimum {min}", render_num(node)),
+                    "use a value within the field's constraints",
+                );
                 return false;
             }
         }
         if let Some(max) = k.max {
             if x > max.as_f64() {
-                self.err(Code::ExampleRange, node, path, format!("{} is above the maximum {max}", render_num(node)), "use a value within the field's constraints");
+                self.err(
+                    Code::ExampleRange,
+                    node,
+                    path,
+                    format!("{} is above the maximum {max}", render_num(node)),
+                    "use a value within the field's constraints",
+                );
                 return false;
             }
         }
@@ -273,15 +394,26 @@ impl Converter<'_> {
     fn len(&mut self, node: &Node, path: &str, n: usize, k: Option<&Constraints>, unit: &str) -> bool {
         let Some(k) = k else { return true };
         if k.min_len.is_some_and(|m| (n as u64) < m) || k.max_len.is_some_and(|m| (n as u64) > m) {
-            let range = format!("{}..={}", k.min_len.map_or("0".into(), |m| m.to_string()), k.max_len.map_or(String::new(), |m| m.to_string()));
-            self.err(Code::ExampleRange, node, path, format!("length {n} {unit} is outside {range}"), "use a value within the field's length constraints");
+            let range = format!(
+                "{}..={}",
+                k.min_len.map_or("0".into(), |m| m.to_string()),
+                k.max_len.map_or(String::new(), |m| m.to_string())
+            );
+            self.err(
+                Code::ExampleRange,
+                node,
+                path,
+                format!("length {n} {unit} is outside {range}"),
+                "use a value within the field's length constraints",
+            );
             return false;
         }
         true
     }
 
     fn bytes(&mut self, node: &Node, path: &str) -> Option<Vec<u8>> {
-        const HINT: &str = "write bytes as `!!binary BASE64`, `{hex: \"01 02\"}`, `{base64: \"AQI=\"}` or `{utf8: \"text\"}`";
+        const HINT: &str =
+            "write bytes as `!!binary BASE64`, `{hex: \"01 02\"}`, `{base64: \"AQI=\"}` or `{utf8: \"text\"}`";
         if let Some(s) = node.scalar() {
             if s.has_tag("binary") {
                 return match base64_decode(&s.text) {

@@ -3,8 +3,8 @@
 //! This pass checks the shape of each file (known keys, kinds, names, versions) and records type
 //! expressions unresolved. It keeps going after a problem so that one `msgpact lint` shows all of them.
 use super::types::parse_type;
-use crate::classes::{Class, Gate};
 use super::*;
+use crate::classes::{Class, Gate};
 use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::yaml::{self, NodeKind};
 use std::path::PathBuf;
@@ -65,7 +65,12 @@ pub fn load_sources(files: Vec<(PathBuf, Result<Vec<u8>, String>)>) -> (Contract
         let file = contracts.sources.add(&path);
         match bytes {
             Ok(b) => load_bytes(&mut contracts, &mut diags, file, &b),
-            Err(e) => diags.error(Code::Io, Span::file_start(file), format!("cannot read {}: {e}", path.display()), "check the path and its permissions"),
+            Err(e) => diags.error(
+                Code::Io,
+                Span::file_start(file),
+                format!("cannot read {}: {e}", path.display()),
+                "check the path and its permissions",
+            ),
         }
     }
     contracts.rebuild_index();
@@ -107,7 +112,12 @@ impl Reader<'_> {
     fn map<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [(Node, Node)]> {
         let m = node.as_map();
         if m.is_none() {
-            self.err(Code::ExpectedKind, node.span, format!("{what} must be a mapping, found a {}", node.kind_name()), "write `key: value` lines indented under it");
+            self.err(
+                Code::ExpectedKind,
+                node.span,
+                format!("{what} must be a mapping, found a {}", node.kind_name()),
+                "write `key: value` lines indented under it",
+            );
         }
         m
     }
@@ -130,7 +140,12 @@ impl Reader<'_> {
         match node.scalar() {
             Some(s) if !s.is_null() => Some(s.text.clone()),
             _ => {
-                self.err(Code::ExpectedKind, node.span, format!("{what} must be a string, found a {}", node.kind_name()), "write it as text, quoted if needed");
+                self.err(
+                    Code::ExpectedKind,
+                    node.span,
+                    format!("{what} must be a string, found a {}", node.kind_name()),
+                    "write it as text, quoted if needed",
+                );
                 None
             }
         }
@@ -145,7 +160,12 @@ impl Reader<'_> {
         match node.scalar().and_then(|s| s.as_bool()) {
             Some(b) => b,
             None => {
-                self.err(Code::InvalidValue, node.span, format!("{what} must be true or false"), "write `true` or `false` without quotes");
+                self.err(
+                    Code::InvalidValue,
+                    node.span,
+                    format!("{what} must be true or false"),
+                    "write `true` or `false` without quotes",
+                );
                 false
             }
         }
@@ -163,7 +183,12 @@ impl Reader<'_> {
 
     fn package(&mut self, file: FileId, root: &Node) -> Option<Package> {
         if root.is_null() {
-            self.err(Code::MissingKey, root.span, "empty contract file", "start it with `package: NAME` and `version: 1.0.0`");
+            self.err(
+                Code::MissingKey,
+                root.span,
+                "empty contract file",
+                "start it with `package: NAME` and `version: 1.0.0`",
+            );
             return None;
         }
         let map = self.map(root, "a contract file")?;
@@ -206,10 +231,22 @@ impl Reader<'_> {
         }
         let policy = root.get("policy").map(|n| self.policy(n)).unwrap_or_default();
         // Keep going with placeholders so that the rest of the file is still checked; the error is reported.
-        let name = name.or_else(|| root.get("package").and_then(|n| n.as_str()).map(str::to_string)).unwrap_or_else(|| format!("<file {}>", file.0));
+        let name = name
+            .or_else(|| root.get("package").and_then(|n| n.as_str()).map(str::to_string))
+            .unwrap_or_else(|| format!("<file {}>", file.0));
         let version = version.unwrap_or(Version { major: 0, minor: 0, patch: 0 });
         let span_of = |key: &str| root.get(key).map_or(first, |n| n.span);
-        Some(Package { name, version, doc, file, span: span_of("package"), version_span: span_of("version"), enums, messages, policy })
+        Some(Package {
+            name,
+            version,
+            doc,
+            file,
+            span: span_of("package"),
+            version_span: span_of("version"),
+            enums,
+            messages,
+            policy,
+        })
     }
 
     /// `policy: {int-width: warn, field-name: fail}`: which classes of findings fail the gate.
@@ -229,7 +266,12 @@ impl Reader<'_> {
             };
             match v.as_str().and_then(Gate::parse) {
                 Some(g) => out.push((class, g)),
-                None => self.err(Code::InvalidValue, v.span, format!("policy for `{name}` must be `fail` or `warn`"), "`warn` reports the finding without failing the gate"),
+                None => self.err(
+                    Code::InvalidValue,
+                    v.span,
+                    format!("policy for `{name}` must be `fail` or `warn`"),
+                    "`warn` reports the finding without failing the gate",
+                ),
             }
         }
         out
@@ -238,11 +280,19 @@ impl Reader<'_> {
     fn version(&mut self, node: &Node) -> Option<Version> {
         let text = self.string(node, "version")?;
         let parts: Vec<&str> = text.split('.').collect();
-        let nums: Vec<Option<u64>> = parts.iter().map(|p| if p.is_empty() || (p.len() > 1 && p.starts_with('0')) { None } else { p.parse().ok() }).collect();
+        let nums: Vec<Option<u64>> = parts
+            .iter()
+            .map(|p| if p.is_empty() || (p.len() > 1 && p.starts_with('0')) { None } else { p.parse().ok() })
+            .collect();
         match nums.as_slice() {
             [Some(major), Some(minor), Some(patch)] => Some(Version { major: *major, minor: *minor, patch: *patch }),
             _ => {
-                self.err(Code::InvalidVersion, node.span, format!("`{text}` is not a semver version"), "write MAJOR.MINOR.PATCH, e.g. `1.4.0` (quote it if YAML reads it as a number)");
+                self.err(
+                    Code::InvalidVersion,
+                    node.span,
+                    format!("`{text}` is not a semver version"),
+                    "write MAJOR.MINOR.PATCH, e.g. `1.4.0` (quote it if YAML reads it as a number)",
+                );
                 None
             }
         }
@@ -256,13 +306,23 @@ impl Reader<'_> {
             None | Some((_, Some("string"))) => EnumRepr::String,
             Some((_, Some("int"))) => EnumRepr::Int,
             Some((n, _)) => {
-                self.err(Code::InvalidValue, n.span, "`repr` must be `string` or `int`", "`string` sends the value's name, `int` its number");
+                self.err(
+                    Code::InvalidValue,
+                    n.span,
+                    "`repr` must be `string` or `int`",
+                    "`string` sends the value's name, `int` its number",
+                );
                 EnumRepr::String
             }
         };
         let mut values = Vec::new();
         match node.get("values") {
-            None => self.err(Code::MissingKey, key.span, "enum without `values`", "add `values: [a, b]` (repr string) or `values: {a: 0, b: 1}` (repr int)"),
+            None => self.err(
+                Code::MissingKey,
+                key.span,
+                "enum without `values`",
+                "add `values: [a, b]` (repr string) or `values: {a: 0, b: 1}` (repr int)",
+            ),
             Some(v) => match (&v.kind, repr) {
                 (NodeKind::Seq(items), EnumRepr::String) => {
                     for (i, item) in items.iter().enumerate() {
@@ -276,15 +336,30 @@ impl Reader<'_> {
                         let n = self.name(k, "enum value", NameRule::Ident);
                         let number = num.as_str().and_then(|s| s.parse::<i64>().ok());
                         if number.is_none() {
-                            self.err(Code::InvalidValue, num.span, "an int enum value needs an integer number", "write `name: 3`");
+                            self.err(
+                                Code::InvalidValue,
+                                num.span,
+                                "an int enum value needs an integer number",
+                                "write `name: 3`",
+                            );
                         }
                         if let (Some(n), Some(number)) = (n, number) {
                             values.push(EnumValue { name: n, number, span: k.span });
                         }
                     }
                 }
-                (_, EnumRepr::String) => self.err(Code::ExpectedKind, v.span, "`values` of a string enum must be a list of names", "write `values: [pcm16, opus]`"),
-                (_, EnumRepr::Int) => self.err(Code::ExpectedKind, v.span, "`values` of an int enum must map names to numbers", "write `values: {pcm16: 1, opus: 2}`"),
+                (_, EnumRepr::String) => self.err(
+                    Code::ExpectedKind,
+                    v.span,
+                    "`values` of a string enum must be a list of names",
+                    "write `values: [pcm16, opus]`",
+                ),
+                (_, EnumRepr::Int) => self.err(
+                    Code::ExpectedKind,
+                    v.span,
+                    "`values` of an int enum must map names to numbers",
+                    "write `values: {pcm16: 1, opus: 2}`",
+                ),
             },
         }
         let doc = self.doc(node.get("doc"));
@@ -301,7 +376,12 @@ impl Reader<'_> {
             None | Some((_, Some("map"))) => Shape::Map,
             Some((_, Some("array"))) => Shape::Array,
             Some((n, _)) => {
-                self.err(Code::InvalidValue, n.span, "`shape` must be `map` or `array`", "`map` (the default) keys fields by name; `array` sends them by position");
+                self.err(
+                    Code::InvalidValue,
+                    n.span,
+                    "`shape` must be `map` or `array`",
+                    "`map` (the default) keys fields by name; `array` sends them by position",
+                );
                 Shape::Map
             }
         };
@@ -314,12 +394,22 @@ impl Reader<'_> {
                             if valid_subject(&text) {
                                 subjects.push((text, s.span));
                             } else {
-                                self.err(Code::InvalidSubject, s.span, format!("`{text}` is not a valid NATS subject"), "use dot-separated tokens without spaces, e.g. `chat.request` or `voice.*.chunk`");
+                                self.err(
+                                    Code::InvalidSubject,
+                                    s.span,
+                                    format!("`{text}` is not a valid NATS subject"),
+                                    "use dot-separated tokens without spaces, e.g. `chat.request` or `voice.*.chunk`",
+                                );
                             }
                         }
                     }
                 }
-                None => self.err(Code::ExpectedKind, n.span, "`subjects` must be a list", "write `subjects: [chat.request]`"),
+                None => self.err(
+                    Code::ExpectedKind,
+                    n.span,
+                    "`subjects` must be a list",
+                    "write `subjects: [chat.request]`",
+                ),
             }
         }
         let mut fields = Vec::new();
@@ -332,9 +422,19 @@ impl Reader<'_> {
                         }
                     }
                 }
-                None => self.err(Code::ExpectedKind, n.span, "`fields` must be a list", "write each field as `- name: x` with `type: ...` under it"),
+                None => self.err(
+                    Code::ExpectedKind,
+                    n.span,
+                    "`fields` must be a list",
+                    "write each field as `- name: x` with `type: ...` under it",
+                ),
             },
-            None => self.err(Code::MissingKey, key.span, "message without `fields`", "add `fields:` with at least one `- name: ...` entry, or `fields: []`"),
+            None => self.err(
+                Code::MissingKey,
+                key.span,
+                "message without `fields`",
+                "add `fields:` with at least one `- name: ...` entry, or `fields: []`",
+            ),
         }
         let mut examples = Vec::new();
         if let Some(n) = node.get("examples") {
@@ -369,7 +469,12 @@ impl Reader<'_> {
                     Ok(t) => (t, text, n.span),
                     Err(e) => {
                         let col = if n.scalar().is_some_and(|s| s.quoted) { e.offset + 1 } else { e.offset };
-                        self.err(Code::TypeSyntax, n.span.shifted(col), format!("cannot read type `{text}`: {}", e.message), "types are scalars (string, uint32...), `list<T>`, `map<K, V>` or message/enum names");
+                        self.err(
+                            Code::TypeSyntax,
+                            n.span.shifted(col),
+                            format!("cannot read type `{text}`: {}", e.message),
+                            "types are scalars (string, uint32...), `list<T>`, `map<K, V>` or message/enum names",
+                        );
                         return None;
                     }
                 }
@@ -388,7 +493,19 @@ impl Reader<'_> {
         let deprecated = self.boolean(node.get("deprecated"), "`deprecated`");
         let doc = self.doc(node.get("doc"));
         let default = node.get("default").map(|d| (d.clone(), None));
-        Some(Field { name: name?, ty, ty_text, ty_span, optional, nullable, default, doc, deprecated, constraints, span: node.span })
+        Some(Field {
+            name: name?,
+            ty,
+            ty_text,
+            ty_span,
+            optional,
+            nullable,
+            default,
+            doc,
+            deprecated,
+            constraints,
+            span: node.span,
+        })
     }
 
     fn constraints(&mut self, node: &Node) -> Constraints {
@@ -400,7 +517,12 @@ impl Reader<'_> {
                 "min_len" | "max_len" => {
                     let n = v.as_str().and_then(|s| s.parse::<u64>().ok());
                     if n.is_none() {
-                        self.err(Code::InvalidConstraint, v.span, "a length must be a non-negative integer", "write e.g. `max_len: 64`");
+                        self.err(
+                            Code::InvalidConstraint,
+                            v.span,
+                            "a length must be a non-negative integer",
+                            "write e.g. `max_len: 64`",
+                        );
                     }
                     if k.as_str() == Some("min_len") {
                         c.min_len = n;
@@ -411,7 +533,12 @@ impl Reader<'_> {
                 "min" | "max" => {
                     let n = v.scalar().filter(|s| !s.quoted).and_then(|s| parse_num(&s.text));
                     if n.is_none() {
-                        self.err(Code::InvalidConstraint, v.span, "a bound must be a number", "write e.g. `min: 0` or `max: 2.0`");
+                        self.err(
+                            Code::InvalidConstraint,
+                            v.span,
+                            "a bound must be a number",
+                            "write e.g. `min: 0` or `max: 2.0`",
+                        );
                     }
                     if k.as_str() == Some("min") {
                         c.min = n;
@@ -435,7 +562,15 @@ pub fn parse_num(text: &str) -> Option<Num> {
         Some(b) => (true, b.to_string()),
         None => (false, t.strip_prefix('+').unwrap_or(&t).to_string()),
     };
-    let radix = if body.starts_with("0x") { Some(16) } else if body.starts_with("0o") { Some(8) } else if body.starts_with("0b") { Some(2) } else { None };
+    let radix = if body.starts_with("0x") {
+        Some(16)
+    } else if body.starts_with("0o") {
+        Some(8)
+    } else if body.starts_with("0b") {
+        Some(2)
+    } else {
+        None
+    };
     let int = match radix {
         Some(r) => i128::from_str_radix(&body[2..], r).ok(),
         None if !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit()) => body.parse::<i128>().ok(),
@@ -450,7 +585,11 @@ pub fn parse_num(text: &str) -> Option<Num> {
     let f = match body.as_str() {
         ".inf" | ".Inf" | ".INF" => f64::INFINITY,
         ".nan" | ".NaN" | ".NAN" => f64::NAN,
-        _ if body.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-')) && body.bytes().any(|b| b.is_ascii_digit()) => body.parse::<f64>().ok()?,
+        _ if body.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
+            && body.bytes().any(|b| b.is_ascii_digit()) =>
+        {
+            body.parse::<f64>().ok()?
+        }
         _ => return None,
     };
     Some(Num::Float(if neg { -f } else { f }))
@@ -460,7 +599,10 @@ fn valid_subject(s: &str) -> bool {
     !s.is_empty()
         && s.split('.').enumerate().all(|(i, tok)| {
             let last = i == s.split('.').count() - 1;
-            !tok.is_empty() && (tok == "*" || (tok == ">" && last) || tok.chars().all(|c| !c.is_whitespace() && c != '*' && c != '>'))
+            !tok.is_empty()
+                && (tok == "*"
+                    || (tok == ">" && last)
+                    || tok.chars().all(|c| !c.is_whitespace() && c != '*' && c != '>'))
         })
 }
 
@@ -481,9 +623,13 @@ impl NameRule {
     fn ok(self, s: &str) -> bool {
         let mut chars = s.chars();
         let Some(first) = chars.next() else { return false };
-        let rest_ok = |extra: &[char]| s.chars().skip(1).all(|c| c.is_ascii_alphanumeric() || c == '_' || extra.contains(&c));
+        let rest_ok =
+            |extra: &[char]| s.chars().skip(1).all(|c| c.is_ascii_alphanumeric() || c == '_' || extra.contains(&c));
         match self {
-            NameRule::Package => first.is_ascii_lowercase() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+            NameRule::Package => {
+                first.is_ascii_lowercase()
+                    && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            }
             NameRule::Type => first.is_ascii_uppercase() && s.chars().all(|c| c.is_ascii_alphanumeric()),
             NameRule::Ident => (first.is_ascii_alphabetic() || first == '_') && rest_ok(&[]),
             NameRule::CaseName => first.is_ascii_alphanumeric() && rest_ok(&['-']) && s.len() <= 64,
@@ -491,10 +637,14 @@ impl NameRule {
     }
     fn hint(self) -> &'static str {
         match self {
-            NameRule::Package => "package names are lowercase letters, digits and `_`, starting with a letter (e.g. `chat`)",
+            NameRule::Package => {
+                "package names are lowercase letters, digits and `_`, starting with a letter (e.g. `chat`)"
+            }
             NameRule::Type => "message and enum names are PascalCase letters and digits (e.g. `ChatRequest`)",
             NameRule::Ident => "names are letters, digits and `_`, not starting with a digit (e.g. `user_id`)",
-            NameRule::CaseName => "example names are letters, digits, `_` and `-`, at most 64 characters (e.g. `minimal`)",
+            NameRule::CaseName => {
+                "example names are letters, digits, `_` and `-`, at most 64 characters (e.g. `minimal`)"
+            }
         }
     }
 }

@@ -182,7 +182,8 @@ pub enum IntType {
 }
 
 impl IntType {
-    pub const ALL: [IntType; 8] = [IntType::I8, IntType::I16, IntType::I32, IntType::I64, IntType::U8, IntType::U16, IntType::U32, IntType::U64];
+    pub const ALL: [IntType; 8] =
+        [IntType::I8, IntType::I16, IntType::I32, IntType::I64, IntType::U8, IntType::U16, IntType::U32, IntType::U64];
     pub fn name(self) -> &'static str {
         match self {
             IntType::I8 => "int8",
@@ -322,9 +323,10 @@ impl Contracts {
 
     /// Every message, in file and declaration order.
     pub fn message_ids(&self) -> impl Iterator<Item = MsgId> + '_ {
-        self.packages.iter().enumerate().flat_map(|(pi, p)| {
-            (0..p.messages.len()).map(move |i| MsgId { package: pi as u32, index: i as u32 })
-        })
+        self.packages
+            .iter()
+            .enumerate()
+            .flat_map(|(pi, p)| (0..p.messages.len()).map(move |i| MsgId { package: pi as u32, index: i as u32 }))
     }
 
     /// The message named `full_name`, or every known message name for a hint.
@@ -376,7 +378,11 @@ impl Contracts {
         for seg in path.trim_start_matches('$').split('.').filter(|s| !s.is_empty()) {
             let name = seg.split('[').next().unwrap_or(seg);
             let Some(m) = current.map(|id| self.message(id)) else { break };
-            let f = m.fields.iter().find(|f| f.name == name).or_else(|| m.fields.iter().find(|f| same_name_loosely(&f.name, name)));
+            let f = m
+                .fields
+                .iter()
+                .find(|f| f.name == name)
+                .or_else(|| m.fields.iter().find(|f| same_name_loosely(&f.name, name)));
             let Some(f) = f else { break };
             found = Some(f);
             current = innermost_message(&f.ty);
@@ -395,6 +401,7 @@ fn innermost_message(ty: &Type) -> Option<MsgId> {
 
 /// Two spellings of one name, as languages write it: `user_id`, `userId`, `UserID`, `USER_ID`.
 pub fn same_name_loosely(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect::<String>();
+    let norm =
+        |s: &str| s.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect::<String>();
     norm(a) == norm(b)
 }

@@ -3,7 +3,21 @@ use super::{IntType, Type};
 
 /// Scalar type names, for parsing and for "did you mean" hints.
 pub const SCALARS: [&str; 15] = [
-    "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64", "string", "bytes", "timestamp", "list",
+    "bool",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float32",
+    "float64",
+    "string",
+    "bytes",
+    "timestamp",
+    "list",
 ];
 
 const MAX_TYPE_DEPTH: usize = 32;
@@ -70,9 +84,13 @@ impl P<'_> {
             return Err(self.err("expected a type name".into()));
         }
         let name = String::from_utf8_lossy(&self.s[start..self.pos]).into_owned();
-        let valid = name.split('.').all(|part| part.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_'));
+        let valid =
+            name.split('.').all(|part| part.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_'));
         if !valid || name.split('.').count() > 2 {
-            return Err(TypeError { offset: start, message: format!("`{name}` is not a type name (write `Name` or `package.Name`)") });
+            return Err(TypeError {
+                offset: start,
+                message: format!("`{name}` is not a type name (write `Name` or `package.Name`)"),
+            });
         }
         Ok(name)
     }

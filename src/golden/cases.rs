@@ -102,7 +102,13 @@ fn type_variants(c: &Contracts, ty: &Type, k: &Constraints) -> Vec<(String, Valu
         Type::Int(it) => {
             let mut points: Vec<i128> = INT_POINTS.to_vec();
             points.extend([it.min(), it.max()]);
-            points.extend([k.min, k.max].into_iter().flatten().filter_map(|n| if let Num::Int(i) = n { Some(i) } else { None }));
+            points.extend([k.min, k.max].into_iter().flatten().filter_map(|n| {
+                if let Num::Int(i) = n {
+                    Some(i)
+                } else {
+                    None
+                }
+            }));
             points.retain(|&i| i >= it.min() && i <= it.max() && in_range(i as f64, k));
             points.sort();
             points.dedup();
@@ -110,8 +116,17 @@ fn type_variants(c: &Contracts, ty: &Type, k: &Constraints) -> Vec<(String, Valu
         }
         Type::Float32 | Type::Float64 => {
             let f32_ty = *ty == Type::Float32;
-            let (largest, tiny) = if f32_ty { (f32::MAX as f64, f32::from_bits(1) as f64) } else { (f64::MAX, f64::from_bits(1)) };
-            let mut points: Vec<(&str, f64)> = vec![("zero", 0.0), ("neg-zero", -0.0), ("one", 1.0), ("tenth", 0.1), ("largest", largest), ("neg-largest", -largest), ("tiny", tiny)];
+            let (largest, tiny) =
+                if f32_ty { (f32::MAX as f64, f32::from_bits(1) as f64) } else { (f64::MAX, f64::from_bits(1)) };
+            let mut points: Vec<(&str, f64)> = vec![
+                ("zero", 0.0),
+                ("neg-zero", -0.0),
+                ("one", 1.0),
+                ("tenth", 0.1),
+                ("largest", largest),
+                ("neg-largest", -largest),
+                ("tiny", tiny),
+            ];
             if let Some(m) = k.min {
                 points.push(("min", m.as_f64()));
             }
@@ -123,7 +138,11 @@ fn type_variants(c: &Contracts, ty: &Type, k: &Constraints) -> Vec<(String, Valu
                 points.push(("nan", f64::NAN));
             }
             if k.allow_infinity {
-                points.extend([("inf", f64::INFINITY), ("neg-inf", f64::NEG_INFINITY)].into_iter().filter(|(_, x)| in_range(*x, k)));
+                points.extend(
+                    [("inf", f64::INFINITY), ("neg-inf", f64::NEG_INFINITY)]
+                        .into_iter()
+                        .filter(|(_, x)| in_range(*x, k)),
+                );
             }
             let mut seen = Vec::new();
             for (name, x) in points {
@@ -160,7 +179,9 @@ fn type_variants(c: &Contracts, ty: &Type, k: &Constraints) -> Vec<(String, Valu
                 ("ts96-year-1", -62_135_596_800, 1),
                 ("ts96-after-2514", 1 << 34, 0),
             ];
-            out.extend(points.iter().map(|(n, s, ns)| (n.to_string(), Value::Timestamp(Timestamp { secs: *s, nanos: *ns }))));
+            out.extend(
+                points.iter().map(|(n, s, ns)| (n.to_string(), Value::Timestamp(Timestamp { secs: *s, nanos: *ns }))),
+            );
         }
         Type::List(elem) => {
             for n in lengths(k, &SIZES) {
@@ -172,7 +193,8 @@ fn type_variants(c: &Contracts, ty: &Type, k: &Constraints) -> Vec<(String, Valu
             for n in lengths(k, &SIZES) {
                 let keys = map_keys(kt, n);
                 let val = sample(c, vt, None, 1);
-                let mut entries: Vec<(Vec<u8>, (Value, Value))> = keys.into_iter().map(|k| (encode(&k), (k, val.clone()))).collect();
+                let mut entries: Vec<(Vec<u8>, (Value, Value))> =
+                    keys.into_iter().map(|k| (encode(&k), (k, val.clone()))).collect();
                 entries.sort_by(|a, b| a.0.cmp(&b.0));
                 out.push((format!("len-{n}"), Value::Map(entries.into_iter().map(|(_, kv)| kv).collect())));
             }
@@ -268,7 +290,8 @@ pub fn sample(c: &Contracts, ty: &Type, k: Option<&Constraints>, depth: usize) -
         Type::List(elem) => Value::Array(vec![sample(c, elem, None, depth + 1); len(0)]),
         Type::Map(kt, vt) => {
             let val = sample(c, vt, None, depth + 1);
-            let mut entries: Vec<(Vec<u8>, (Value, Value))> = map_keys(kt, len(0)).into_iter().map(|key| (encode(&key), (key, val.clone()))).collect();
+            let mut entries: Vec<(Vec<u8>, (Value, Value))> =
+                map_keys(kt, len(0)).into_iter().map(|key| (encode(&key), (key, val.clone()))).collect();
             entries.sort_by(|a, b| a.0.cmp(&b.0));
             Value::Map(entries.into_iter().map(|(_, kv)| kv).collect())
         }
@@ -309,7 +332,11 @@ pub fn with_field(c: &Contracts, id: MsgId, base: &Value, fi: usize, value: Opti
         (Shape::Map, Value::Map(entries)) => {
             let mut out = Vec::with_capacity(m.fields.len());
             for (i, f) in m.fields.iter().enumerate() {
-                let v = if i == fi { value.clone() } else { entries.iter().find(|(k, _)| matches!(k, Value::Str(s) if *s == f.name)).map(|(_, v)| v.clone()) };
+                let v = if i == fi {
+                    value.clone()
+                } else {
+                    entries.iter().find(|(k, _)| matches!(k, Value::Str(s) if *s == f.name)).map(|(_, v)| v.clone())
+                };
                 if let Some(v) = v {
                     out.push((Value::Str(f.name.clone()), v));
                 }
@@ -323,7 +350,9 @@ pub fn with_field(c: &Contracts, id: MsgId, base: &Value, fi: usize, value: Opti
             let out = slots[..len]
                 .iter()
                 .enumerate()
-                .map(|(i, v)| v.clone().unwrap_or_else(|| sample(c, &m.fields[i].ty, Some(&m.fields[i].constraints), 1)))
+                .map(|(i, v)| {
+                    v.clone().unwrap_or_else(|| sample(c, &m.fields[i].ty, Some(&m.fields[i].constraints), 1))
+                })
                 .collect();
             Value::Array(out)
         }

@@ -4,8 +4,8 @@
 //! atomically (a temporary file in the same directory, then a rename) and is the only thing that removes
 //! the files of a case that no longer exists.
 use super::{twin, Case};
-pub use crate::fsx::write_atomic;
 use crate::contract::Contracts;
+pub use crate::fsx::write_atomic;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

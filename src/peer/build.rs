@@ -29,7 +29,11 @@ pub fn cache_dir(cache_root: &Path, m: &Manifest) -> PathBuf {
 pub fn build(m: &Manifest, root: &Path, cache: &Path) -> Result<Built, BuildError> {
     let start = Instant::now();
     let Some(b) = &m.build else { return Ok(Built { cached: true, duration: start.elapsed() }) };
-    std::fs::create_dir_all(cache).map_err(|e| BuildError { message: format!("cannot create {}: {e}", cache.display()), log_tail: String::new(), log: PathBuf::new() })?;
+    std::fs::create_dir_all(cache).map_err(|e| BuildError {
+        message: format!("cannot create {}: {e}", cache.display()),
+        log_tail: String::new(),
+        log: PathBuf::new(),
+    })?;
     // One build of a peer at a time, also across processes (two verify runs, parallel tests).
     let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(cache.join("build.lock"));
     let _guard = match lock {
@@ -65,7 +69,11 @@ pub fn build(m: &Manifest, root: &Path, cache: &Path) -> Result<Built, BuildErro
         }
     }
     let _ = crate::fsx::write_atomic(&log, log_text.as_bytes());
-    crate::fsx::write_atomic(&stamp, key.as_bytes()).map_err(|e| BuildError { message: format!("cannot record the build: {e}"), log_tail: String::new(), log: log.clone() })?;
+    crate::fsx::write_atomic(&stamp, key.as_bytes()).map_err(|e| BuildError {
+        message: format!("cannot record the build: {e}"),
+        log_tail: String::new(),
+        log: log.clone(),
+    })?;
     Ok(Built { cached: false, duration: start.elapsed() })
 }
 

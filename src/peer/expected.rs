@@ -27,7 +27,9 @@ impl ExpectedFailures {
     pub fn load(path: &Path) -> Result<ExpectedFailures, String> {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ExpectedFailures { path: path.to_path_buf(), entries: Vec::new() }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(ExpectedFailures { path: path.to_path_buf(), entries: Vec::new() })
+            }
             Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
         };
         let mut entries = Vec::new();
@@ -36,14 +38,23 @@ impl ExpectedFailures {
             if l.is_empty() || l.starts_with('#') {
                 continue;
             }
-            let bad = || format!("{}:{}:1: error[E902]: expected `package.Message case-id: reason`, found `{l}`\n  hint: every expected failure needs a reason after the colon", path.display(), i + 1);
+            let bad = || {
+                format!("{}:{}:1: error[E902]: expected `package.Message case-id: reason`, found `{l}`\n  hint: every expected failure needs a reason after the colon", path.display(), i + 1)
+            };
             let (head, reason) = l.split_once(": ").ok_or_else(bad)?;
             let mut parts = head.split_whitespace();
-            let (Some(message), Some(case), None) = (parts.next(), parts.next(), parts.next()) else { return Err(bad()) };
+            let (Some(message), Some(case), None) = (parts.next(), parts.next(), parts.next()) else {
+                return Err(bad());
+            };
             if reason.trim().is_empty() || !message.contains('.') {
                 return Err(bad());
             }
-            entries.push(Entry { message: message.into(), case: case.into(), reason: reason.trim().into(), line: i + 1 });
+            entries.push(Entry {
+                message: message.into(),
+                case: case.into(),
+                reason: reason.trim().into(),
+                line: i + 1,
+            });
         }
         Ok(ExpectedFailures { path: path.to_path_buf(), entries })
     }
@@ -56,7 +67,8 @@ impl ExpectedFailures {
     pub fn remove(&self, stale: &[usize]) -> std::io::Result<()> {
         let text = std::fs::read_to_string(&self.path)?;
         let drop: Vec<usize> = stale.iter().map(|&i| self.entries[i].line).collect();
-        let kept: Vec<&str> = text.lines().enumerate().filter(|(i, _)| !drop.contains(&(i + 1))).map(|(_, l)| l).collect();
+        let kept: Vec<&str> =
+            text.lines().enumerate().filter(|(i, _)| !drop.contains(&(i + 1))).map(|(_, l)| l).collect();
         let mut out = kept.join("\n");
         out.push('\n');
         crate::fsx::write_atomic(&self.path, out.as_bytes())
@@ -77,7 +89,10 @@ mod tests {
         assert_eq!(x.entries[0].line, 2);
         assert_eq!(x.find("voice.AudioChunk", "example.minimal"), Some(1));
         x.remove(&[0]).unwrap();
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "# known gaps\n\nvoice.AudioChunk example.minimal: reason two\n");
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "# known gaps\n\nvoice.AudioChunk example.minimal: reason two\n"
+        );
         std::fs::write(&p, "chat.ChatRequest edge.text.len-0\n").unwrap();
         assert!(ExpectedFailures::load(&p).unwrap_err().contains("x.txt:1:1: error[E902]"));
         assert!(ExpectedFailures::load(&t.path().join("none.txt")).unwrap().entries.is_empty());

@@ -50,7 +50,12 @@ pub struct ManifestError {
 
 impl std::fmt::Display for ManifestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: error[E902]: {}\n  hint: see docs/peer-protocol.md section 6 for the manifest format", self.path.display(), self.message)
+        write!(
+            f,
+            "{}: error[E902]: {}\n  hint: see docs/peer-protocol.md section 6 for the manifest format",
+            self.path.display(),
+            self.message
+        )
     }
 }
 
@@ -61,7 +66,10 @@ impl Manifest {
         let mut m: Manifest = toml::from_str(&text).map_err(|e| {
             let at = e.span().map(|s| crate::source::line_col(text.as_bytes(), s.start));
             match at {
-                Some((l, c)) => ManifestError { path: PathBuf::from(format!("{}:{l}:{c}", path.display())), message: e.message().to_string() },
+                Some((l, c)) => ManifestError {
+                    path: PathBuf::from(format!("{}:{l}:{c}", path.display())),
+                    message: e.message().to_string(),
+                },
                 None => err(e.message().to_string()),
             }
         })?;
@@ -77,8 +85,12 @@ impl Manifest {
         for (class, gate) in &m.policy {
             if crate::classes::Class::parse(class).is_none() {
                 let ids: Vec<&str> = crate::classes::Class::ALL.iter().map(|c| c.id()).collect();
-                let near = crate::diag::did_you_mean(class, ids.iter().copied()).map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
-                return Err(err(format!("[policy] names an unknown class `{class}`{near}; classes: {}", ids.join(", "))));
+                let near = crate::diag::did_you_mean(class, ids.iter().copied())
+                    .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
+                return Err(err(format!(
+                    "[policy] names an unknown class `{class}`{near}; classes: {}",
+                    ids.join(", ")
+                )));
             }
             if crate::classes::Gate::parse(gate).is_none() {
                 return Err(err(format!("[policy] {class} = \"{gate}\": write \"fail\" or \"warn\"")));
@@ -92,8 +104,10 @@ impl Manifest {
 
     /// Every `*/peer.toml` directly under `dir` (e.g. `harness/`), sorted by peer name.
     pub fn discover(dir: &Path) -> Result<Vec<Manifest>, ManifestError> {
-        let entries = std::fs::read_dir(dir).map_err(|e| ManifestError { path: dir.to_path_buf(), message: format!("cannot list peers: {e}") })?;
-        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path().join("peer.toml")).filter(|p| p.is_file()).collect();
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| ManifestError { path: dir.to_path_buf(), message: format!("cannot list peers: {e}") })?;
+        let mut paths: Vec<PathBuf> =
+            entries.flatten().map(|e| e.path().join("peer.toml")).filter(|p| p.is_file()).collect();
         paths.sort();
         let mut out = Vec::new();
         for p in paths {
@@ -114,7 +128,9 @@ impl Manifest {
 
     /// Replaces `{root}`, `{dir}` and `{cache}` in an argument.
     pub fn expand(&self, arg: &str, root: &Path, cache: &Path) -> String {
-        arg.replace("{root}", &root.display().to_string()).replace("{dir}", &self.dir.display().to_string()).replace("{cache}", &cache.display().to_string())
+        arg.replace("{root}", &root.display().to_string())
+            .replace("{dir}", &self.dir.display().to_string())
+            .replace("{cache}", &cache.display().to_string())
     }
 }
 

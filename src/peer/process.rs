@@ -93,17 +93,31 @@ impl PeerProcess {
     }
 
     /// Waits for the handshake: `hello` answered, protocol 1. Fails early when the process exits.
-    pub async fn handshake(&mut self, client: &async_nats::Client, prefix: &str, timeout: Duration) -> Result<Hello, String> {
+    pub async fn handshake(
+        &mut self,
+        client: &async_nats::Client,
+        prefix: &str,
+        timeout: Duration,
+    ) -> Result<Hello, String> {
         let deadline = Instant::now() + timeout;
         let subject = hello_subject(prefix, &self.name);
         loop {
             if let Some(status) = self.exited() {
-                return Err(format!("exited ({status}) before answering hello; its last output:\n{}", indent(&self.tail(15))));
+                return Err(format!(
+                    "exited ({status}) before answering hello; its last output:\n{}",
+                    indent(&self.tail(15))
+                ));
             }
             if Instant::now() > deadline {
-                return Err(format!("did not answer hello within {:.0?}; its last output:\n{}", timeout, indent(&self.tail(15))));
+                return Err(format!(
+                    "did not answer hello within {:.0?}; its last output:\n{}",
+                    timeout,
+                    indent(&self.tail(15))
+                ));
             }
-            match tokio::time::timeout(Duration::from_millis(500), client.request(subject.clone(), Vec::new().into())).await {
+            match tokio::time::timeout(Duration::from_millis(500), client.request(subject.clone(), Vec::new().into()))
+                .await
+            {
                 Ok(Ok(reply)) => {
                     let hello = Hello::parse(&reply.payload)?;
                     if hello.protocol != PROTOCOL {
@@ -117,7 +131,11 @@ impl PeerProcess {
     }
 }
 
-fn pump<R: tokio::io::AsyncRead + Unpin + Send + 'static>(reader: BufReader<R>, file: Arc<Mutex<Option<std::fs::File>>>, tail: Arc<Mutex<VecDeque<String>>>) {
+fn pump<R: tokio::io::AsyncRead + Unpin + Send + 'static>(
+    reader: BufReader<R>,
+    file: Arc<Mutex<Option<std::fs::File>>>,
+    tail: Arc<Mutex<VecDeque<String>>>,
+) {
     tokio::spawn(async move {
         let mut lines = reader.lines();
         while let Ok(Some(line)) = lines.next_line().await {

@@ -35,7 +35,8 @@ pub struct Hello {
 
 impl Hello {
     pub fn parse(body: &[u8]) -> Result<Hello, String> {
-        serde_json::from_slice(body).map_err(|e| format!("the hello reply is not the JSON of docs/peer-protocol.md section 3: {e}"))
+        serde_json::from_slice(body)
+            .map_err(|e| format!("the hello reply is not the JSON of docs/peer-protocol.md section 3: {e}"))
     }
 
     /// `rmp-serde 1.3.1`.
@@ -73,7 +74,10 @@ mod tests {
 
     #[test]
     fn hello_parses_and_rejects_other_shapes() {
-        let h = Hello::parse(br#"{"protocol":1,"name":"go","language":"go","library":"m","library_version":"v5","types":["a.B"]}"#).unwrap();
+        let h = Hello::parse(
+            br#"{"protocol":1,"name":"go","language":"go","library":"m","library_version":"v5","types":["a.B"]}"#,
+        )
+        .unwrap();
         assert_eq!(h.types, vec!["a.B"]);
         assert_eq!(h.contracts_hash, "");
         assert!(Hello::parse(b"not json").unwrap_err().contains("section 3"));

@@ -21,7 +21,11 @@ impl Junit {
         consumers.dedup();
         let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"msgpact verify\">\n");
         if !self.setup.is_empty() {
-            let _ = writeln!(s, "  <testsuite name=\"setup\" tests=\"{0}\" failures=\"0\" errors=\"{0}\" skipped=\"0\">", self.setup.len());
+            let _ = writeln!(
+                s,
+                "  <testsuite name=\"setup\" tests=\"{0}\" failures=\"0\" errors=\"{0}\" skipped=\"0\">",
+                self.setup.len()
+            );
             for (what, message) in &self.setup {
                 let _ = writeln!(s, "    <testcase classname=\"setup\" name=\"{}\">\n      <error message=\"{}\">{}</error>\n    </testcase>", esc(what), esc(first_line(message)), esc(message));
             }
@@ -34,22 +38,40 @@ impl Junit {
             let time: f64 = list.iter().map(|x| x.duration.as_secs_f64()).sum();
             let _ = writeln!(s, "  <testsuite name=\"peer {}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\" time=\"{time:.3}\">", esc(c), list.len());
             for x in list {
-                let name = if x.producer == "golden" { x.case.clone() } else { format!("{} [from {}]", x.case, x.producer) };
-                let _ = write!(s, "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.4}\"", esc(&x.message), esc(&name), x.duration.as_secs_f64());
+                let name =
+                    if x.producer == "golden" { x.case.clone() } else { format!("{} [from {}]", x.case, x.producer) };
+                let _ = write!(
+                    s,
+                    "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.4}\"",
+                    esc(&x.message),
+                    esc(&name),
+                    x.duration.as_secs_f64()
+                );
                 match x.outcome {
                     Outcome::Pass => s.push_str("/>\n"),
                     Outcome::Skip => {
-                        let _ = writeln!(s, ">\n      <skipped message=\"{}\"/>\n    </testcase>", esc(&x.verdict.summary()));
+                        let _ = writeln!(
+                            s,
+                            ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                            esc(&x.verdict.summary())
+                        );
                     }
                     Outcome::Xfail => {
                         let reason = x.expected_failure.clone().unwrap_or_default();
                         let _ = writeln!(s, ">\n      <skipped message=\"expected failure: {}\"/>\n      <system-out>{}</system-out>\n    </testcase>", esc(&reason), esc(&body(x)));
                     }
                     Outcome::Warn => {
-                        let _ = writeln!(s, ">\n      <system-out>WARN {}</system-out>\n    </testcase>", esc(&body(x)));
+                        let _ =
+                            writeln!(s, ">\n      <system-out>WARN {}</system-out>\n    </testcase>", esc(&body(x)));
                     }
                     Outcome::Fail => {
-                        let _ = writeln!(s, ">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>", x.verdict.kind(), esc(&x.verdict.summary()), esc(&body(x)));
+                        let _ = writeln!(
+                            s,
+                            ">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>",
+                            x.verdict.kind(),
+                            esc(&x.verdict.summary()),
+                            esc(&body(x))
+                        );
                     }
                 }
             }
@@ -102,10 +124,21 @@ impl Sink for Junit {
             Event::Exchange(x) => self.exchanges.push(x.clone()),
             Event::SetupError { what, message, .. } => self.setup.push((what.clone(), message.clone())),
             Event::StaleExpectedFailure { peer, file, line, message, case, removed: false, command } => {
-                self.setup.push((format!("peer {peer} expected failures"), format!("{file}:{line}: {message} {case} no longer fails; update the list with `{command}`")));
+                self.setup.push((
+                    format!("peer {peer} expected failures"),
+                    format!("{file}:{line}: {message} {case} no longer fails; update the list with `{command}`"),
+                ));
             }
             Event::GoldenDrift { changed, added, removed } => {
-                self.setup.push(("golden".into(), format!("golden vectors differ from the contracts: {} changed, {} added, {} removed", changed.len(), added.len(), removed.len())));
+                self.setup.push((
+                    "golden".into(),
+                    format!(
+                        "golden vectors differ from the contracts: {} changed, {} added, {} removed",
+                        changed.len(),
+                        added.len(),
+                        removed.len()
+                    ),
+                ));
             }
             Event::Finished(_) => {
                 if let Err(e) = crate::fsx::write_atomic(&self.path, self.render().as_bytes()) {

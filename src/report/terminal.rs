@@ -17,7 +17,14 @@ pub struct Terminal<W: Write> {
 
 impl<W: Write> Terminal<W> {
     pub fn new(out: W) -> Self {
-        Terminal { out, exchanges: Vec::new(), peers: Vec::new(), cases_per_message: BTreeMap::new(), stale: Vec::new(), max_failures: 25 }
+        Terminal {
+            out,
+            exchanges: Vec::new(),
+            peers: Vec::new(),
+            cases_per_message: BTreeMap::new(),
+            stale: Vec::new(),
+            max_failures: 25,
+        }
     }
 
     pub fn into_inner(self) -> W {
@@ -34,7 +41,10 @@ impl<W: Write> Sink for Terminal<W> {
         match e {
             Event::Planned { messages, cases, peers, prefix } => {
                 self.peers = peers.clone();
-                self.line(&format!("verify: {messages} messages, {cases} cases, peers: {} (subjects {prefix}.*)", peers.join(", ")));
+                self.line(&format!(
+                    "verify: {messages} messages, {cases} cases, peers: {} (subjects {prefix}.*)",
+                    peers.join(", ")
+                ));
             }
             Event::SetupError { what, message, hint } => {
                 let mut s = format!("error[E901]: {what}: {message}");
@@ -70,13 +80,25 @@ impl<W: Write> Sink for Terminal<W> {
                 }
             }
             Event::PeerReady { peer, hello, startup } => {
-                let nats = if hello.nats_library.is_empty() { String::new() } else { format!(", {} {}", hello.nats_library, hello.nats_library_version) };
-                self.line(&format!("peer {peer}: ready in {:.2} s: {} {}{nats}, {} types", startup.as_secs_f64(), hello.language, hello.library_line(), hello.types.len()));
+                let nats = if hello.nats_library.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} {}", hello.nats_library, hello.nats_library_version)
+                };
+                self.line(&format!(
+                    "peer {peer}: ready in {:.2} s: {} {}{nats}, {} types",
+                    startup.as_secs_f64(),
+                    hello.language,
+                    hello.library_line(),
+                    hello.types.len()
+                ));
             }
             Event::PeerRestarted { peer, reason } => self.line(&format!("peer {peer}: restarted ({reason})")),
             Event::StaleExpectedFailure { peer, file, line, message, case, removed, command } => {
                 if *removed {
-                    self.line(&format!("{file}:{line}: removed {message} {case} from peer {peer}'s expected failures: it passes now"));
+                    self.line(&format!(
+                        "{file}:{line}: removed {message} {case} from peer {peer}'s expected failures: it passes now"
+                    ));
                 } else {
                     self.stale.push(format!("{file}:{line}: error[E703]: {message} {case} is listed as an expected failure of peer {peer}, but it passes now\n  hint: remove it (`{command}` does)"));
                 }
@@ -88,7 +110,8 @@ impl<W: Write> Sink for Terminal<W> {
             }
             Event::Exchange(x) => {
                 if x.producer == "golden" {
-                    *self.cases_per_message.entry(x.message.clone()).or_default() += usize::from(x.consumer == self.peers.first().cloned().unwrap_or_default());
+                    *self.cases_per_message.entry(x.message.clone()).or_default() +=
+                        usize::from(x.consumer == self.peers.first().cloned().unwrap_or_default());
                 }
                 self.exchanges.push(x.clone());
             }
@@ -117,7 +140,10 @@ impl<W: Write> Terminal<W> {
             1 => "FAILED".to_string(),
             _ => "ERROR".to_string(),
         };
-        let mut counts = format!("{} exchanges: {} passed, {} failed, {} warned, {} skipped", sum.exchanges, sum.passed, sum.failed, sum.warned, sum.skipped);
+        let mut counts = format!(
+            "{} exchanges: {} passed, {} failed, {} warned, {} skipped",
+            sum.exchanges, sum.passed, sum.failed, sum.warned, sum.skipped
+        );
         if sum.xfailed > 0 {
             let _ = write!(counts, ", {} expected failures", sum.xfailed);
         }
@@ -151,7 +177,12 @@ impl<W: Write> Terminal<W> {
 
     fn golden_matrix(&self) -> String {
         let mut s = self.matrix_from("golden");
-        let mut others: Vec<&str> = self.exchanges.iter().map(|x| x.producer.as_str()).filter(|p| *p != "golden" && !self.peers.iter().any(|q| q == p)).collect();
+        let mut others: Vec<&str> = self
+            .exchanges
+            .iter()
+            .map(|x| x.producer.as_str())
+            .filter(|p| *p != "golden" && !self.peers.iter().any(|q| q == p))
+            .collect();
         others.sort();
         others.dedup();
         for p in others {
@@ -169,13 +200,22 @@ impl<W: Write> Terminal<W> {
         s.push('\n');
         let messages: Vec<&String> = self.cases_per_message.keys().collect();
         for m in messages {
-            let cases: std::collections::BTreeSet<&str> = self.exchanges.iter().filter(|x| x.producer == producer && &x.message == m).map(|x| x.case.as_str()).collect();
+            let cases: std::collections::BTreeSet<&str> = self
+                .exchanges
+                .iter()
+                .filter(|x| x.producer == producer && &x.message == m)
+                .map(|x| x.case.as_str())
+                .collect();
             if cases.is_empty() {
                 continue;
             }
             let _ = write!(s, "{m:<28} {:>5}", cases.len());
             for p in &self.peers {
-                let list: Vec<&Exchange> = self.exchanges.iter().filter(|x| x.producer == producer && &x.consumer == p && &x.message == m).collect();
+                let list: Vec<&Exchange> = self
+                    .exchanges
+                    .iter()
+                    .filter(|x| x.producer == producer && &x.consumer == p && &x.message == m)
+                    .collect();
                 let _ = write!(s, "  {:<12}", Self::cell(&list));
             }
             s.push('\n');
@@ -192,7 +232,8 @@ impl<W: Write> Terminal<W> {
         for producer in &self.peers {
             let _ = write!(s, "{:<28} {:>5}", format!("{producer} ->"), "");
             for consumer in &self.peers {
-                let list: Vec<&Exchange> = self.exchanges.iter().filter(|x| &x.producer == producer && &x.consumer == consumer).collect();
+                let list: Vec<&Exchange> =
+                    self.exchanges.iter().filter(|x| &x.producer == producer && &x.consumer == consumer).collect();
                 let _ = write!(s, "  {:<12}", Self::cell(&list));
             }
             s.push('\n');
@@ -203,7 +244,8 @@ impl<W: Write> Terminal<W> {
     /// The failures, one group per distinct problem: exchanges of the same peers, message type, class, field
     /// and hint are one bug seen in several cases, so the first is shown in full and the others by case id.
     fn failures(&self) -> String {
-        let bad: Vec<&Exchange> = self.exchanges.iter().filter(|x| !x.reused && matches!(x.outcome, Outcome::Fail | Outcome::Warn)).collect();
+        let bad: Vec<&Exchange> =
+            self.exchanges.iter().filter(|x| !x.reused && matches!(x.outcome, Outcome::Fail | Outcome::Warn)).collect();
         if bad.is_empty() {
             return "\n".into();
         }
@@ -214,13 +256,21 @@ impl<W: Write> Terminal<W> {
             if group.len() > 1 {
                 s.pop();
                 let shown: Vec<&str> = group[1..].iter().take(MORE_CASES_SHOWN).map(|x| x.case.as_str()).collect();
-                let rest = if group.len() - 1 > shown.len() { format!(", … ({} in all)", group.len()) } else { String::new() };
+                let rest = if group.len() - 1 > shown.len() {
+                    format!(", … ({} in all)", group.len())
+                } else {
+                    String::new()
+                };
                 let _ = writeln!(s, "     the same in {} more case(s): {}{rest}\n", group.len() - 1, shown.join(", "));
             }
         }
         if groups.len() > self.max_failures {
             let more: usize = groups[self.max_failures..].iter().map(Vec::len).sum();
-            let _ = writeln!(s, "… and {} more problem(s) in {more} exchange(s) (all of them are in --json and --junit)\n", groups.len() - self.max_failures);
+            let _ = writeln!(
+                s,
+                "… and {} more problem(s) in {more} exchange(s) (all of them are in --json and --junit)\n",
+                groups.len() - self.max_failures
+            );
         }
         s
     }
@@ -240,7 +290,14 @@ fn group_failures<'a>(bad: &[&'a Exchange]) -> Vec<Vec<&'a Exchange>> {
         };
         let key = format!(
             "{:?}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{what}\u{1f}{}",
-            x.outcome, x.producer, x.consumer, x.message, x.class, x.verdict.kind(), x.location, x.hint
+            x.outcome,
+            x.producer,
+            x.consumer,
+            x.message,
+            x.class,
+            x.verdict.kind(),
+            x.location,
+            x.hint
         );
         match index.get(&key) {
             Some(&i) => groups[i].push(x),
@@ -326,7 +383,8 @@ mod tests {
 
     #[test]
     fn different_problems_stay_apart_and_long_groups_say_their_size() {
-        let mut xs: Vec<Exchange> = (0..12).map(|i| decode_failure(&format!("edge.n.{i}"), "$.userId: required field is missing")).collect();
+        let mut xs: Vec<Exchange> =
+            (0..12).map(|i| decode_failure(&format!("edge.n.{i}"), "$.userId: required field is missing")).collect();
         xs.push(decode_failure("example.other", "$.text: expected str, got bin"));
         let out = failures_of(xs);
         assert_eq!(out.matches("FAIL go chat.ChatRequest").count(), 2, "{out}");
@@ -338,7 +396,12 @@ mod tests {
     fn beyond_the_limit_the_remaining_problems_are_counted() {
         let mut t = Terminal::new(Vec::new());
         t.max_failures = 1;
-        t.exchanges = vec![decode_failure("a", "one"), decode_failure("b", "one"), decode_failure("c", "two"), decode_failure("d", "three")];
+        t.exchanges = vec![
+            decode_failure("a", "one"),
+            decode_failure("b", "one"),
+            decode_failure("c", "two"),
+            decode_failure("d", "three"),
+        ];
         let out = t.failures();
         assert!(out.contains("… and 2 more problem(s) in 2 exchange(s)"), "{out}");
     }

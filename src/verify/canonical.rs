@@ -31,29 +31,57 @@ pub fn message(c: &Contracts, id: MsgId, v: &Value, path: &str) -> Result<Value,
                     Value::Str(s) if m.fields.iter().any(|f| &f.name == s) => {}
                     Value::Str(s) => {
                         return Err(match m.fields.iter().find(|f| same_name_loosely(&f.name, s)) {
-                            Some(f) => mismatch(&format!("{path}.{s}"), Class::FieldName, format!("field `{}` of {name} is written as `{s}`", f.name)),
-                            None => mismatch(&format!("{path}.{s}"), Class::UnknownField, format!("unknown field `{s}` in {name}")),
+                            Some(f) => mismatch(
+                                &format!("{path}.{s}"),
+                                Class::FieldName,
+                                format!("field `{}` of {name} is written as `{s}`", f.name),
+                            ),
+                            None => mismatch(
+                                &format!("{path}.{s}"),
+                                Class::UnknownField,
+                                format!("unknown field `{s}` in {name}"),
+                            ),
                         })
                     }
-                    other => return Err(mismatch(path, Class::UnknownField, format!("a {} key in {name}; field keys are str", other.kind()))),
+                    other => {
+                        return Err(mismatch(
+                            path,
+                            Class::UnknownField,
+                            format!("a {} key in {name}; field keys are str", other.kind()),
+                        ))
+                    }
                 }
             }
             let mut out = Vec::with_capacity(m.fields.len());
             for f in &m.fields {
                 let sub = format!("{path}.{}", f.name);
-                let found: Vec<&Value> = entries.iter().filter(|(k, _)| matches!(k, Value::Str(s) if *s == f.name)).map(|(_, v)| v).collect();
+                let found: Vec<&Value> = entries
+                    .iter()
+                    .filter(|(k, _)| matches!(k, Value::Str(s) if *s == f.name))
+                    .map(|(_, v)| v)
+                    .collect();
                 match found.as_slice() {
                     [] if f.optional => {}
                     [] => return Err(missing(f, &sub, None)),
                     [v] => out.push((Value::Str(f.name.clone()), field(c, f, v, &sub)?)),
-                    _ => return Err(mismatch(&sub, Class::ValueChanged, format!("field `{}` appears {} times", f.name, found.len()))),
+                    _ => {
+                        return Err(mismatch(
+                            &sub,
+                            Class::ValueChanged,
+                            format!("field `{}` appears {} times", f.name, found.len()),
+                        ))
+                    }
                 }
             }
             Ok(Value::Map(out))
         }
         (Shape::Array, Value::Array(items)) => {
             if items.len() > m.fields.len() {
-                return Err(mismatch(path, Class::ValueChanged, format!("{} items for the {} fields of {name}", items.len(), m.fields.len())));
+                return Err(mismatch(
+                    path,
+                    Class::ValueChanged,
+                    format!("{} items for the {} fields of {name}", items.len(), m.fields.len()),
+                ));
             }
             let mut out = Vec::with_capacity(items.len());
             for (i, f) in m.fields.iter().enumerate() {
@@ -66,15 +94,35 @@ pub fn message(c: &Contracts, id: MsgId, v: &Value, path: &str) -> Result<Value,
             }
             Ok(Value::Array(out))
         }
-        (Shape::Map, Value::Array(items)) => Err(mismatch(path, Class::ArrayVsMap, format!("an array of {} items where {name} is a map keyed by field names", items.len()))),
-        (Shape::Array, Value::Map(_)) => Err(mismatch(path, Class::ArrayVsMap, format!("a map where {name} is a positional array"))),
-        (_, other) => Err(mismatch(path, Class::ValueChanged, format!("a {} where the message {name} is expected", other.kind()))),
+        (Shape::Map, Value::Array(items)) => Err(mismatch(
+            path,
+            Class::ArrayVsMap,
+            format!("an array of {} items where {name} is a map keyed by field names", items.len()),
+        )),
+        (Shape::Array, Value::Map(_)) => {
+            Err(mismatch(path, Class::ArrayVsMap, format!("a map where {name} is a positional array")))
+        }
+        (_, other) => {
+            Err(mismatch(path, Class::ValueChanged, format!("a {} where the message {name} is expected", other.kind())))
+        }
     }
 }
 
 fn field(c: &Contracts, f: &Field, v: &Value, path: &str) -> Result<Value, Mismatch> {
     if *v == Value::Nil {
-        return if f.nullable { Ok(Value::Nil) } else { Err(mismatch(path, Class::NilVsAbsent, format!("nil, but `{}` is not nullable{}", f.name, if f.optional { " (it is optional: leave the key out)" } else { "" }))) };
+        return if f.nullable {
+            Ok(Value::Nil)
+        } else {
+            Err(mismatch(
+                path,
+                Class::NilVsAbsent,
+                format!(
+                    "nil, but `{}` is not nullable{}",
+                    f.name,
+                    if f.optional { " (it is optional: leave the key out)" } else { "" }
+                ),
+            ))
+        };
     }
     typed(c, &f.ty, v, path)
 }
@@ -99,7 +147,9 @@ pub fn typed(c: &Contracts, ty: &Type, v: &Value, path: &str) -> Result<Value, M
             }
         }
         (Type::Float64, Value::F32(x)) => Value::F64(*x as f64),
-        (Type::String, Value::Str(_)) | (Type::Bytes, Value::Bin(_)) | (Type::Timestamp, Value::Timestamp(_)) => v.clone(),
+        (Type::String, Value::Str(_)) | (Type::Bytes, Value::Bin(_)) | (Type::Timestamp, Value::Timestamp(_)) => {
+            v.clone()
+        }
         (Type::Enum(id), _) => {
             let e = c.enum_def(*id);
             let ok = match (e.repr, v) {
@@ -112,9 +162,13 @@ pub fn typed(c: &Contracts, ty: &Type, v: &Value, path: &str) -> Result<Value, M
             }
             v.clone()
         }
-        (Type::List(elem), Value::Array(items)) => {
-            Value::Array(items.iter().enumerate().map(|(i, x)| typed(c, elem, x, &format!("{path}[{i}]"))).collect::<Result<_, _>>()?)
-        }
+        (Type::List(elem), Value::Array(items)) => Value::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| typed(c, elem, x, &format!("{path}[{i}]")))
+                .collect::<Result<_, _>>()?,
+        ),
         (Type::Map(kt, vt), Value::Map(entries)) => {
             let mut out: Vec<(Vec<u8>, (Value, Value))> = Vec::with_capacity(entries.len());
             for (k, x) in entries {
@@ -138,7 +192,11 @@ pub fn typed(c: &Contracts, ty: &Type, v: &Value, path: &str) -> Result<Value, M
 fn missing(f: &Field, path: &str, items: Option<usize>) -> Mismatch {
     let at = items.map_or(String::new(), |n| format!(" (the array has {n} items)"));
     if f.nullable {
-        return mismatch(path, Class::NilVsAbsent, format!("`{}` is left out, but it is required (nullable, so nil is allowed; absent is not){at}", f.name));
+        return mismatch(
+            path,
+            Class::NilVsAbsent,
+            format!("`{}` is left out, but it is required (nullable, so nil is allowed; absent is not){at}", f.name),
+        );
     }
     mismatch(path, Class::FieldMissing, format!("required field `{}` is missing{at}", f.name))
 }
@@ -148,7 +206,9 @@ fn kind_class(ty: &Type, v: &Value) -> Class {
     match (ty, v) {
         (Type::String, Value::Bin(_)) | (Type::Bytes, Value::Str(_)) => Class::BinVsStr,
         (Type::Bytes, Value::Array(_)) => Class::BytesAsArray,
-        (Type::Int(_), Value::F32(_) | Value::F64(_)) | (Type::Float32 | Type::Float64, Value::Int(_)) => Class::IntVsFloat,
+        (Type::Int(_), Value::F32(_) | Value::F64(_)) | (Type::Float32 | Type::Float64, Value::Int(_)) => {
+            Class::IntVsFloat
+        }
         (Type::Timestamp, _) => Class::TimestampForm,
         (Type::Enum(_), Value::Int(_) | Value::Str(_)) => Class::EnumRepr,
         (Type::List(_) | Type::Map(..), Value::Nil) | (_, Value::Nil) => Class::NilVsAbsent,

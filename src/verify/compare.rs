@@ -1,8 +1,8 @@
 //! Comparing a peer's reply with the canonical vector: identical bytes, same value, or another value.
 use super::canonical;
 use super::verdict::{Detail, Verdict};
-use crate::classes::Class;
 use crate::annotate::{annotate, Annotated, FindingKind, Reading};
+use crate::classes::Class;
 use crate::contract::{Contracts, MsgId};
 use crate::wire::format::hex_short;
 use crate::wire::{decode, Value};
@@ -13,11 +13,15 @@ pub fn compare(c: &Contracts, msg: MsgId, expected: &Value, expected_bytes: &[u8
         return Verdict::Identical;
     }
     let reading = annotate(c, msg, actual);
-    let canonical = decode(actual).map_err(|e| unreadable(&reading, e)).and_then(|v| canonical::message(c, msg, &v, "$"));
+    let canonical =
+        decode(actual).map_err(|e| unreadable(&reading, e)).and_then(|v| canonical::message(c, msg, &v, "$"));
     match canonical {
-        Ok(v) if v.same(expected) => Verdict::SameValue { detail: same_value_detail(c, msg, &reading, expected_bytes, actual) },
+        Ok(v) if v.same(expected) => {
+            Verdict::SameValue { detail: same_value_detail(c, msg, &reading, expected_bytes, actual) }
+        }
         Ok(v) => {
-            let (path, want, got) = canonical::first_difference(expected, &v, "$").unwrap_or_else(|| ("$".into(), expected.render(), v.render()));
+            let (path, want, got) = canonical::first_difference(expected, &v, "$")
+                .unwrap_or_else(|| ("$".into(), expected.render(), v.render()));
             let class = difference_class(&reading, &path, &want, &got);
             let note = format!("expected {want}, found {got}");
             Verdict::DifferentValue { detail: detail_at(c, msg, &reading, expected_bytes, &path, class, note) }
@@ -40,11 +44,22 @@ fn same_value_detail(c: &Contracts, msg: MsgId, reading: &Reading, expected_byte
     match deviation {
         Some((t, f)) => {
             let expected_reading = annotate(c, msg, expected_bytes);
-            Detail { path: t.path.clone(), offset: Some(t.offset), expected: token_at(&expected_reading, &t.path, t.what == "(key)"), actual: describe(t), class: f.class, note: f.text.clone() }
+            Detail {
+                path: t.path.clone(),
+                offset: Some(t.offset),
+                expected: token_at(&expected_reading, &t.path, t.what == "(key)"),
+                actual: describe(t),
+                class: f.class,
+                note: f.text.clone(),
+            }
         }
         None => {
             // Same tokens but other bytes somewhere (e.g. a NaN payload): point at the first differing byte.
-            let at = expected_bytes.iter().zip(actual).position(|(a, b)| a != b).unwrap_or(expected_bytes.len().min(actual.len()));
+            let at = expected_bytes
+                .iter()
+                .zip(actual)
+                .position(|(a, b)| a != b)
+                .unwrap_or(expected_bytes.len().min(actual.len()));
             let t = reading.tokens.iter().rev().find(|t| t.offset <= at);
             Detail {
                 path: t.map_or("$".into(), |t| t.path.clone()),
@@ -75,15 +90,29 @@ fn difference_class(reading: &Reading, path: &str, want: &str, got: &str) -> Cla
             return Class::IntRange;
         }
     }
-    reading.tokens.iter().filter(|t| t.path == path).flat_map(|t| &t.findings).find(|f| f.kind == FindingKind::Problem).map_or(Class::ValueChanged, |f| f.class)
+    reading
+        .tokens
+        .iter()
+        .filter(|t| t.path == path)
+        .flat_map(|t| &t.findings)
+        .find(|f| f.kind == FindingKind::Problem)
+        .map_or(Class::ValueChanged, |f| f.class)
 }
 
 /// A payload that does not decode: the reading knows where and often why (a str that is not UTF-8 where
 /// bytes are declared is the usual form of `use_bin_type=False`).
 fn unreadable(reading: &Reading, e: crate::wire::DecodeError) -> canonical::Mismatch {
     match reading.findings().find(|(_, f)| f.kind == FindingKind::Problem) {
-        Some((t, f)) => canonical::Mismatch { path: t.path.clone(), class: f.class, reason: format!("{}; the payload is unreadable {e}", f.text) },
-        None => canonical::Mismatch { path: "$".into(), class: Class::ValueChanged, reason: format!("unreadable MessagePack {e}") },
+        Some((t, f)) => canonical::Mismatch {
+            path: t.path.clone(),
+            class: f.class,
+            reason: format!("{}; the payload is unreadable {e}", f.text),
+        },
+        None => canonical::Mismatch {
+            path: "$".into(),
+            class: Class::ValueChanged,
+            reason: format!("unreadable MessagePack {e}"),
+        },
     }
 }
 
@@ -114,13 +143,23 @@ fn is_zero(v: &Value) -> bool {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn detail_at(c: &Contracts, msg: MsgId, reading: &Reading, expected_bytes: &[u8], path: &str, class: Class, note: String) -> Detail {
+fn detail_at(
+    c: &Contracts,
+    msg: MsgId,
+    reading: &Reading,
+    expected_bytes: &[u8],
+    path: &str,
+    class: Class,
+    note: String,
+) -> Detail {
     let expected_reading = annotate(c, msg, expected_bytes);
     if matches!(class, Class::FieldName | Class::UnknownField) {
         // About a key: show the peer's key next to the contract's.
         let actual_key = reading.tokens.iter().find(|t| t.path == path && t.what == "(key)");
         let contract_path = match (class, c.field_at(msg, path)) {
-            (Class::FieldName, Some(f)) => format!("{}.{}", path.rsplit_once('.').map_or("$", |(head, _)| head), f.name),
+            (Class::FieldName, Some(f)) => {
+                format!("{}.{}", path.rsplit_once('.').map_or("$", |(head, _)| head), f.name)
+            }
             _ => path.to_string(),
         };
         return Detail {
@@ -132,8 +171,13 @@ fn detail_at(c: &Contracts, msg: MsgId, reading: &Reading, expected_bytes: &[u8]
             note,
         };
     }
-    let actual_token = reading.tokens.iter().find(|t| t.path == path && t.what != "(key)").or_else(|| reading.tokens.iter().find(|t| t.path == path));
-    let problem = reading.findings().find(|(_, f)| f.kind == FindingKind::Problem).map(|(t, f)| (t.clone(), f.text.clone()));
+    let actual_token = reading
+        .tokens
+        .iter()
+        .find(|t| t.path == path && t.what != "(key)")
+        .or_else(|| reading.tokens.iter().find(|t| t.path == path));
+    let problem =
+        reading.findings().find(|(_, f)| f.kind == FindingKind::Problem).map(|(t, f)| (t.clone(), f.text.clone()));
     let (actual, offset, note) = match (actual_token, problem) {
         (Some(t), _) => (describe(t), Some(t.offset), note),
         (None, Some((t, text))) => (describe(&t), Some(t.offset), format!("{note}; {text}")),
@@ -143,7 +187,12 @@ fn detail_at(c: &Contracts, msg: MsgId, reading: &Reading, expected_bytes: &[u8]
 }
 
 fn token_at(reading: &Reading, path: &str, key: bool) -> String {
-    reading.tokens.iter().find(|t| t.path == path && (t.what == "(key)") == key).map(describe).unwrap_or_else(|| "(absent)".into())
+    reading
+        .tokens
+        .iter()
+        .find(|t| t.path == path && (t.what == "(key)") == key)
+        .map(describe)
+        .unwrap_or_else(|| "(absent)".into())
 }
 
 fn describe(t: &Annotated) -> String {

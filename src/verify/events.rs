@@ -8,11 +8,24 @@ use std::time::Duration;
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum Event {
     /// What the run will do.
-    Planned { messages: usize, cases: usize, peers: Vec<String>, prefix: String },
+    Planned {
+        messages: usize,
+        cases: usize,
+        peers: Vec<String>,
+        prefix: String,
+    },
     /// Something stopped part of the run before any verdict: invalid contracts, a peer that cannot start.
-    SetupError { what: String, message: String, hint: String },
+    SetupError {
+        what: String,
+        message: String,
+        hint: String,
+    },
     /// golden/ differs from what the contracts generate.
-    GoldenDrift { added: Vec<String>, removed: Vec<String>, changed: Vec<String> },
+    GoldenDrift {
+        added: Vec<String>,
+        removed: Vec<String>,
+        changed: Vec<String>,
+    },
     NatsReady {
         backend: String,
         reason: String,
@@ -32,10 +45,21 @@ pub enum Event {
         #[serde(serialize_with = "secs")]
         startup: Duration,
     },
-    PeerRestarted { peer: String, reason: String },
+    PeerRestarted {
+        peer: String,
+        reason: String,
+    },
     /// An expected failure that no longer fails: the list must be updated (or, with
     /// `--update-expected-failures`, it was).
-    StaleExpectedFailure { peer: String, file: String, line: usize, message: String, case: String, removed: bool, command: String },
+    StaleExpectedFailure {
+        peer: String,
+        file: String,
+        line: usize,
+        message: String,
+        case: String,
+        removed: bool,
+        command: String,
+    },
     /// One peer finished a batch: phase 1 (golden vectors) or phase 2 (other peers' output).
     BatchDone {
         peer: String,

@@ -7,7 +7,12 @@ use std::time::{Duration, Instant};
 /// The transport-level result of one exchange.
 #[derive(Debug)]
 pub enum Raw {
-    Reply { status: Option<String>, case: Option<String>, error: Option<String>, body: Bytes },
+    Reply {
+        status: Option<String>,
+        case: Option<String>,
+        error: Option<String>,
+        body: Bytes,
+    },
     /// No answer within the timeout.
     Timeout,
     /// Nobody is subscribed: the peer is gone.
@@ -24,7 +29,14 @@ impl Raw {
 }
 
 /// Sends `payload` as message type `ty`, case `case`, and waits at most `timeout` for the reply.
-pub async fn send(client: &async_nats::Client, subject: &str, ty: &str, case: &str, payload: Bytes, timeout: Duration) -> (Raw, Duration) {
+pub async fn send(
+    client: &async_nats::Client,
+    subject: &str,
+    ty: &str,
+    case: &str,
+    payload: Bytes,
+    timeout: Duration,
+) -> (Raw, Duration) {
     let start = Instant::now();
     let mut headers = HeaderMap::new();
     headers.insert(HEADER_TYPE, ty);
@@ -39,7 +51,12 @@ pub async fn send(client: &async_nats::Client, subject: &str, ty: &str, case: &s
         },
         Ok(Ok(msg)) => {
             let get = |h: &str| msg.headers.as_ref().and_then(|m| m.get(h)).map(|v| v.as_str().to_string());
-            Raw::Reply { status: get(HEADER_STATUS), case: get(HEADER_CASE), error: get(HEADER_ERROR), body: msg.payload }
+            Raw::Reply {
+                status: get(HEADER_STATUS),
+                case: get(HEADER_CASE),
+                error: get(HEADER_ERROR),
+                body: msg.payload,
+            }
         }
     };
     (raw, start.elapsed())

@@ -118,7 +118,10 @@ pub fn classify_error(c: &crate::contract::Contracts, msg: crate::contract::MsgI
         return Some(Class::MapKeyType);
     }
     let start = error.find("$.")?;
-    let path: String = error[start..].chars().take_while(|ch| ch.is_alphanumeric() || matches!(ch, '$' | '.' | '_' | '[' | ']')).collect();
+    let path: String = error[start..]
+        .chars()
+        .take_while(|ch| ch.is_alphanumeric() || matches!(ch, '$' | '.' | '_' | '[' | ']'))
+        .collect();
     let last = path.rsplit('.').next()?.split('[').next()?;
     let m = c.message(msg);
     let declared = m.fields.iter().any(|f| f.name == last);

@@ -1,13 +1,11 @@
 //! The orchestration of one verify run (see the module docs of [`super`]).
+use super::canonical;
 use super::compare::compare;
 use super::events::{Event, Exchange, Sink, Summary};
 use super::exchange::{send, status_of, Raw};
 use super::hints::{classify_error, hint};
 use super::startup::{restart, start_all, LivePeer};
-use super::canonical;
 use super::verdict::{Detail, Outcome, Verdict};
-use crate::wire::format::hex_short;
-use crate::wire::{decode, Value};
 use crate::classes::{default_gate, Class};
 use crate::contract::Contracts;
 use crate::golden::{self, store, Case};
@@ -15,6 +13,8 @@ use crate::nats::{self, NatsOptions};
 use crate::peer::process::PeerEnv;
 use crate::peer::protocol::{hello_subject, roundtrip_subject, Status};
 use crate::peer::Manifest;
+use crate::wire::format::hex_short;
+use crate::wire::{decode, Value};
 use bytes::Bytes;
 use futures::StreamExt;
 use std::collections::HashMap;
@@ -93,13 +93,23 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
 
     let (c, diags) = Contracts::load_dir(&opts.contracts);
     if diags.has_errors() {
-        setup(sink, "contracts", diags.render_all(&c.sources).trim_end().to_string(), "fix the contracts first; `msgpact lint` lists every problem");
+        setup(
+            sink,
+            "contracts",
+            diags.render_all(&c.sources).trim_end().to_string(),
+            "fix the contracts first; `msgpact lint` lists every problem",
+        );
         return finish(sink, sum, 2, start);
     }
     let cases = golden::generate(&c);
     match store::check(&opts.golden, &store::expected(&c, &cases)) {
         Err(e) => {
-            setup(sink, "golden", format!("cannot read {}: {e}", opts.golden.display()), "run from the repository root or pass --golden DIR");
+            setup(
+                sink,
+                "golden",
+                format!("cannot read {}: {e}", opts.golden.display()),
+                "run from the repository root or pass --golden DIR",
+            );
             return finish(sink, sum, 2, start);
         }
         Ok(d) if !d.is_clean() => {
@@ -155,7 +165,12 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
             return finish(sink, sum, 2, start);
         }
     };
-    sink.event(&Event::NatsReady { backend: server.backend().to_string(), reason: server.reason().to_string(), url: server.redacted_url(), startup: server.startup_time() });
+    sink.event(&Event::NatsReady {
+        backend: server.backend().to_string(),
+        reason: server.reason().to_string(),
+        url: server.redacted_url(),
+        startup: server.startup_time(),
+    });
     let client = match nats::connect(&server).await {
         Ok(c) => c,
         Err(e) => {
@@ -170,7 +185,11 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
         names,
         max_payload: client.server_info().max_payload,
         client,
-        env: PeerEnv { nats_url: server.url().to_string(), creds: server.creds().map(|p| p.to_path_buf()), prefix: prefix.clone() },
+        env: PeerEnv {
+            nats_url: server.url().to_string(),
+            creds: server.creds().map(|p| p.to_path_buf()),
+            prefix: prefix.clone(),
+        },
         prefix,
         previous: previous_label,
     };
@@ -182,8 +201,16 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
 
     // Phase 1: every golden vector through every peer.
     let golden_items = |p: &LivePeer| -> Vec<Item> {
-        let golden = (0..golden_count).map(|i| Item { case: i, producer: Producer::Golden, payload: Bytes::from(cases[i].bytes.clone()) });
-        let replayed = (golden_count..cases.len()).map(|i| Item { case: i, producer: Producer::Previous, payload: Bytes::from(old_payloads[i - golden_count].clone()) });
+        let golden = (0..golden_count).map(|i| Item {
+            case: i,
+            producer: Producer::Golden,
+            payload: Bytes::from(cases[i].bytes.clone()),
+        });
+        let replayed = (golden_count..cases.len()).map(|i| Item {
+            case: i,
+            producer: Producer::Previous,
+            payload: Bytes::from(old_payloads[i - golden_count].clone()),
+        });
         golden.chain(replayed).filter(|it| served(&ctx, p, it)).collect()
     };
     let batches: Vec<Vec<Item>> = peers.iter().map(golden_items).collect();
@@ -204,7 +231,12 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
     }
     for pi in 0..peers.len() {
         for i in (0..golden_count).filter(|i| !golden_verdicts.contains_key(&(pi, *i))) {
-            let d = Done { item: Item { case: i, producer: Producer::Golden, payload: Bytes::new() }, verdict: Verdict::NotServed, output: None, duration: Duration::ZERO };
+            let d = Done {
+                item: Item { case: i, producer: Producer::Golden, payload: Bytes::new() },
+                verdict: Verdict::NotServed,
+                output: None,
+                duration: Duration::ZERO,
+            };
             emit(&ctx, &peers, &mut used, sink, &mut sum, &d, pi, false);
         }
     }
@@ -305,7 +337,13 @@ fn served(ctx: &Ctx, p: &LivePeer, it: &Item) -> bool {
 }
 
 /// Runs each peer's batch, all peers at once.
-async fn run_all(ctx: &Ctx<'_>, peers: &mut [LivePeer], batches: Vec<Vec<Item>>, phase: u8, sink: &mut dyn Sink) -> Vec<Vec<Done>> {
+async fn run_all(
+    ctx: &Ctx<'_>,
+    peers: &mut [LivePeer],
+    batches: Vec<Vec<Item>>,
+    phase: u8,
+    sink: &mut dyn Sink,
+) -> Vec<Vec<Done>> {
     let futures = peers.iter_mut().zip(batches).map(|(p, items)| async move {
         let start = Instant::now();
         let (done, restarts) = run_batch(ctx, p, items).await;
@@ -335,7 +373,12 @@ async fn run_batch(ctx: &Ctx<'_>, p: &mut LivePeer, items: Vec<Item>) -> (Vec<Do
     let gone = nats_gone(&ctx.client);
     for it in items {
         if let Some(reason) = &gone {
-            done.push(Done { item: it, verdict: Verdict::NotRun { reason: reason.clone() }, output: None, duration: Duration::ZERO });
+            done.push(Done {
+                item: it,
+                verdict: Verdict::NotRun { reason: reason.clone() },
+                output: None,
+                duration: Duration::ZERO,
+            });
         } else if it.payload.len() > ctx.max_payload {
             let verdict = Verdict::TooLarge { size: it.payload.len(), max: ctx.max_payload };
             done.push(Done { item: it, verdict, output: None, duration: Duration::ZERO });
@@ -347,7 +390,15 @@ async fn run_batch(ctx: &Ctx<'_>, p: &mut LivePeer, items: Vec<Item>) -> (Vec<Do
         .map(|it| {
             let subject = subject.clone();
             async move {
-                let (raw, d) = send(&ctx.client, &subject, &ctx.names[it.case], &ctx.cases[it.case].id, it.payload.clone(), ctx.opts.timeout).await;
+                let (raw, d) = send(
+                    &ctx.client,
+                    &subject,
+                    &ctx.names[it.case],
+                    &ctx.cases[it.case].id,
+                    it.payload.clone(),
+                    ctx.opts.timeout,
+                )
+                .await;
                 (it, raw, d)
             }
         })
@@ -366,7 +417,12 @@ async fn run_batch(ctx: &Ctx<'_>, p: &mut LivePeer, items: Vec<Item>) -> (Vec<Do
     suspects.sort_by_key(|it| it.case);
     for it in suspects {
         if let Some(reason) = &p.broken {
-            done.push(Done { item: it, verdict: Verdict::NotRun { reason: reason.clone() }, output: None, duration: Duration::ZERO });
+            done.push(Done {
+                item: it,
+                verdict: Verdict::NotRun { reason: reason.clone() },
+                output: None,
+                duration: Duration::ZERO,
+            });
             continue;
         }
         if let Some(reason) = nats_gone(&ctx.client) {
@@ -375,10 +431,23 @@ async fn run_batch(ctx: &Ctx<'_>, p: &mut LivePeer, items: Vec<Item>) -> (Vec<Do
         }
         if let Err(e) = ensure_alive(ctx, p, &mut restarts).await {
             p.broken = Some(e.clone());
-            done.push(Done { item: it, verdict: Verdict::NotRun { reason: e }, output: None, duration: Duration::ZERO });
+            done.push(Done {
+                item: it,
+                verdict: Verdict::NotRun { reason: e },
+                output: None,
+                duration: Duration::ZERO,
+            });
             continue;
         }
-        let (raw, d) = send(&ctx.client, &subject, &ctx.names[it.case], &ctx.cases[it.case].id, it.payload.clone(), ctx.opts.timeout).await;
+        let (raw, d) = send(
+            &ctx.client,
+            &subject,
+            &ctx.names[it.case],
+            &ctx.cases[it.case].id,
+            it.payload.clone(),
+            ctx.opts.timeout,
+        )
+        .await;
         let (verdict, output) = match raw {
             Raw::Timeout | Raw::NoResponders => {
                 // Give a dying process a moment to be reaped, so a crash is told apart from a hang.
@@ -396,7 +465,10 @@ async fn run_batch(ctx: &Ctx<'_>, p: &mut LivePeer, items: Vec<Item>) -> (Vec<Do
                         p.proc.kill().await;
                         (Verdict::Timeout { seconds: ctx.opts.timeout.as_secs_f64() }, None)
                     }
-                    (None, _) => (Verdict::Crash { exit: "stopped listening (no subscriber)".into(), output: p.proc.tail(20) }, None),
+                    (None, _) => (
+                        Verdict::Crash { exit: "stopped listening (no subscriber)".into(), output: p.proc.tail(20) },
+                        None,
+                    ),
                 }
             }
             Raw::Transport(e) => (Verdict::NotRun { reason: format!("NATS: {e}") }, None),
@@ -434,8 +506,19 @@ fn judge(ctx: &Ctx, it: &Item, raw: Raw) -> (Verdict, Option<Bytes>) {
     if it.producer == Producer::Previous {
         if let Err(m) = canonical::message(ctx.c, case.message, &decode(&it.payload).unwrap_or(Value::Nil), "$") {
             // The old vector does not fit the current contract: the schema change itself is breaking.
-            let note = format!("the vector of {} does not fit the current contract: {}", ctx.previous.as_deref().unwrap_or("the earlier version"), m.reason);
-            let detail = Detail { path: m.path, offset: None, expected: "(the current contract)".into(), actual: hex_short(&it.payload, 10), class: m.class, note };
+            let note = format!(
+                "the vector of {} does not fit the current contract: {}",
+                ctx.previous.as_deref().unwrap_or("the earlier version"),
+                m.reason
+            );
+            let detail = Detail {
+                path: m.path,
+                offset: None,
+                expected: "(the current contract)".into(),
+                actual: hex_short(&it.payload, 10),
+                class: m.class,
+                note,
+            };
             return (Verdict::DifferentValue { detail }, None);
         }
     }
@@ -456,28 +539,45 @@ fn judge(ctx: &Ctx, it: &Item, raw: Raw) -> (Verdict, Option<Bytes>) {
 /// The first field path (`$.a.b[2]`) a peer's error message mentions, or `$`.
 fn path_in(error: &str) -> String {
     let Some(start) = error.find("$.").or_else(|| error.find("$[")) else { return "$".into() };
-    error[start..].chars().take_while(|c| c.is_alphanumeric() || matches!(c, '$' | '.' | '_' | '[' | ']' | '-')).collect()
+    error[start..]
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '$' | '.' | '_' | '[' | ']' | '-'))
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
-fn emit(ctx: &Ctx, peers: &[LivePeer], used: &mut [Vec<bool>], sink: &mut dyn Sink, sum: &mut Summary, d: &Done, consumer: usize, reused: bool) {
+fn emit(
+    ctx: &Ctx,
+    peers: &[LivePeer],
+    used: &mut [Vec<bool>],
+    sink: &mut dyn Sink,
+    sum: &mut Summary,
+    d: &Done,
+    consumer: usize,
+    reused: bool,
+) {
     let case = &ctx.cases[d.item.case];
     let peer = &peers[consumer];
     let path = match &d.verdict {
         Verdict::SameValue { detail } | Verdict::DifferentValue { detail } => detail.path.clone(),
-        Verdict::DecodeError { error } | Verdict::EncodeError { error } | Verdict::InternalError { error } => path_in(error),
+        Verdict::DecodeError { error } | Verdict::EncodeError { error } | Verdict::InternalError { error } => {
+            path_in(error)
+        }
         _ => "$".to_string(),
     };
     let class = match &d.verdict {
         Verdict::SameValue { detail } | Verdict::DifferentValue { detail } => Some(detail.class),
-        Verdict::DecodeError { error } | Verdict::EncodeError { error } | Verdict::InternalError { error } => classify_error(ctx.c, case.message, error),
+        Verdict::DecodeError { error } | Verdict::EncodeError { error } | Verdict::InternalError { error } => {
+            classify_error(ctx.c, case.message, error)
+        }
         _ => None,
     };
     let package = ctx.c.package_of(case.message);
     let gate = |cl: Class| peer.manifest.gate(cl).or_else(|| package.gate(cl)).unwrap_or_else(|| default_gate(cl));
     let mut outcome = d.verdict.outcome(class, gate);
     let field = ctx.c.field_at(case.message, &path);
-    let language = if peer.hello.language.is_empty() { peer.manifest.language.as_str() } else { peer.hello.language.as_str() };
+    let language =
+        if peer.hello.language.is_empty() { peer.manifest.language.as_str() } else { peer.hello.language.as_str() };
     let hint = class.map(|cl| hint(cl, language, field.map(|f| f.name.as_str()))).unwrap_or_default();
     let mut expected_failure = None;
     if outcome == Outcome::Fail {
@@ -525,7 +625,13 @@ fn emit(ctx: &Ctx, peers: &[LivePeer], used: &mut [Vec<bool>], sink: &mut dyn Si
 }
 
 /// Expected failures that no longer fail: reported (the run fails), or removed from their lists.
-fn stale_expected_failures(opts: &Options, peers: &[LivePeer], used: &[Vec<bool>], sink: &mut dyn Sink, sum: &mut Summary) {
+fn stale_expected_failures(
+    opts: &Options,
+    peers: &[LivePeer],
+    used: &[Vec<bool>],
+    sink: &mut dyn Sink,
+    sum: &mut Summary,
+) {
     for (p, used) in peers.iter().zip(used) {
         let stale: Vec<usize> = (0..used.len()).filter(|&i| !used[i]).collect();
         if stale.is_empty() {

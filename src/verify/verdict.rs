@@ -10,25 +10,49 @@ pub enum Verdict {
     /// The peer wrote the canonical bytes back.
     Identical,
     /// The peer read the value right but wrote other bytes.
-    SameValue { detail: Detail },
+    SameValue {
+        detail: Detail,
+    },
     /// The peer's bytes hold another value (or none the contract allows).
-    DifferentValue { detail: Detail },
-    DecodeError { error: String },
-    EncodeError { error: String },
-    UnknownType { error: String },
-    InternalError { error: String },
+    DifferentValue {
+        detail: Detail,
+    },
+    DecodeError {
+        error: String,
+    },
+    EncodeError {
+        error: String,
+    },
+    UnknownType {
+        error: String,
+    },
+    InternalError {
+        error: String,
+    },
     /// No answer within the exchange timeout.
-    Timeout { seconds: f64 },
+    Timeout {
+        seconds: f64,
+    },
     /// The peer process died on this payload.
-    Crash { exit: String, output: String },
+    Crash {
+        exit: String,
+        output: String,
+    },
     /// An answer that does not follow the protocol (no status, another case).
-    BadReply { reason: String },
+    BadReply {
+        reason: String,
+    },
     /// The payload exceeds the server's max_payload.
-    TooLarge { size: usize, max: usize },
+    TooLarge {
+        size: usize,
+        max: usize,
+    },
     /// The peer does not serve this message type (it said so in its handshake).
     NotServed,
     /// Not sent: the producer had no output, NATS went away, or the peer could not be kept running.
-    NotRun { reason: String },
+    NotRun {
+        reason: String,
+    },
 }
 
 /// Where and how the bytes differ, for people.
@@ -109,10 +133,14 @@ impl Verdict {
             Verdict::EncodeError { error } => format!("encode error: {error}"),
             Verdict::UnknownType { error } => format!("unknown type: {error}"),
             Verdict::InternalError { error } => format!("internal error in the peer: {error}"),
-            Verdict::Timeout { seconds } => format!("no answer within {seconds:.1} s (the peer hung on this payload and was restarted)"),
+            Verdict::Timeout { seconds } => {
+                format!("no answer within {seconds:.1} s (the peer hung on this payload and was restarted)")
+            }
             Verdict::Crash { exit, .. } => format!("the peer crashed on this payload ({exit}) and was restarted"),
             Verdict::BadReply { reason } => format!("reply breaks the peer protocol: {reason}"),
-            Verdict::TooLarge { size, max } => format!("payload of {size} bytes exceeds the NATS server's max_payload of {max} bytes"),
+            Verdict::TooLarge { size, max } => {
+                format!("payload of {size} bytes exceeds the NATS server's max_payload of {max} bytes")
+            }
             Verdict::NotServed => "not served by this peer".into(),
             Verdict::NotRun { reason } => format!("not run: {reason}"),
         }

@@ -98,7 +98,11 @@ pub fn read_token(buf: &[u8], pos: usize) -> Result<Token, DecodeError> {
         0xa0..=0xbf => (1, TokenKind::Str((m & 0x1f) as usize)),
         0xc0 => (1, TokenKind::Nil),
         0xc1 => {
-            return Err(DecodeError { offset: pos, code: Code::ReservedByte, message: "byte 0xc1 is never used in MessagePack".into() })
+            return Err(DecodeError {
+                offset: pos,
+                code: Code::ReservedByte,
+                message: "byte 0xc1 is never used in MessagePack".into(),
+            })
         }
         0xc2 => (1, TokenKind::Bool(false)),
         0xc3 => (1, TokenKind::Bool(true)),
@@ -193,7 +197,11 @@ pub fn decode_at(buf: &[u8], pos: usize, depth: usize) -> Result<(Value, usize),
         TokenKind::Ext(ty, _) => Value::Ext(ty, data.to_vec()),
         TokenKind::Array(n) | TokenKind::Map(n) => {
             if depth >= MAX_DEPTH {
-                return Err(DecodeError { offset: pos, code: Code::PayloadTooDeep, message: format!("nesting deeper than {MAX_DEPTH} levels") });
+                return Err(DecodeError {
+                    offset: pos,
+                    code: Code::PayloadTooDeep,
+                    message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                });
             }
             let is_map = matches!(t.kind, TokenKind::Map(_));
             // Every element takes at least one byte: never reserve more than the bytes that remain.

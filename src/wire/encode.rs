@@ -143,7 +143,10 @@ mod tests {
 
     #[test]
     fn interop_example_as_map() {
-        let v = Value::Map(vec![(Value::Str("user_id".into()), Value::Str("u".into())), (Value::Str("n".into()), Value::Int(5))]);
+        let v = Value::Map(vec![
+            (Value::Str("user_id".into()), Value::Str("u".into())),
+            (Value::Str("n".into()), Value::Int(5)),
+        ]);
         assert_eq!(crate::wire::format::hex(&encode(&v)), "82 a7 75 73 65 72 5f 69 64 a1 75 a1 6e 05");
     }
 

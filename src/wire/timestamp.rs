@@ -65,7 +65,9 @@ impl Timestamp {
     /// Reads ext -1 data of 4, 8 or 12 bytes.
     pub fn from_ext_data(d: &[u8]) -> Result<(Timestamp, TimestampForm), String> {
         let ts = match d.len() {
-            4 => (Timestamp { secs: u32::from_be_bytes([d[0], d[1], d[2], d[3]]) as i64, nanos: 0 }, TimestampForm::Ts32),
+            4 => {
+                (Timestamp { secs: u32::from_be_bytes([d[0], d[1], d[2], d[3]]) as i64, nanos: 0 }, TimestampForm::Ts32)
+            }
             8 => {
                 let v = u64::from_be_bytes(d.try_into().map_err(|_| "bad length")?);
                 (Timestamp { secs: (v & ((1 << 34) - 1)) as i64, nanos: (v >> 34) as u32 }, TimestampForm::Ts64)
@@ -105,7 +107,8 @@ impl Timestamp {
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; a leading sign allows years beyond 0..9999.
     pub fn parse_rfc3339(text: &str) -> Result<Timestamp, String> {
-        let err = |what: &str| format!("`{text}` is not an RFC 3339 timestamp ({what}); write e.g. 2024-05-01T12:30:00.250Z");
+        let err =
+            |what: &str| format!("`{text}` is not an RFC 3339 timestamp ({what}); write e.g. 2024-05-01T12:30:00.250Z");
         let b = text.as_bytes();
         let (sign, body) = match b.first() {
             Some(b'+') => (1, &text[1..]),
@@ -126,7 +129,13 @@ impl Timestamp {
         let hour = num(&rest[6..8], "bad hour")?;
         let minute = num(&rest[9..11], "bad minute")?;
         let second = num(&rest[12..14], "bad second")?;
-        if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 59 {
+        if !(1..=12).contains(&month)
+            || day < 1
+            || day > days_in_month(year, month)
+            || hour > 23
+            || minute > 59
+            || second > 59
+        {
             return Err(err("field out of range"));
         }
         let mut tail = &rest[14..];
@@ -228,7 +237,13 @@ mod tests {
 
     #[test]
     fn rfc3339_round_trips() {
-        for s in ["1970-01-01T00:00:00Z", "2024-02-29T23:59:59.123456789Z", "1969-12-31T23:59:59.5Z", "0001-01-01T00:00:00Z", "2514-05-30T01:53:04Z"] {
+        for s in [
+            "1970-01-01T00:00:00Z",
+            "2024-02-29T23:59:59.123456789Z",
+            "1969-12-31T23:59:59.5Z",
+            "0001-01-01T00:00:00Z",
+            "2514-05-30T01:53:04Z",
+        ] {
             let t = Timestamp::parse_rfc3339(s).unwrap();
             assert_eq!(t.to_rfc3339(), s);
         }
@@ -238,7 +253,15 @@ mod tests {
 
     #[test]
     fn rfc3339_rejects_nonsense() {
-        for s in ["", "2024", "2024-13-01T00:00:00Z", "2023-02-29T00:00:00Z", "2024-01-01T00:00:00", "2024-01-01T00:00:00.Z", "2024-01-01T00:00:00.1234567891Z"] {
+        for s in [
+            "",
+            "2024",
+            "2024-13-01T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "2024-01-01T00:00:00",
+            "2024-01-01T00:00:00.Z",
+            "2024-01-01T00:00:00.1234567891Z",
+        ] {
             assert!(Timestamp::parse_rfc3339(s).is_err(), "{s}");
         }
     }

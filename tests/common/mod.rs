@@ -45,8 +45,13 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 pub fn nats_server() -> Option<PathBuf> {
-    let candidates = std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect::<Vec<_>>()).unwrap_or_default();
-    candidates.into_iter().chain([PathBuf::from("/usr/sbin"), PathBuf::from("/usr/local/bin")]).map(|d| d.join("nats-server")).find(|p| p.is_file())
+    let candidates =
+        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect::<Vec<_>>()).unwrap_or_default();
+    candidates
+        .into_iter()
+        .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/usr/local/bin")])
+        .map(|d| d.join("nats-server"))
+        .find(|p| p.is_file())
 }
 
 /// Runs `msgpact ARGS` in `cwd` with extra environment variables.
@@ -82,7 +87,12 @@ pub struct NatsServer {
 impl NatsServer {
     pub fn start(bin: &Path) -> NatsServer {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut child = Command::new(bin).args(["-a", "127.0.0.1", "-p", &port.to_string()]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().expect("start nats-server");
+        let mut child = Command::new(bin)
+            .args(["-a", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start nats-server");
         let url = format!("nats://127.0.0.1:{port}");
         for _ in 0..200 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {

@@ -63,13 +63,28 @@ pub struct Peer {
 
 impl Peer {
     pub fn new(info: Info) -> Peer {
-        Peer { info, handlers: BTreeMap::new() }
+        Peer {
+            info,
+            handlers: BTreeMap::new(),
+        }
     }
 
     /// Serves `name` (`package.Message`) with a decode-then-encode function.
-    pub fn handle(&mut self, name: &str, f: impl Fn(&[u8]) -> Result<Vec<u8>, Failure> + Send + Sync + 'static) {
-        assert!(name.split('.').count() == 2, "message types are named `package.Message`, not `{name}`");
-        assert!(self.handlers.insert(name.to_string(), Arc::new(f)).is_none(), "`{name}` is registered twice");
+    pub fn handle(
+        &mut self,
+        name: &str,
+        f: impl Fn(&[u8]) -> Result<Vec<u8>, Failure> + Send + Sync + 'static,
+    ) {
+        assert!(
+            name.split('.').count() == 2,
+            "message types are named `package.Message`, not `{name}`"
+        );
+        assert!(
+            self.handlers
+                .insert(name.to_string(), Arc::new(f))
+                .is_none(),
+            "`{name}` is registered twice"
+        );
     }
 
     /// Serves `name` with a decode function and an encode function of your own type.
@@ -88,8 +103,15 @@ impl Peer {
     /// Serves `name` with a serde type: rmp-serde reads it, and writes it back with struct fields as a map
     /// (`to_vec_named`), as the canonical profile wants. Bytes still need `serde_bytes`, timestamps an ext -1
     /// type; msgpact verify tells when they are missing.
-    pub fn handle_serde<T: serde::de::DeserializeOwned + serde::Serialize + 'static>(&mut self, name: &str) {
-        self.handle_types(name, |b: &[u8]| rmp_serde::from_slice::<T>(b), |v: &T| rmp_serde::to_vec_named(v));
+    pub fn handle_serde<T: serde::de::DeserializeOwned + serde::Serialize + 'static>(
+        &mut self,
+        name: &str,
+    ) {
+        self.handle_types(
+            name,
+            |b: &[u8]| rmp_serde::from_slice::<T>(b),
+            |v: &T| rmp_serde::to_vec_named(v),
+        );
     }
 
     /// Reads the MSGPACT_* environment and serves until SIGTERM/SIGINT. Returns the exit code:
@@ -102,7 +124,11 @@ impl Peer {
                 return 2;
             }
         };
-        let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        let rt = match tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+        {
             Ok(rt) => rt,
             Err(e) => {
                 eprintln!("msgpact-peer: cannot start the async runtime: {e}");
@@ -131,7 +157,10 @@ impl Peer {
             }
         };
         let subject = format!("{}.{}.*", env.prefix, env.peer);
-        let mut sub = match client.queue_subscribe(subject.clone(), QUEUE_GROUP.into()).await {
+        let mut sub = match client
+            .queue_subscribe(subject.clone(), QUEUE_GROUP.into())
+            .await
+        {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("msgpact-peer: cannot subscribe to {subject}: {e}");
@@ -144,13 +173,14 @@ impl Peer {
         }
         let hello = self.hello(&env.peer);
         eprintln!("{READY_LINE}");
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("msgpact-peer: cannot watch SIGTERM: {e}");
-                return 1;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("msgpact-peer: cannot watch SIGTERM: {e}");
+                    return 1;
+                }
+            };
         loop {
             let msg = tokio::select! {
                 m = sub.next() => m,
@@ -161,21 +191,36 @@ impl Peer {
                 eprintln!("msgpact-peer: the NATS subscription ended");
                 return 0;
             };
-            let Some(reply) = msg.reply.clone() else { continue };
+            let Some(reply) = msg.reply.clone() else {
+                continue;
+            };
             let op = msg.subject.rsplit('.').next().unwrap_or("");
             let (mut headers, mut body) = match op {
                 "hello" => (HeaderMap::new(), hello.clone().into_bytes()),
                 "roundtrip" => self.roundtrip(msg.headers.as_ref(), &msg.payload),
-                other => (status("internal-error", Some(&format!("unknown operation `{other}`")), None), Vec::new()),
+                other => (
+                    status(
+                        "internal-error",
+                        Some(&format!("unknown operation `{other}`")),
+                        None,
+                    ),
+                    Vec::new(),
+                ),
             };
             let max = client.server_info().max_payload;
             if body.len() > max {
                 let case = headers.get(HEADER_CASE).map(|v| v.as_str().to_string());
-                let text = format!("the re-encoded payload of {} bytes exceeds the server's max_payload of {max}", body.len());
+                let text = format!(
+                    "the re-encoded payload of {} bytes exceeds the server's max_payload of {max}",
+                    body.len()
+                );
                 headers = status("internal-error", Some(&text), case.as_deref());
                 body = Vec::new();
             }
-            if let Err(e) = client.publish_with_headers(reply, headers, body.into()).await {
+            if let Err(e) = client
+                .publish_with_headers(reply, headers, body.into())
+                .await
+            {
                 eprintln!("msgpact-peer: cannot reply: {e}");
             }
         }
@@ -200,25 +245,64 @@ impl Peer {
     }
 
     fn roundtrip(&self, headers: Option<&HeaderMap>, payload: &[u8]) -> (HeaderMap, Vec<u8>) {
-        let get = |h: &str| headers.and_then(|m| m.get(h)).map(|v| v.as_str().to_string()).filter(|v| !v.is_empty());
+        let get = |h: &str| {
+            headers
+                .and_then(|m| m.get(h))
+                .map(|v| v.as_str().to_string())
+                .filter(|v| !v.is_empty())
+        };
         let case = get(HEADER_CASE);
         let Some(ty) = get(HEADER_TYPE) else {
-            return (status("internal-error", Some("missing Msgpact-Type header"), case.as_deref()), Vec::new());
+            return (
+                status(
+                    "internal-error",
+                    Some("missing Msgpact-Type header"),
+                    case.as_deref(),
+                ),
+                Vec::new(),
+            );
         };
         if case.is_none() {
-            return (status("internal-error", Some("missing Msgpact-Case header"), None), Vec::new());
+            return (
+                status("internal-error", Some("missing Msgpact-Case header"), None),
+                Vec::new(),
+            );
         }
         let Some(handler) = self.handlers.get(&ty) else {
-            return (status("unknown-type", Some(&format!("this peer does not serve `{ty}`")), case.as_deref()), Vec::new());
+            return (
+                status(
+                    "unknown-type",
+                    Some(&format!("this peer does not serve `{ty}`")),
+                    case.as_deref(),
+                ),
+                Vec::new(),
+            );
         };
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(payload)));
         match result {
             Ok(Ok(bytes)) => (status("ok", None, case.as_deref()), bytes),
-            Ok(Err(Failure::Decode(e))) => (status("decode-error", Some(&e), case.as_deref()), Vec::new()),
-            Ok(Err(Failure::Encode(e))) => (status("encode-error", Some(&e), case.as_deref()), Vec::new()),
+            Ok(Err(Failure::Decode(e))) => (
+                status("decode-error", Some(&e), case.as_deref()),
+                Vec::new(),
+            ),
+            Ok(Err(Failure::Encode(e))) => (
+                status("encode-error", Some(&e), case.as_deref()),
+                Vec::new(),
+            ),
             Err(panic) => {
-                let text = panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
-                (status("internal-error", Some(&format!("panic: {text}")), case.as_deref()), Vec::new())
+                let text = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                (
+                    status(
+                        "internal-error",
+                        Some(&format!("panic: {text}")),
+                        case.as_deref(),
+                    ),
+                    Vec::new(),
+                )
             }
         }
     }
@@ -238,7 +322,10 @@ fn status(s: &str, error: Option<&str>, case: Option<&str>) -> HeaderMap {
 
 /// One line of at most 1,000 bytes, cut on a character boundary.
 pub fn one_line(text: &str) -> String {
-    let mut s: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let mut s: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if s.len() > 1000 {
         let mut end = 997;
         while !s.is_char_boundary(end) {
@@ -260,9 +347,20 @@ struct Env {
 impl Env {
     fn read() -> Result<Env, String> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let need = |name: &str| var(name).ok_or_else(|| format!("{name} is not set; peers are started by `msgpact verify` (docs/peer-protocol.md)"));
-        let env = Env { url: need("MSGPACT_NATS_URL")?, creds: var("MSGPACT_NATS_CREDS"), prefix: need("MSGPACT_SUBJECT_PREFIX")?, peer: need("MSGPACT_PEER")? };
-        let token_ok = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let need = |name: &str| {
+            var(name).ok_or_else(|| format!("{name} is not set; peers are started by `msgpact verify` (docs/peer-protocol.md)"))
+        };
+        let env = Env {
+            url: need("MSGPACT_NATS_URL")?,
+            creds: var("MSGPACT_NATS_CREDS"),
+            prefix: need("MSGPACT_SUBJECT_PREFIX")?,
+            peer: need("MSGPACT_PEER")?,
+        };
+        let token_ok = |t: &str| {
+            !t.is_empty()
+                && t.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        };
         if !env.prefix.split('.').all(token_ok) || !token_ok(&env.peer) {
             return Err(format!("MSGPACT_SUBJECT_PREFIX `{}` or MSGPACT_PEER `{}` is not made of NATS subject tokens [A-Za-z0-9_-]", env.prefix, env.peer));
         }

@@ -2,7 +2,8 @@
 mod generated;
 
 fn main() {
-    let mut peer = msgpact_peer::Peer::new(msgpact_peer::Info::rmp_serde(generated::CONTRACTS_HASH));
+    let mut peer =
+        msgpact_peer::Peer::new(msgpact_peer::Info::rmp_serde(generated::CONTRACTS_HASH));
     for (name, roundtrip) in generated::TYPES {
         peer.handle(name, move |bytes| {
             roundtrip(bytes).map_err(|e| match e {

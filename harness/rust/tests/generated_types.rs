@@ -10,7 +10,11 @@ fn golden_dir() -> PathBuf {
 }
 
 fn roundtrip_of(ty: &str) -> generated::rt::RoundTrip {
-    generated::TYPES.iter().find(|(n, _)| *n == ty).map(|(_, f)| *f).unwrap_or_else(|| panic!("no generated type {ty}"))
+    generated::TYPES
+        .iter()
+        .find(|(n, _)| *n == ty)
+        .map(|(_, f)| *f)
+        .unwrap_or_else(|| panic!("no generated type {ty}"))
 }
 
 #[test]
@@ -21,7 +25,11 @@ fn every_golden_vector_round_trips_byte_for_byte() {
         let pkg = pkg.unwrap().path();
         for msg in std::fs::read_dir(&pkg).unwrap() {
             let msg = msg.unwrap().path();
-            let ty = format!("{}.{}", pkg.file_name().unwrap().to_string_lossy(), msg.file_name().unwrap().to_string_lossy());
+            let ty = format!(
+                "{}.{}",
+                pkg.file_name().unwrap().to_string_lossy(),
+                msg.file_name().unwrap().to_string_lossy()
+            );
             let rt = roundtrip_of(&ty);
             for case in std::fs::read_dir(&msg).unwrap() {
                 let case = case.unwrap().path();
@@ -32,28 +40,47 @@ fn every_golden_vector_round_trips_byte_for_byte() {
                 checked += 1;
                 match rt(&bytes) {
                     Ok(out) if out == bytes => {}
-                    Ok(out) => failures.push(format!("{}: re-encoded to {} bytes that differ", case.display(), out.len())),
+                    Ok(out) => failures.push(format!(
+                        "{}: re-encoded to {} bytes that differ",
+                        case.display(),
+                        out.len()
+                    )),
                     Err(e) => failures.push(format!("{}: {e}", case.display())),
                 }
             }
         }
     }
     assert!(checked > 300, "only {checked} golden vectors found");
-    assert!(failures.is_empty(), "{} of {checked} vectors failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} vectors failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 fn hex(s: &str) -> Vec<u8> {
-    s.split_whitespace().map(|b| u8::from_str_radix(b, 16).unwrap()).collect()
+    s.split_whitespace()
+        .map(|b| u8::from_str_radix(b, 16).unwrap())
+        .collect()
 }
 
 #[test]
 fn refuses_payloads_that_break_the_contract() {
     let usage = roundtrip_of("common.TokenUsage");
     // {prompt_tokens: -1, ...}: out of range for uint32.
-    let neg = [&[0x83][..], b"\xadprompt_tokens\xff\xb1completion_tokens\x00\xactotal_tokens\x00"].concat();
+    let neg = [
+        &[0x83][..],
+        b"\xadprompt_tokens\xff\xb1completion_tokens\x00\xactotal_tokens\x00",
+    ]
+    .concat();
     assert!(matches!(usage(&neg), Err(generated::rt::Error::Decode(_))));
     // A missing required field.
-    let missing = [&[0x82][..], b"\xadprompt_tokens\x00\xb1completion_tokens\x00"].concat();
+    let missing = [
+        &[0x82][..],
+        b"\xadprompt_tokens\x00\xb1completion_tokens\x00",
+    ]
+    .concat();
     let err = usage(&missing).unwrap_err().to_string();
     assert!(err.contains("total_tokens"), "{err}");
     // The string enum `Role` written as its index (rmp-serde's default reader would take it).
@@ -62,12 +89,16 @@ fn refuses_payloads_that_break_the_contract() {
     assert!(turn(&by_index).is_err());
     // A too-long user_id (max_len 64) inside an otherwise valid request.
     let req = roundtrip_of("chat.ChatRequest");
-    let mut bytes = std::fs::read(golden_dir().join("chat/ChatRequest/example.minimal.msgpack")).unwrap();
+    let mut bytes =
+        std::fs::read(golden_dir().join("chat/ChatRequest/example.minimal.msgpack")).unwrap();
     let at = bytes.windows(3).position(|w| w == b"u-1").unwrap() - 1;
     let long = [&[0xd9, 65][..], &[b'x'; 65]].concat();
     bytes.splice(at..at + 4, long);
     let err = req(&bytes).unwrap_err().to_string();
-    assert!(err.contains("$.user_id") && err.contains("length 65"), "{err}");
+    assert!(
+        err.contains("$.user_id") && err.contains("length 65"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -79,7 +110,11 @@ fn accepts_other_valid_encodings_and_ignores_unknown_fields() {
     input.extend(0x01u64.to_be_bytes());
     input.extend(b"\xa5extra\xc3\xb1completion_tokens\x02");
     let out = usage(&input).unwrap();
-    let canonical = [&[0x83][..], b"\xadprompt_tokens\x01\xb1completion_tokens\x02\xactotal_tokens\x03"].concat();
+    let canonical = [
+        &[0x83][..],
+        b"\xadprompt_tokens\x01\xb1completion_tokens\x02\xactotal_tokens\x03",
+    ]
+    .concat();
     assert_eq!(out, canonical);
     assert_eq!(hex("83"), vec![0x83]);
 }

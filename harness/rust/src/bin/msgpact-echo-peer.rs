@@ -17,11 +17,26 @@ use std::time::Duration;
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let var = |n: &str| std::env::var(n).unwrap_or_default();
-    let (url, prefix, peer) = (var("MSGPACT_NATS_URL"), var("MSGPACT_SUBJECT_PREFIX"), var("MSGPACT_PEER"));
-    let faults: Vec<(String, String)> = var("MSGPACT_FAULT").split(',').filter_map(|f| f.split_once(':')).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let (url, prefix, peer) = (
+        var("MSGPACT_NATS_URL"),
+        var("MSGPACT_SUBJECT_PREFIX"),
+        var("MSGPACT_PEER"),
+    );
+    let faults: Vec<(String, String)> = var("MSGPACT_FAULT")
+        .split(',')
+        .filter_map(|f| f.split_once(':'))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let fault = |kind: &str, case: &str| faults.iter().any(|(k, v)| k == kind && v == case);
-    let slow = faults.iter().find(|(k, _)| k == "slow").and_then(|(_, v)| v.parse::<u64>().ok());
-    let types: Vec<String> = var("MSGPACT_ECHO_TYPES").split(',').filter(|t| !t.is_empty()).map(str::to_string).collect();
+    let slow = faults
+        .iter()
+        .find(|(k, _)| k == "slow")
+        .and_then(|(_, v)| v.parse::<u64>().ok());
+    let types: Vec<String> = var("MSGPACT_ECHO_TYPES")
+        .split(',')
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect();
     let client = match async_nats::connect(&url).await {
         Ok(c) => c,
         Err(e) => {
@@ -29,7 +44,10 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    let mut sub = client.queue_subscribe(format!("{prefix}.{peer}.*"), "msgpact".into()).await.expect("subscribe");
+    let mut sub = client
+        .queue_subscribe(format!("{prefix}.{peer}.*"), "msgpact".into())
+        .await
+        .expect("subscribe");
     client.flush().await.expect("flush");
     eprintln!("msgpact-peer ready");
     let hello = serde_json::json!({
@@ -38,12 +56,19 @@ async fn main() {
     })
     .to_string();
     while let Some(msg) = sub.next().await {
-        let Some(reply) = msg.reply.clone() else { continue };
+        let Some(reply) = msg.reply.clone() else {
+            continue;
+        };
         if msg.subject.ends_with(".hello") {
             let _ = client.publish(reply, hello.clone().into()).await;
             continue;
         }
-        let case = msg.headers.as_ref().and_then(|h| h.get("Msgpact-Case")).map(|v| v.as_str().to_string()).unwrap_or_default();
+        let case = msg
+            .headers
+            .as_ref()
+            .and_then(|h| h.get("Msgpact-Case"))
+            .map(|v| v.as_str().to_string())
+            .unwrap_or_default();
         if fault("crash", &case) {
             eprintln!("echo peer: crashing on {case} as asked");
             std::process::exit(3);
@@ -63,8 +88,19 @@ async fn main() {
         } else {
             h.insert("Msgpact-Status", "ok");
         }
-        h.insert("Msgpact-Case", if fault("wrongcase", &case) { "someone-else" } else { case.as_str() });
-        let body = if fault("widen-ints", "all") { widen_ints(&msg.payload).unwrap_or_else(|| msg.payload.to_vec()) } else { msg.payload.to_vec() };
+        h.insert(
+            "Msgpact-Case",
+            if fault("wrongcase", &case) {
+                "someone-else"
+            } else {
+                case.as_str()
+            },
+        );
+        let body = if fault("widen-ints", "all") {
+            widen_ints(&msg.payload).unwrap_or_else(|| msg.payload.to_vec())
+        } else {
+            msg.payload.to_vec()
+        };
         let _ = client.publish_with_headers(reply, h, body.into()).await;
     }
 }

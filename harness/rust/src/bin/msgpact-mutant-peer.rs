@@ -105,12 +105,36 @@ fn main() {
     let mut peer = Peer::new(Info::rmp_serde(""));
     match mutant.as_str() {
         // rmp_serde::to_vec: structs as positional arrays (DefaultConfig is not named).
-        "to-vec" => peer.handle_types("common.TokenUsage", |b| rmp_serde::from_slice::<TokenUsage>(b), rmp_serde::to_vec),
-        "skip-none-to-vec" => peer.handle_types("stream.ResponseChunk", |b| rmp_serde::from_slice::<ResponseChunkSkipNone>(b), rmp_serde::to_vec),
-        "option-nil" => peer.handle_types("stream.ResponseChunk", |b| rmp_serde::from_slice::<ResponseChunkOptionNil>(b), rmp_serde::to_vec_named),
-        "no-usage" => peer.handle_types("stream.ResponseChunk", |b| rmp_serde::from_slice::<ResponseChunkNoUsage>(b), rmp_serde::to_vec_named),
-        "vec-u8" => peer.handle_types("voice.AudioChunk", |b| rmp_serde::from_slice::<AudioChunkVecU8>(b), rmp_serde::to_vec_named),
-        "enum-name" => peer.handle_types("voice.AudioChunk", |b| rmp_serde::from_slice::<AudioChunkEnum>(b), rmp_serde::to_vec_named),
+        "to-vec" => peer.handle_types(
+            "common.TokenUsage",
+            |b| rmp_serde::from_slice::<TokenUsage>(b),
+            rmp_serde::to_vec,
+        ),
+        "skip-none-to-vec" => peer.handle_types(
+            "stream.ResponseChunk",
+            |b| rmp_serde::from_slice::<ResponseChunkSkipNone>(b),
+            rmp_serde::to_vec,
+        ),
+        "option-nil" => peer.handle_types(
+            "stream.ResponseChunk",
+            |b| rmp_serde::from_slice::<ResponseChunkOptionNil>(b),
+            rmp_serde::to_vec_named,
+        ),
+        "no-usage" => peer.handle_types(
+            "stream.ResponseChunk",
+            |b| rmp_serde::from_slice::<ResponseChunkNoUsage>(b),
+            rmp_serde::to_vec_named,
+        ),
+        "vec-u8" => peer.handle_types(
+            "voice.AudioChunk",
+            |b| rmp_serde::from_slice::<AudioChunkVecU8>(b),
+            rmp_serde::to_vec_named,
+        ),
+        "enum-name" => peer.handle_types(
+            "voice.AudioChunk",
+            |b| rmp_serde::from_slice::<AudioChunkEnum>(b),
+            rmp_serde::to_vec_named,
+        ),
         other => {
             eprintln!("msgpact-mutant-peer: MSGPACT_MUTANT=`{other}` is not one of to-vec, skip-none-to-vec, option-nil, no-usage, vec-u8, enum-name");
             std::process::exit(2);
