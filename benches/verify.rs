@@ -373,7 +373,7 @@ fn figures(events: &[Event], wall: Duration) -> RunFigures {
                 f.batches.entry(peer.clone()).or_default().insert(*phase, (*exchanges, *elapsed));
             }
             Event::NatsReady { startup, .. } => f.nats_startup = *startup,
-            Event::PeerBuilt { peer, cached, duration } => {
+            Event::PeerBuilt { peer, cached, duration, .. } => {
                 f.built.insert(peer.clone(), (*cached, *duration));
             }
             Event::PeerReady { peer, startup, .. } => {

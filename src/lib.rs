@@ -9,6 +9,8 @@
 //! 5. [`golden`]: golden vectors generated from the contracts, with readable twins, written and checked.
 //! 6. [`codegen`]: Rust, Python and Go types generated from the contracts.
 //! 7. [`cli`]: the `msgpact` commands.
+//!
+//! [`progress`] (long steps reporting that they are alive) and [`fsx`] (atomic writes) serve every layer.
 pub mod annotate;
 pub mod breaking;
 pub mod classes;
@@ -20,6 +22,7 @@ pub mod fsx;
 pub mod golden;
 pub mod nats;
 pub mod peer;
+pub mod progress;
 pub mod report;
 pub mod source;
 pub mod verify;

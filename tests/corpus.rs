@@ -1,18 +1,17 @@
-//! The decode corpus: kawanet/msgpack-test-suite, read at run time from `../shared/vectors/` (third-party
-//! data, not copied into this repository).
+//! The decode corpus: kawanet/msgpack-test-suite v1.0.0 (MIT), vendored in `tests/data/msgpack-test-suite/`
+//! with its licence and its provenance (PROVENANCE.md there).
 //!
 //! For every entry: the canonical encoder writes exactly the FIRST listed encoding (the corpus lists the
 //! shortest first), and the liberal decoder accepts EVERY listed encoding and yields the same value
-//! (numerically for the float encodings of integers). A missing corpus is a failure, never a skip.
+//! (numerically for the float encodings of integers). The counts at the end make sure a truncated or
+//! replaced file cannot pass.
 use msgpact::wire::{decode, encode, format::hex, format::parse_hex, Timestamp, Value};
 use serde_json::Value as Json;
 use std::path::PathBuf;
 
-/// `$MSGPACT_SHARED_DIR` (set by .ci/run for a clone that is not next to `shared/`), else `../shared`.
+/// The vendored copy, inside the repository: no test reads anything outside it.
 fn corpus_path() -> PathBuf {
-    let shared = std::env::var_os("MSGPACT_SHARED_DIR")
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"), PathBuf::from);
-    shared.join("vectors/msgpack-test-suite/msgpack-test-suite.json")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/msgpack-test-suite/msgpack-test-suite.json")
 }
 
 fn load_corpus() -> serde_json::Map<String, Json> {
@@ -20,9 +19,8 @@ fn load_corpus() -> serde_json::Map<String, Json> {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "the decode corpus is missing: cannot read {}: {e}\n\
-             It is third-party data (kawanet/msgpack-test-suite v1.0.0) expected next to this repository at \
-             ../shared/vectors/msgpack-test-suite/ (or under $MSGPACT_SHARED_DIR); this test fails rather than skips \
-             without it.",
+             It is vendored in the repository (tests/data/msgpack-test-suite/); restore it with \
+             `git checkout -- tests/data/msgpack-test-suite`.",
             path.display()
         )
     });

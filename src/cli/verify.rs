@@ -2,6 +2,7 @@
 //! consumer matrix; a terminal view, `--junit` and `--json`.
 use super::*;
 use crate::nats::{Backend, NatsOptions};
+use crate::report::progress::{Mode, ProgressView};
 use crate::report::{json::Json, junit::Junit, terminal::Terminal};
 use crate::verify::events::{Fanout, Sink};
 use std::time::Duration;
@@ -38,12 +39,16 @@ pub struct Args {
     /// Exchanges in flight per peer.
     #[arg(long, default_value_t = 128, value_name = "N")]
     concurrency: usize,
-    /// Write a JUnit XML report here.
+    /// Write a JUnit XML report here (`-`: to stdout).
     #[arg(long, value_name = "PATH")]
     junit: Option<PathBuf>,
-    /// Write a JSON report here.
+    /// Write a JSON report here (`-`: to stdout, which then carries nothing else).
     #[arg(long, value_name = "PATH")]
     json: Option<PathBuf>,
+    /// How long steps (building nats-server or a peer, exchanging vectors) show that they are alive, on
+    /// stderr: a live line per step on a terminal, else a line at start and end and a heartbeat every 15 s.
+    #[arg(long, value_enum, default_value = "auto", value_name = "MODE")]
+    progress: Mode,
     /// Remove entries that no longer fail from the peers' expected-failure lists.
     #[arg(long)]
     update_expected_failures: bool,
@@ -58,7 +63,9 @@ pub fn options(args: &Args) -> crate::verify::Options {
     let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let cache =
         std::env::var_os("MSGPACT_CACHE_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target").join("msgpact"));
-    let mut nats = NatsOptions::from_env(cache.clone());
+    // A nats-server built with `go install` goes to the user's cache (~/.cache/msgpact), shared by every
+    // clone, the tests and ci/setup-nats.sh, and kept by `cargo clean`.
+    let mut nats = NatsOptions::from_env(crate::nats::default_cache_dir());
     nats.backend = args.nats;
     nats.cleanup_on_signal = false;
     if let Some(url) = &args.nats_url {
@@ -89,6 +96,11 @@ pub fn options(args: &Args) -> crate::verify::Options {
 }
 
 pub fn run(args: Args) -> i32 {
+    let stdout = |p: &Option<PathBuf>| p.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    if stdout(&args.json) && stdout(&args.junit) {
+        eprintln!("error[E901]: `--json -` and `--junit -` both ask for stdout\n  hint: write one of them to a file");
+        return EXIT_INVALID;
+    }
     let opts = options(&args);
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -97,7 +109,10 @@ pub fn run(args: Args) -> i32 {
             return EXIT_INVALID;
         }
     };
-    let mut sinks: Vec<Box<dyn Sink>> = vec![Box::new(Terminal::new(std::io::stderr()))];
+    let progress = ProgressView::new(args.progress);
+    let terminal = Terminal::new(progress.terminal_writer());
+    // The progress view first: a finished step's live line is gone before the terminal prints its result.
+    let mut sinks: Vec<Box<dyn Sink>> = vec![Box::new(progress), Box::new(terminal)];
     if let Some(p) = &args.junit {
         sinks.push(Box::new(Junit::new(p.clone())));
     }

@@ -1,8 +1,8 @@
 //! The binary backend: a `nats-server` child process on a free loopback port, JetStream on.
 //!
 //! It is the backend that needs nothing but one executable, so it is the fallback of auto mode and the
-//! fastest one to start. The executable comes from `MSGPACT_NATS_SERVER`, else PATH, else the cache, else
-//! it is built once with `go install` into the cache. The child's stderr goes to a log file in its temporary
+//! fastest one to start. The executable comes from `MSGPACT_NATS_SERVER`, else PATH (and /usr/sbin,
+//! /usr/local/sbin), else the cache, else it is built once with `go install` into the cache, under a lock. The child's stderr goes to a log file in its temporary
 //! directory (so a full pipe can never block it, and a failed start can quote it), a port taken in the
 //! meantime by another process is retried on a new port, and the child is killed and reaped on stop, on
 //! drop, and on Ctrl-C (see `signals`).
@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use tokio::process::{Child, Command};
 
 use super::{free_port, nats_info, signals, Backend, NatsError, NatsOptions, NatsServer, Running as ServerRunning};
+use crate::progress::Progress;
 
 /// How many ports a start tries when the chosen one is taken before nats-server binds it.
 const PORT_ATTEMPTS: usize = 3;
@@ -116,22 +117,46 @@ pub(crate) async fn find_or_build(opts: &NatsOptions) -> Result<(PathBuf, String
             "install nats-server (`apt-get install nats-server`) or Go, or set MSGPACT_NATS_SERVER to a binary",
         ));
     }
-    let bin = build_nats_server(&opts.cache_dir, super::NATS_SERVER_VERSION).await?;
-    Ok((bin.clone(), format!("{} built just now with go install ({})", super::NATS_SERVER_VERSION, bin.display())))
+    let b = build_nats_server(&opts.cache_dir, super::NATS_SERVER_VERSION, &opts.progress).await?;
+    let how = if b.built { "built just now with go install" } else { "built by another process just now" };
+    Ok((b.path.clone(), format!("{} {how} ({})", super::NATS_SERVER_VERSION, b.path.display())))
+}
+
+/// The nats-server the binary backend would run and how it was found, building it once into
+/// `opts.cache_dir` when there is none (see the module docs for the order). For tests and tools that need
+/// a nats-server of their own: they get the same one `msgpact verify` uses.
+pub async fn find_nats_server(opts: &NatsOptions) -> Result<(PathBuf, String), NatsError> {
+    find_or_build(opts).await
 }
 
 /// Where [`build_nats_server`] puts a version: `<cache_dir>/nats-server/<version>/bin/nats-server`.
-pub(crate) fn cached_binary(cache_dir: &Path, version: &str) -> PathBuf {
+pub fn cached_binary(cache_dir: &Path, version: &str) -> PathBuf {
     cache_dir.join("nats-server").join(version).join("bin").join("nats-server")
 }
 
+/// A nats-server from [`build_nats_server`]: where it is, and whether this call built it (`false`: it was
+/// there already, or another process built it while this one waited).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NatsBuild {
+    pub path: PathBuf,
+    pub built: bool,
+}
+
 /// Builds nats-server `version` (e.g. `v2.15.2`) with `CGO_ENABLED=0 go install` into
-/// `<cache_dir>/nats-server/<version>/bin/nats-server`, unless it is there already, and returns its path.
-/// The binary is static; it is moved into place in one rename, so concurrent builds cannot tear it.
-pub async fn build_nats_server(cache_dir: &Path, version: &str) -> Result<PathBuf, NatsError> {
+/// `<cache_dir>/nats-server/<version>/bin/nats-server`, unless it is there already.
+///
+/// One build at a time: a lock file next to it makes parallel callers (test binaries, verify runs) wait for
+/// the first one's build instead of compiling nats-server twice on the same cores. The binary is static
+/// and moved into place in one rename, so nobody sees half of it. `progress` hears about the build (it
+/// takes about a minute on 2 cores) and about a wait for another process's build.
+pub async fn build_nats_server(cache_dir: &Path, version: &str, progress: &Progress) -> Result<NatsBuild, NatsError> {
+    build_with(Path::new("go"), cache_dir, version, progress).await
+}
+
+async fn build_with(go: &Path, cache_dir: &Path, version: &str, progress: &Progress) -> Result<NatsBuild, NatsError> {
     let target = cached_binary(cache_dir, version);
     if is_executable(&target) {
-        return Ok(target);
+        return Ok(NatsBuild { path: target, built: false });
     }
     let bin_dir = target.parent().expect("cached_binary has a parent");
     let fail = |what: String| {
@@ -142,33 +167,77 @@ pub async fn build_nats_server(cache_dir: &Path, version: &str) -> Result<PathBu
         )
     };
     std::fs::create_dir_all(bin_dir).map_err(|e| fail(format!("{}: {e}", bin_dir.display())))?;
+    let lock_path = bin_dir.parent().expect("a version directory").join("build.lock");
+    let _lock =
+        lock_build(&lock_path, version, progress).await.map_err(|e| fail(format!("{}: {e}", lock_path.display())))?;
+    if is_executable(&target) {
+        return Ok(NatsBuild { path: target, built: false });
+    }
     let tmp = tempfile::Builder::new()
         .prefix(".build-")
         .tempdir_in(bin_dir)
         .map_err(|e| fail(format!("{}: {e}", bin_dir.display())))?;
-    eprintln!(
-        "msgpact: building nats-server {version} with go install into {} (once; about a minute)",
-        bin_dir.display()
+    let step = progress.start(
+        format!("nats-server {version}"),
+        format!("building with go install into {} (once; about a minute)", bin_dir.display()),
     );
     let module = format!("github.com/nats-io/nats-server/v2@{version}");
-    let mut cmd = Command::new("go");
-    // The same flags as ci/setup-nats.sh, so that both share Go's build cache.
-    cmd.args(["install", "-trimpath", "-ldflags=-s -w", &module])
+    let mut cmd = Command::new(go);
+    // The same flags as ci/setup-nats.sh, so that both share Go's build cache; -v names each package as it
+    // is compiled, which is the progress shown.
+    cmd.args(["install", "-v", "-trimpath", "-ldflags=-s -w", &module])
         .env("GOBIN", tmp.path())
         .env("CGO_ENABLED", "0")
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
+        .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
-    let out = tokio::time::timeout(BUILD_TIMEOUT, cmd.output())
-        .await
-        .map_err(|_| fail(format!("it did not finish within {BUILD_TIMEOUT:?}")))?
-        .map_err(|e| fail(format!("could not run go: {e}")))?;
-    if !out.status.success() {
-        return Err(fail(format!("{}: {}", out.status, tail(&String::from_utf8_lossy(&out.stderr), 5))));
+    let mut child = cmd.spawn().map_err(|e| fail(format!("could not run {}: {e}", go.display())))?;
+    let stderr = child.stderr.take().expect("piped stderr");
+    let run = async {
+        use tokio::io::AsyncBufReadExt;
+        let mut lines = tokio::io::BufReader::new(stderr).lines();
+        let (mut output, mut packages) = (Vec::new(), 0usize);
+        while let Ok(Some(line)) = lines.next_line().await {
+            if !line.starts_with("go: ") && !line.contains(' ') {
+                packages += 1;
+                step.detail(format!("{packages} packages compiled, last {line}"));
+            } else {
+                step.detail(line.clone());
+            }
+            output.push(line);
+        }
+        (child.wait().await, output)
+    };
+    let (status, output) = match tokio::time::timeout(BUILD_TIMEOUT, run).await {
+        Ok(r) => r,
+        Err(_) => {
+            step.finish(false, "timed out");
+            return Err(fail(format!("it did not finish within {BUILD_TIMEOUT:?}")));
+        }
+    };
+    let status = status.map_err(|e| fail(format!("could not wait for go: {e}")))?;
+    if !status.success() {
+        step.finish(false, "failed");
+        return Err(fail(format!("{status}: {}", tail(&output.join("\n"), 5))));
     }
     std::fs::rename(tmp.path().join("nats-server"), &target).map_err(|e| fail(format!("{}: {e}", target.display())))?;
-    Ok(target)
+    step.finish(true, "built");
+    Ok(NatsBuild { path: target, built: true })
+}
+
+/// Takes the build lock of a nats-server version; says so when another process holds it.
+async fn lock_build(path: &Path, version: &str, progress: &Progress) -> std::io::Result<std::fs::File> {
+    let f = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(path)?;
+    match f.try_lock() {
+        Ok(()) => return Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => {}
+        Err(std::fs::TryLockError::Error(e)) => return Err(e),
+    }
+    let step = progress.start(format!("nats-server {version}"), "waiting for another process that is building it");
+    let f = tokio::task::spawn_blocking(move || f.lock().map(|()| f)).await.map_err(std::io::Error::other)??;
+    step.finish(true, "the other build is done");
+    Ok(f)
 }
 
 /// Starts `bin` on `opts.port` or on a free port (retrying when another process takes it first).
@@ -344,15 +413,11 @@ mod tests {
     use super::*;
 
     /// The port race: the first port handed out is taken by the time nats-server binds; the next one works.
+    /// It runs wherever the tests run: nats-server comes from PATH or is built once into the user's cache.
     #[tokio::test]
     async fn retries_when_the_chosen_port_is_taken() {
-        let Some(bin) = on_path("nats-server") else {
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("nats-server is not on PATH in CI");
-            }
-            eprintln!("SKIPPED (not in CI): no nats-server on PATH");
-            return;
-        };
+        let opts = NatsOptions::from_vars(super::super::default_cache_dir(), |_| None);
+        let (bin, _) = find_or_build(&opts).await.unwrap_or_else(|e| panic!("a nats-server for this test: {e}"));
         let occupied = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
         let taken = occupied.local_addr().unwrap().port();
         let mut ports = vec![taken];
@@ -363,6 +428,67 @@ mod tests {
         .expect("second port works");
         assert_ne!(port, taken);
         running.stop().await.unwrap();
+    }
+
+    /// A stand-in for `go`: takes a while, counts its runs, and installs a script as nats-server.
+    fn fake_go(dir: &Path) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let go = dir.join("go");
+        let script = format!(
+            "#!/bin/sh\necho run >> {count}\necho github.com/nats-io/nats-server/v2/server >&2\nsleep 0.5\n\
+             printf '#!/bin/sh\\necho nats-server: fake\\n' > \"$GOBIN/nats-server\"\nchmod +x \"$GOBIN/nats-server\"\n",
+            count = dir.join("count").display()
+        );
+        std::fs::write(&go, script).unwrap();
+        std::fs::set_permissions(&go, std::fs::Permissions::from_mode(0o755)).unwrap();
+        go
+    }
+
+    /// Parallel test binaries and verify runs must not build nats-server twice: the second caller waits
+    /// for the first one's build (the lock) and uses its result.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn parallel_builds_of_nats_server_build_once() {
+        let t = tempfile::tempdir().unwrap();
+        let go = fake_go(t.path());
+        let cache = t.path().join("cache");
+        let (progress, mut rx) = Progress::channel();
+        let (a, b) =
+            tokio::join!(build_with(&go, &cache, "v0.0.1", &progress), build_with(&go, &cache, "v0.0.1", &progress));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(a.path, b.path);
+        assert_eq!(a.path, cached_binary(&cache, "v0.0.1"));
+        assert!(a.built != b.built, "exactly one of them built it: {a:?} {b:?}");
+        assert_eq!(std::fs::read_to_string(t.path().join("count")).unwrap(), "run\n", "go ran once");
+        assert!(is_executable(&a.path));
+        // The build said what it was doing, and the waiting caller said that it waited.
+        drop(progress);
+        let mut labels = Vec::new();
+        while let Some(u) = rx.recv().await {
+            if let crate::progress::Update::Started { detail, .. } = u {
+                labels.push(detail);
+            }
+        }
+        assert!(labels.iter().any(|d| d.starts_with("building with go install")), "{labels:?}");
+        assert!(labels.iter().any(|d| d.contains("waiting for another process")), "{labels:?}");
+        // Built already: nothing runs again.
+        let again = build_with(&go, &cache, "v0.0.1", &Progress::off()).await.unwrap();
+        assert!(!again.built);
+        assert_eq!(std::fs::read_to_string(t.path().join("count")).unwrap(), "run\n");
+    }
+
+    #[tokio::test]
+    async fn a_failed_go_install_is_an_error_with_its_output_and_leaves_nothing_behind() {
+        use std::os::unix::fs::PermissionsExt;
+        let t = tempfile::tempdir().unwrap();
+        let go = t.path().join("go");
+        std::fs::write(&go, "#!/bin/sh\necho 'go: module lookup disabled by GOPROXY=off' >&2\nexit 1\n").unwrap();
+        std::fs::set_permissions(&go, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let cache = t.path().join("cache");
+        let e = build_with(&go, &cache, "v0.0.1", &Progress::off()).await.unwrap_err();
+        assert!(e.message.contains("could not build nats-server v0.0.1 with go install"), "{e}");
+        assert!(e.message.contains("GOPROXY=off"), "{e}");
+        assert!(e.hint.contains("GOPROXY"), "{e}");
+        assert!(!cached_binary(&cache, "v0.0.1").exists());
     }
 
     #[test]

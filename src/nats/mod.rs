@@ -30,7 +30,10 @@
 //!   `container_id()`, `creds()`, `async stop()`. Dropping it stops the server (kills the child process,
 //!   removes the container) with or without a tokio runtime.
 //! - [`connect`]`(&NatsServer)` and [`connect_with`]`(&NatsServer, ConnectOptions)` -> `async_nats::Client`.
-//! - [`build_nats_server`]`(cache_dir, version)`: the `go install` fallback of the binary backend.
+//! - [`find_nats_server`]`(&NatsOptions)`: the nats-server the binary backend would run (found, or built once
+//!   and cached), for anything else that needs one (the tests do); [`build_nats_server`]`(cache_dir,
+//!   version, &Progress)`: the `go install` fallback itself, under a lock so that parallel callers build once.
+//! - [`default_cache_dir`]: where a built nats-server is kept (`~/.cache/msgpact`).
 //!
 //! Cleanup on Ctrl-C: with [`NatsOptions::cleanup_on_signal`] (the default), the first `start` installs a
 //! SIGINT/SIGTERM handler that kills every server this process started (children and containers, even a
@@ -46,7 +49,7 @@ mod docker;
 mod signals;
 mod url;
 
-pub use binary::build_nats_server;
+pub use binary::{build_nats_server, cached_binary, find_nats_server, NatsBuild};
 pub use url::{connect, connect_with};
 
 use std::fmt;
@@ -159,13 +162,16 @@ pub struct NatsOptions {
     /// Binary backend only: listen on exactly this port (an error if it is taken). `None`: a free port,
     /// chosen again (up to 3 attempts) if another process takes it first.
     pub port: Option<u16>,
-    /// msgpact's cache root (e.g. `target/msgpact`); a built nats-server goes to
-    /// `<cache_dir>/nats-server/<version>/bin/nats-server`.
+    /// Where a nats-server built with `go install` is kept: `<cache_dir>/nats-server/<version>/bin/nats-server`
+    /// ([`default_cache_dir`] for the command line).
     pub cache_dir: PathBuf,
     /// How long the server may take to become ready (an image pull or a `go install` has its own limits).
     pub startup_timeout: Duration,
     /// Kill what this process started on SIGINT/SIGTERM, then exit (see the module docs).
     pub cleanup_on_signal: bool,
+    /// Where a long step (the `go install` of nats-server) says that it is alive; [`Progress::stderr`] by
+    /// default.
+    pub progress: crate::progress::Progress,
 }
 
 impl NatsOptions {
@@ -191,6 +197,7 @@ impl NatsOptions {
             cache_dir,
             startup_timeout: DEFAULT_STARTUP_TIMEOUT,
             cleanup_on_signal: true,
+            progress: crate::progress::Progress::stderr(),
         }
     }
 
@@ -267,6 +274,17 @@ impl NatsServer {
             Running::Container(c) => c.stop().await,
         }
     }
+}
+
+/// The user's cache directory for msgpact: `$XDG_CACHE_HOME/msgpact`, else `$HOME/.cache/msgpact` (where
+/// ci/setup-nats.sh keeps its nats-server too), else `msgpact-cache` in the temporary directory. A nats-server
+/// built there is shared by every clone and by the tests, and survives `cargo clean`.
+pub fn default_cache_dir() -> PathBuf {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    var("XDG_CACHE_HOME")
+        .filter(|p| p.is_absolute())
+        .or_else(|| var("HOME").map(|h| h.join(".cache")))
+        .map_or_else(|| std::env::temp_dir().join("msgpact-cache"), |c| c.join("msgpact"))
 }
 
 /// Finds or starts a NATS server as `opts` says. See the module docs for the backends and the auto order.

@@ -1,17 +1,37 @@
-//! Building peers once: a build runs only when the manifest, its inputs or its commands changed.
+//! Building peers once, and never trusting a build whose results are gone.
 //!
-//! The cache key is a hash of the manifest text and of every input file (path and content); it is
-//! recorded in `<cache>/build.stamp` after a successful build. The build's output goes to
-//! `<cache>/build.log`, and its last lines into the error when it fails. A lock file serialises builds of
-//! one peer across processes.
+//! A peer is built again when there is no record of an earlier build, when its manifest, its commands (as
+//! expanded) or its inputs changed (a hash of them is the record's key), or when anything the earlier build
+//! produced is gone or was replaced since (the record lists every output with its size and modification
+//! time, taken right after the build). The outputs are the manifest's `[build] outputs`, the program of
+//! `[run] command` when it is a path, and the executables cargo names: a build command with
+//! `--message-format=json` reports every artifact cargo wrote, and `{bin:NAME}` in the run command is the
+//! executable NAME wherever `CARGO_TARGET_DIR`, `CARGO_BUILD_TARGET_DIR` or a `build.target-dir` in
+//! `.cargo/config.toml` put it. `{cargo_profile}` in a build command is `dev` when msgpact itself is a debug
+//! build and `release` otherwise, so that a peer in msgpact's workspace reuses the dependencies msgpact
+//! was just compiled with.
+//!
+//! The record is `<cache>/build.json`, written after a successful build; the build's output goes to
+//! `<cache>/build.log`, and its last lines into the error when it fails. A lock file serialises builds of one
+//! peer across processes. While a build runs, a [`Progress`] step says which command runs and its last line.
 use super::Manifest;
+use crate::progress::{Progress, Step};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+/// The record of the last successful build, in the peer's cache directory.
+pub const RECORD: &str = "build.json";
 
 pub struct Built {
     pub cached: bool,
     pub duration: Duration,
+    /// Everything the build produced that the record checks (files, executables).
+    pub outputs: Vec<PathBuf>,
+    /// The executables cargo reported, by target name (for `{bin:NAME}`).
+    pub bins: BTreeMap<String, PathBuf>,
 }
 
 /// A failed build: which command, and the end of its output.
@@ -22,67 +42,205 @@ pub struct BuildError {
     pub log: PathBuf,
 }
 
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Record {
+    key: String,
+    outputs: Vec<Stamp>,
+    bins: BTreeMap<String, PathBuf>,
+}
+
+/// An output as the build left it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    path: PathBuf,
+    len: u64,
+    modified_ns: u128,
+}
+
+impl Stamp {
+    /// `None` when the file is not there (a dangling symlink counts as not there).
+    fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+        Some(Stamp { path: path.to_path_buf(), len: meta.len(), modified_ns: modified.as_nanos() })
+    }
+}
+
 pub fn cache_dir(cache_root: &Path, m: &Manifest) -> PathBuf {
     cache_root.join("peers").join(&m.name)
 }
 
-pub fn build(m: &Manifest, root: &Path, cache: &Path) -> Result<Built, BuildError> {
+/// `dev` when this msgpact is a debug build, else `release`: `{cargo_profile}` in build commands.
+pub fn cargo_profile() -> &'static str {
+    if cfg!(debug_assertions) {
+        "dev"
+    } else {
+        "release"
+    }
+}
+
+fn expand(m: &Manifest, arg: &str, root: &Path, cache: &Path) -> String {
+    m.expand(arg, root, cache).replace("{cargo_profile}", cargo_profile())
+}
+
+/// Replaces `{bin:NAME}` with the executable NAME that the build's cargo command reported; `Err(NAME)`
+/// when it reported none.
+pub fn expand_bins(arg: &str, bins: &BTreeMap<String, PathBuf>) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = arg;
+    while let Some(i) = rest.find("{bin:") {
+        let Some(len) = rest[i..].find('}') else { break };
+        let name = &rest[i + 5..i + len];
+        let path = bins.get(name).ok_or_else(|| name.to_string())?;
+        out.push_str(&rest[..i]);
+        out.push_str(&path.display().to_string());
+        rest = &rest[i + len + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Builds `m` unless its last build is still good (see the module docs); `progress` hears about a build
+/// that runs.
+pub fn build(m: &Manifest, root: &Path, cache: &Path, progress: &Progress) -> Result<Built, BuildError> {
     let start = Instant::now();
-    let Some(b) = &m.build else { return Ok(Built { cached: true, duration: start.elapsed() }) };
-    std::fs::create_dir_all(cache).map_err(|e| BuildError {
-        message: format!("cannot create {}: {e}", cache.display()),
-        log_tail: String::new(),
-        log: PathBuf::new(),
-    })?;
+    let none = || Built { cached: true, duration: start.elapsed(), outputs: Vec::new(), bins: BTreeMap::new() };
+    let Some(b) = &m.build else { return Ok(none()) };
+    let error = |message: String, log: &Path| BuildError { message, log_tail: String::new(), log: log.to_path_buf() };
+    std::fs::create_dir_all(cache)
+        .map_err(|e| error(format!("cannot create {}: {e}", cache.display()), Path::new("")))?;
     // One build of a peer at a time, also across processes (two verify runs, parallel tests).
     let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(cache.join("build.lock"));
     let _guard = match lock {
         Ok(f) => f.lock().map(|_| f).ok(),
         Err(_) => None,
     };
-    let key = cache_key(m, b, root, cache);
-    let stamp = cache.join("build.stamp");
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(key.as_str()) {
-        return Ok(Built { cached: true, duration: start.elapsed() });
-    }
-    let _ = std::fs::remove_file(&stamp);
+    let commands: Vec<Vec<String>> =
+        b.commands.iter().map(|c| c.iter().map(|a| expand(m, a, root, cache)).collect()).collect();
+    let key = cache_key(m, b, &commands, root, cache);
+    let record_path = cache.join(RECORD);
+    let record: Option<Record> = std::fs::read(&record_path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    let why = match &record {
+        None => "no earlier build".to_string(),
+        Some(r) => match still_good(r, &key) {
+            Ok(()) => {
+                let outputs = r.outputs.iter().map(|s| s.path.clone()).collect();
+                return Ok(Built { cached: true, duration: start.elapsed(), outputs, bins: r.bins.clone() });
+            }
+            Err(why) => why,
+        },
+    };
+    let _ = std::fs::remove_file(&record_path);
+    let _ = std::fs::remove_file(cache.join("build.stamp")); // the record of msgpact 0.1's first builds
     let log = cache.join("build.log");
+    let step = progress.start(format!("peer {}: build", m.name), why);
     let mut log_text = String::new();
-    for cmd in &b.commands {
-        let args: Vec<String> = cmd.iter().map(|a| m.expand(a, root, cache)).collect();
+    let mut bins = BTreeMap::new();
+    let fail = |message: String, log_text: &str, step: Step| {
+        step.finish(false, "failed");
+        let _ = crate::fsx::write_atomic(&log, log_text.as_bytes());
+        let tail: Vec<&str> = log_text.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect();
+        BuildError { message, log_tail: tail.join("\n"), log: log.clone() }
+    };
+    for (i, args) in commands.iter().enumerate() {
         log_text.push_str(&format!("$ {}\n", args.join(" ")));
-        let out = std::process::Command::new(&args[0]).args(&args[1..]).current_dir(&m.dir).output();
-        let fail = |message: String, log_text: &str| {
-            let _ = crate::fsx::write_atomic(&log, log_text.as_bytes());
-            let tail: Vec<&str> = log_text.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect();
-            BuildError { message, log_tail: tail.join("\n"), log: log.clone() }
-        };
-        match out {
-            Ok(o) => {
-                log_text.push_str(&String::from_utf8_lossy(&o.stdout));
-                log_text.push_str(&String::from_utf8_lossy(&o.stderr));
-                if !o.status.success() {
-                    return Err(fail(format!("`{}` failed ({})", args.join(" "), o.status), &log_text));
+        let json = args.iter().any(|a| a.starts_with("--message-format=json"));
+        let what = format!("{}/{} `{}`", i + 1, commands.len(), short(args));
+        step.detail(what.clone());
+        let mut built = 0usize;
+        let status = run_command(args, &m.dir, &mut |stream, line| {
+            if json && stream == Stream::Out {
+                if let Some(a) = cargo_artifact(line) {
+                    if !a.fresh {
+                        built += 1;
+                        step.detail(format!("{what}: {built} crates compiled, last {}", a.target));
+                    }
+                    if let Some(exe) = a.executable {
+                        bins.insert(a.target, exe);
+                    }
+                    return;
                 }
             }
-            Err(e) => return Err(fail(format!("cannot run `{}`: {e}", args[0]), &log_text)),
+            log_text.push_str(line);
+            log_text.push('\n');
+            let line = line.trim();
+            if !line.is_empty() && !(json && stream == Stream::Out) {
+                step.detail(format!("{what}: {}", clip(line, 80)));
+            }
+        });
+        match status {
+            Ok(s) if s.success() => {}
+            Ok(s) => return Err(fail(format!("`{}` failed ({s})", args.join(" ")), &log_text, step)),
+            Err(e) => return Err(fail(format!("cannot run `{}`: {e}", args[0]), &log_text, step)),
         }
     }
     let _ = crate::fsx::write_atomic(&log, log_text.as_bytes());
-    crate::fsx::write_atomic(&stamp, key.as_bytes()).map_err(|e| BuildError {
-        message: format!("cannot record the build: {e}"),
-        log_tail: String::new(),
-        log: log.clone(),
-    })?;
-    Ok(Built { cached: false, duration: start.elapsed() })
+    let mut expected: Vec<PathBuf> = b.outputs.iter().map(|o| m.dir.join(expand(m, o, root, cache))).collect();
+    expected.extend(bins.values().cloned());
+    if let Some(program) = run_program(m, root, cache) {
+        expected.push(program);
+    }
+    expected.sort();
+    expected.dedup();
+    let mut outputs = Vec::new();
+    for path in &expected {
+        match Stamp::of(path) {
+            Some(s) => outputs.push(s),
+            None => {
+                let message = format!(
+                    "the build finished but {} is not there: the manifest's [build] outputs or [run] command \
+                     do not match what its commands produce",
+                    path.display()
+                );
+                return Err(fail(message, &log_text, step));
+            }
+        }
+    }
+    let record = Record { key, outputs, bins: bins.clone() };
+    let bytes = serde_json::to_vec_pretty(&record).unwrap_or_default();
+    if let Err(e) = crate::fsx::write_atomic(&record_path, &bytes) {
+        return Err(fail(format!("cannot record the build in {}: {e}", record_path.display()), &log_text, step));
+    }
+    step.finish(true, "built");
+    Ok(Built { cached: false, duration: start.elapsed(), outputs: expected, bins })
 }
 
-fn cache_key(m: &Manifest, b: &super::manifest::Build, root: &Path, cache: &Path) -> String {
+/// Whether the recorded build can be used: same key, and every output still the file the build left.
+fn still_good(r: &Record, key: &str) -> Result<(), String> {
+    if r.key != key {
+        return Err("its manifest, commands or inputs changed since the last build".into());
+    }
+    for s in &r.outputs {
+        match Stamp::of(&s.path) {
+            None => return Err(format!("{} is gone since the last build", s.path.display())),
+            Some(now) if now != *s => return Err(format!("{} was replaced since the last build", s.path.display())),
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// The run command's program when it is a path (`{cache}/venv/bin/python`, `./peer`), not a name looked up
+/// on PATH or a `{bin:NAME}` (which cargo's report covers).
+fn run_program(m: &Manifest, root: &Path, cache: &Path) -> Option<PathBuf> {
+    let first = m.run.command.first()?;
+    if first.contains("{bin:") {
+        return None;
+    }
+    let program = expand(m, first, root, cache);
+    program.contains('/').then(|| m.dir.join(program))
+}
+
+fn cache_key(m: &Manifest, b: &super::manifest::Build, commands: &[Vec<String>], root: &Path, cache: &Path) -> String {
     let mut h = Sha256::new();
     h.update(std::fs::read(m.dir.join("peer.toml")).unwrap_or_default());
+    for c in commands {
+        h.update(c.join("\0").as_bytes());
+        h.update(b"\n");
+    }
     for input in &b.inputs {
         let mut files = Vec::new();
-        collect(&m.dir.join(m.expand(input, root, cache)), &mut files);
+        collect(&m.dir.join(expand(m, input, root, cache)), &mut files);
         files.sort();
         for f in files {
             h.update(f.to_string_lossy().as_bytes());
@@ -109,34 +267,85 @@ fn collect(p: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn builds_once_then_caches_until_an_input_changes() {
-        let t = tempfile::tempdir().unwrap();
-        let dir = t.path().join("p");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("src.txt"), "v1").unwrap();
-        std::fs::write(dir.join("peer.toml"), "name = \"p\"\n[build]\ncommands = [[\"sh\", \"-c\", \"echo built >> {cache}/count\"]]\ninputs = [\"src.txt\"]\n[run]\ncommand = [\"true\"]\n").unwrap();
-        let m = Manifest::load(&dir.join("peer.toml")).unwrap();
-        let cache = t.path().join("cache");
-        assert!(!build(&m, t.path(), &cache).unwrap().cached);
-        assert!(build(&m, t.path(), &cache).unwrap().cached);
-        std::fs::write(dir.join("src.txt"), "v2").unwrap();
-        assert!(!build(&m, t.path(), &cache).unwrap().cached);
-        assert_eq!(std::fs::read_to_string(cache.join("count")).unwrap().lines().count(), 2);
-    }
-
-    #[test]
-    fn a_failed_build_says_which_command_and_shows_its_output() {
-        let t = tempfile::tempdir().unwrap();
-        std::fs::write(t.path().join("peer.toml"), "name = \"p\"\n[build]\ncommands = [[\"sh\", \"-c\", \"echo boom >&2; exit 3\"]]\n[run]\ncommand = [\"true\"]\n").unwrap();
-        let m = Manifest::load(&t.path().join("peer.toml")).unwrap();
-        let e = build(&m, t.path(), &t.path().join("c")).err().unwrap();
-        assert!(e.message.contains("exit status: 3"), "{}", e.message);
-        assert!(e.log_tail.contains("boom"));
-        assert!(!t.path().join("c/build.stamp").exists());
-    }
+/// One `compiler-artifact` message of `cargo build --message-format=json`.
+struct Artifact {
+    target: String,
+    executable: Option<PathBuf>,
+    fresh: bool,
 }
+
+fn cargo_artifact(line: &str) -> Option<Artifact> {
+    let v: serde_json::Value = serde_json::from_str(line).ok()?;
+    if v["reason"] != "compiler-artifact" {
+        return None;
+    }
+    Some(Artifact {
+        target: v["target"]["name"].as_str()?.to_string(),
+        executable: v["executable"].as_str().map(PathBuf::from),
+        fresh: v["fresh"].as_bool().unwrap_or(false),
+    })
+}
+
+fn short(args: &[String]) -> String {
+    let name = |a: &String| Path::new(a).file_name().map_or(a.clone(), |n| n.to_string_lossy().into_owned());
+    clip(&args.iter().take(3).map(name).collect::<Vec<_>>().join(" "), 40)
+}
+
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    format!("{}…", s.chars().take(max).collect::<String>())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stream {
+    Out,
+    Err,
+}
+
+/// Runs one build command in `dir` and hands every line of its output to `line` as it comes: the one
+/// place where a build spawns a process.
+fn run_command(
+    args: &[String],
+    dir: &Path,
+    line: &mut dyn FnMut(Stream, &str),
+) -> std::io::Result<std::process::ExitStatus> {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(&args[0])
+        .args(&args[1..])
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let (tx, rx) = std::sync::mpsc::channel::<(Stream, String)>();
+    let pipes: [(Stream, Option<Box<dyn std::io::Read + Send>>); 2] = [
+        (Stream::Out, child.stdout.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>)),
+        (Stream::Err, child.stderr.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>)),
+    ];
+    let readers: Vec<_> = pipes
+        .into_iter()
+        .filter_map(|(which, pipe)| pipe.map(|p| (which, p)))
+        .map(|(which, pipe)| {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for l in std::io::BufReader::new(pipe).split(b'\n').map_while(Result::ok) {
+                    let _ = tx.send((which, String::from_utf8_lossy(&l).trim_end_matches('\r').to_string()));
+                }
+            })
+        })
+        .collect();
+    drop(tx);
+    for (which, l) in rx {
+        line(which, &l);
+    }
+    for r in readers {
+        let _ = r.join();
+    }
+    child.wait()
+}
+
+#[cfg(test)]
+mod tests;

@@ -31,6 +31,10 @@ pub struct Build {
     pub commands: Vec<Vec<String>>,
     #[serde(default)]
     pub inputs: Vec<String>,
+    /// What the commands produce (relative to the manifest, placeholders allowed); a cached build is reused
+    /// only while they are still the files the build left (see `peer::build`).
+    #[serde(default)]
+    pub outputs: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -23,9 +23,12 @@ impl Json {
 
 impl Sink for Json {
     fn event(&mut self, e: &Event) {
+        if let Event::Progress(_) = e {
+            return;
+        }
         self.events.push(e.clone());
         if let Event::Finished(_) = e {
-            if let Err(err) = crate::fsx::write_atomic(&self.path, self.render().as_bytes()) {
+            if let Err(err) = super::write_report(&self.path, self.render().as_bytes()) {
                 eprintln!("{}: error[E702]: cannot write the JSON report: {err}", self.path.display());
             }
         }

@@ -141,7 +141,7 @@ impl Sink for Junit {
                 ));
             }
             Event::Finished(_) => {
-                if let Err(e) = crate::fsx::write_atomic(&self.path, self.render().as_bytes()) {
+                if let Err(e) = super::write_report(&self.path, self.render().as_bytes()) {
                     eprintln!("{}: error[E702]: cannot write the JUnit report: {e}", self.path.display());
                 }
             }

@@ -72,7 +72,7 @@ impl<W: Write> Sink for Terminal<W> {
             Event::NatsReady { backend, reason, url, startup } => {
                 self.line(&format!("nats: {backend} at {url}, ready in {:.2} s ({reason})", startup.as_secs_f64()));
             }
-            Event::PeerBuilt { peer, cached, duration } => {
+            Event::PeerBuilt { peer, cached, duration, .. } => {
                 if *cached {
                     self.line(&format!("peer {peer}: build cached"));
                 } else {
@@ -108,6 +108,8 @@ impl<W: Write> Sink for Terminal<W> {
                 let rate = *exchanges as f64 / elapsed.as_secs_f64().max(1e-9);
                 self.line(&format!("peer {peer}: {exchanges} {what} in {:.2} s ({rate:.0}/s)", elapsed.as_secs_f64()));
             }
+            // Drawn by the progress view (report::progress).
+            Event::Progress(_) => return,
             Event::Exchange(x) => {
                 if x.producer == "golden" {
                     *self.cases_per_message.entry(x.message.clone()).or_default() +=

@@ -38,6 +38,9 @@ pub enum Event {
         cached: bool,
         #[serde(serialize_with = "secs")]
         duration: Duration,
+        /// What the build produced (checked before a cached build is reused): files, and the executables
+        /// cargo named.
+        outputs: Vec<String>,
     },
     PeerReady {
         peer: String,
@@ -69,6 +72,9 @@ pub enum Event {
         elapsed: Duration,
     },
     Exchange(Exchange),
+    /// A long step started, moved on or ended (building nats-server or a peer, exchanging vectors). Only
+    /// the progress view draws these; the reports leave them out, so that they stay the same from run to run.
+    Progress(crate::progress::Update),
     Finished(Summary),
 }
 

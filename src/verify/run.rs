@@ -4,7 +4,7 @@ use super::compare::compare;
 use super::events::{Event, Exchange, Sink, Summary};
 use super::exchange::{send, status_of, Raw};
 use super::hints::{classify_error, hint};
-use super::startup::{restart, start_all, LivePeer};
+use super::startup::{finish_builds, launch_all, report_builds, restart, spawn_builds, LivePeer};
 use super::verdict::{Detail, Outcome, Verdict};
 use crate::classes::{default_gate, Class};
 use crate::contract::Contracts;
@@ -13,13 +13,16 @@ use crate::nats::{self, NatsOptions};
 use crate::peer::process::PeerEnv;
 use crate::peer::protocol::{hello_subject, roundtrip_subject, Status};
 use crate::peer::Manifest;
+use crate::progress::{Progress, Step, Update};
 use crate::wire::format::hex_short;
 use crate::wire::{decode, Value};
 use bytes::Bytes;
 use futures::StreamExt;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+use tokio::sync::mpsc::UnboundedReceiver;
 
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -82,6 +85,7 @@ pub(super) struct Ctx<'a> {
     max_payload: usize,
     /// The label of the earlier version replayed (`v1.0.0`), if any.
     previous: Option<String>,
+    progress: Progress,
 }
 
 pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
@@ -158,19 +162,33 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
         prefix: prefix.clone(),
     });
 
-    let server = match nats::start(&opts.nats).await {
-        Ok(s) => s,
+    // Peer builds and the NATS server (which may be a `go install`) at once; their progress is forwarded
+    // into the event stream while waiting.
+    let (progress, mut updates) = Progress::channel();
+    let pending = spawn_builds(opts, manifests, &progress);
+    let mut nats_opts = opts.nats.clone();
+    nats_opts.progress = progress.clone();
+    let server = forward(nats::start(&nats_opts), &mut updates, sink).await;
+    let server = match server {
+        Ok(s) => {
+            sink.event(&Event::NatsReady {
+                backend: s.backend().to_string(),
+                reason: s.reason().to_string(),
+                url: s.redacted_url(),
+                startup: s.startup_time(),
+            });
+            Some(s)
+        }
         Err(e) => {
             setup(sink, "nats", e.message, &e.hint);
-            return finish(sink, sum, 2, start);
+            None
         }
     };
-    sink.event(&Event::NatsReady {
-        backend: server.backend().to_string(),
-        reason: server.reason().to_string(),
-        url: server.redacted_url(),
-        startup: server.startup_time(),
-    });
+    // The builds are waited for even without a server: their results are cached for the next run.
+    let outcomes = forward(finish_builds(pending), &mut updates, sink).await;
+    let (built, failed_builds) = report_builds(outcomes, sink);
+    sum.setup_errors += failed_builds;
+    let Some(server) = server else { return finish(sink, sum, 2, start) };
     let client = match nats::connect(&server).await {
         Ok(c) => c,
         Err(e) => {
@@ -192,9 +210,10 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
         },
         prefix,
         previous: previous_label,
+        progress,
     };
 
-    let (mut peers, failed_peers) = start_all(&ctx, manifests, sink).await;
+    let (mut peers, failed_peers) = launch_all(&ctx, built, sink).await;
     sum.setup_errors += failed_peers;
 
     let mut used: Vec<Vec<bool>> = peers.iter().map(|p| vec![false; p.expected.entries.len()]).collect();
@@ -215,7 +234,7 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
     };
     let batches: Vec<Vec<Item>> = peers.iter().map(golden_items).collect();
     let exchanging = Instant::now();
-    let results = run_all(&ctx, &mut peers, batches, 1, sink).await;
+    let results = run_all(&ctx, &mut peers, batches, 1, &mut updates, sink).await;
     let mut outputs: HashMap<(usize, usize), Bytes> = HashMap::new();
     let mut golden_verdicts: HashMap<(usize, usize), Verdict> = HashMap::new();
     for (pi, done) in results.into_iter().enumerate() {
@@ -263,7 +282,7 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
             }
         }
     }
-    let results = run_all(&ctx, &mut peers, batches, 2, sink).await;
+    let results = run_all(&ctx, &mut peers, batches, 2, &mut updates, sink).await;
     sum.exchanging = exchanging.elapsed();
     for (qi, done) in results.into_iter().enumerate() {
         for d in done {
@@ -336,20 +355,52 @@ fn served(ctx: &Ctx, p: &LivePeer, it: &Item) -> bool {
     p.hello.types.iter().any(|t| *t == ctx.names[it.case])
 }
 
+/// Awaits `fut` while forwarding the progress updates that arrive meanwhile into the event stream.
+async fn forward<F: std::future::Future>(
+    fut: F,
+    updates: &mut UnboundedReceiver<Update>,
+    sink: &mut dyn Sink,
+) -> F::Output {
+    tokio::pin!(fut);
+    let out = loop {
+        tokio::select! {
+            biased;
+            Some(u) = updates.recv() => sink.event(&Event::Progress(u)),
+            out = &mut fut => break out,
+        }
+    };
+    while let Ok(u) = updates.try_recv() {
+        sink.event(&Event::Progress(u));
+    }
+    out
+}
+
 /// Runs each peer's batch, all peers at once.
 async fn run_all(
     ctx: &Ctx<'_>,
     peers: &mut [LivePeer],
     batches: Vec<Vec<Item>>,
     phase: u8,
+    updates: &mut UnboundedReceiver<Update>,
     sink: &mut dyn Sink,
 ) -> Vec<Vec<Done>> {
+    let total: usize = batches.iter().map(Vec::len).sum();
+    let what = if phase == 1 { "golden vectors through every peer" } else { "every peer's output through every peer" };
+    let step = (total > 0).then(|| ctx.progress.start(format!("exchanges (phase {phase})"), what));
+    let counter = Counter { step: step.as_ref(), done: AtomicU64::new(0), total: total as u64 };
+    let counter = &counter;
     let futures = peers.iter_mut().zip(batches).map(|(p, items)| async move {
         let start = Instant::now();
-        let (done, restarts) = run_batch(ctx, p, items).await;
+        let (done, restarts) = run_batch(ctx, p, items, counter).await;
         (p.manifest.name.clone(), done, restarts, start.elapsed())
     });
-    let results = futures::future::join_all(futures).await;
+    let results = forward(futures::future::join_all(futures), updates, sink).await;
+    if let Some(step) = step {
+        step.finish(true, format!("{total} exchanges"));
+    }
+    while let Ok(u) = updates.try_recv() {
+        sink.event(&Event::Progress(u));
+    }
     let mut out = Vec::with_capacity(results.len());
     for (peer, done, restarts, elapsed) in results {
         for (peer, reason) in restarts {
@@ -363,9 +414,30 @@ async fn run_all(
     out
 }
 
+/// Exchanges done so far in a phase, for its progress step.
+struct Counter<'a> {
+    step: Option<&'a Step>,
+    done: AtomicU64,
+    total: u64,
+}
+
+impl Counter<'_> {
+    fn add(&self, n: u64) {
+        let done = self.done.fetch_add(n, Ordering::Relaxed) + n;
+        if let Some(s) = self.step {
+            s.position(done.min(self.total), self.total);
+        }
+    }
+}
+
 /// Pipelines a batch through one peer, then replays the exchanges that went wrong at the transport level
 /// one at a time, restarting the peer as needed, to find which payload crashed or hung it.
-async fn run_batch(ctx: &Ctx<'_>, p: &mut LivePeer, items: Vec<Item>) -> (Vec<Done>, Vec<(String, String)>) {
+async fn run_batch(
+    ctx: &Ctx<'_>,
+    p: &mut LivePeer,
+    items: Vec<Item>,
+    counter: &Counter<'_>,
+) -> (Vec<Done>, Vec<(String, String)>) {
     let mut restarts = Vec::new();
     let subject = roundtrip_subject(&ctx.prefix, &p.manifest.name);
     let mut done = Vec::with_capacity(items.len());
@@ -386,6 +458,7 @@ async fn run_batch(ctx: &Ctx<'_>, p: &mut LivePeer, items: Vec<Item>) -> (Vec<Do
             to_send.push(it);
         }
     }
+    counter.add(done.len() as u64);
     let results: Vec<(Item, Raw, Duration)> = futures::stream::iter(to_send)
         .map(|it| {
             let subject = subject.clone();
@@ -399,6 +472,7 @@ async fn run_batch(ctx: &Ctx<'_>, p: &mut LivePeer, items: Vec<Item>) -> (Vec<Do
                     ctx.opts.timeout,
                 )
                 .await;
+                counter.add(1);
                 (it, raw, d)
             }
         })

@@ -1,8 +1,9 @@
 //! Peers from manifest to a running, greeted and checked process.
 //!
-//! Builds run all at once (a cold Rust build takes minutes, a Python venv seconds: nobody should wait for
-//! their sum), then every built peer is started and greeted at once. Events are still emitted in the
-//! manifests' order, so that reports never depend on which peer was quicker.
+//! Builds run all at once and while the NATS server is found or built (a cold Rust build takes a minute, a
+//! Python venv seconds, a nats-server `go install` a minute: nobody should wait for their sum), then every
+//! built peer is started and greeted at once. Events are still emitted in the manifests' order, so that
+//! reports never depend on which peer was quicker.
 use super::events::{Event, Sink};
 use super::run::Ctx;
 use crate::contract::hash::wire_hash;
@@ -11,6 +12,7 @@ use crate::peer::build::{self, BuildError, Built};
 use crate::peer::expected::ExpectedFailures;
 use crate::peer::process::{indent, PeerProcess};
 use crate::peer::{Hello, Manifest};
+use crate::progress::Progress;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -39,60 +41,122 @@ impl Failed {
     }
 }
 
-/// A peer whose build is done and whose process is not started yet.
-struct Ready {
+/// A peer whose build is done and whose process is not started yet; `manifest.run.command` has its
+/// `{bin:NAME}` replaced by what the build produced.
+pub(super) struct Ready {
     manifest: Manifest,
     expected: ExpectedFailures,
     cache: PathBuf,
 }
 
-/// Builds and starts every peer; returns those that are up and how many could not be started (each said
-/// with a `SetupError` event).
-pub(super) async fn start_all(ctx: &Ctx<'_>, manifests: Vec<Manifest>, sink: &mut dyn Sink) -> (Vec<LivePeer>, usize) {
-    let mut failed = 0;
-    let mut fail = |sink: &mut dyn Sink, peer: &str, f: Failed| {
-        sink.event(&Event::SetupError { what: format!("peer {peer}"), message: f.message, hint: f.hint });
-        failed += 1;
-    };
-    let mut builds = Vec::new();
+/// One peer's build, running (or already failed before it could start).
+pub(super) struct Pending {
+    name: String,
+    state: Result<(Ready, tokio::task::JoinHandle<Result<Built, BuildError>>), Failed>,
+}
+
+/// What became of one peer's build.
+pub(super) struct BuildOutcome {
+    name: String,
+    result: Result<(Ready, Built), Failed>,
+}
+
+/// Starts every peer's build in the background (they report to `progress`); await them with
+/// [`finish_builds`].
+pub(super) fn spawn_builds(opts: &super::Options, manifests: Vec<Manifest>, progress: &Progress) -> Vec<Pending> {
+    let mut pending = Vec::new();
     for m in manifests {
+        let name = m.name.clone();
         let expected = match ExpectedFailures::load(&m.expected_failures_path()) {
             Ok(x) => x,
             Err(e) => {
-                fail(sink, &m.name, Failed::new(e, "fix the expected-failure list (docs/verify.md)"));
+                let state = Err(Failed::new(e, "fix the expected-failure list (docs/verify.md)"));
+                pending.push(Pending { name, state });
                 continue;
             }
         };
-        let cache = build::cache_dir(&ctx.opts.cache, &m);
-        let (root, dir, manifest) = (ctx.opts.root.clone(), cache.clone(), m.clone());
-        let task = tokio::task::spawn_blocking(move || build::build(&manifest, &root, &dir));
-        builds.push((Ready { manifest: m, expected, cache }, task));
+        let cache = build::cache_dir(&opts.cache, &m);
+        let (root, dir, manifest, progress) = (opts.root.clone(), cache.clone(), m.clone(), progress.clone());
+        let task = tokio::task::spawn_blocking(move || build::build(&manifest, &root, &dir, &progress));
+        pending.push(Pending { name, state: Ok((Ready { manifest: m, expected, cache }, task)) });
     }
-    let mut built = Vec::new();
-    for (ready, task) in builds {
-        let name = ready.manifest.name.clone();
-        match task.await {
-            Ok(Ok(Built { cached, duration })) => {
-                sink.event(&Event::PeerBuilt { peer: name, cached, duration });
-                built.push(ready);
+    pending
+}
+
+/// Waits for every build, in the manifests' order (no events: the caller forwards progress meanwhile).
+pub(super) async fn finish_builds(pending: Vec<Pending>) -> Vec<BuildOutcome> {
+    let mut out = Vec::new();
+    for Pending { name, state } in pending {
+        let result = match state {
+            Err(f) => Err(f),
+            Ok((mut ready, task)) => match task.await {
+                Ok(Ok(built)) => match resolve_run_command(&mut ready.manifest, &built) {
+                    Ok(()) => Ok((ready, built)),
+                    Err(f) => Err(f),
+                },
+                Ok(Err(e)) => Err(build_failed(e)),
+                Err(e) => Err(Failed::new(format!("build task failed: {e}"), "")),
+            },
+        };
+        out.push(BuildOutcome { name, result });
+    }
+    out
+}
+
+/// `{bin:NAME}` in the run command becomes the executable the build reported.
+fn resolve_run_command(m: &mut Manifest, built: &Built) -> Result<(), Failed> {
+    for arg in &mut m.run.command {
+        *arg = build::expand_bins(arg, &built.bins).map_err(|name| {
+            Failed::new(
+                format!("[run] command names {{bin:{name}}}, but the build reported no executable `{name}`"),
+                "build it with `cargo build --message-format=json-render-diagnostics ... --bin NAME` (docs/peer-protocol.md section 6)",
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// Emits each build's event (in the manifests' order) and keeps the built peers; also returns how many
+/// could not be built.
+pub(super) fn report_builds(outcomes: Vec<BuildOutcome>, sink: &mut dyn Sink) -> (Vec<Ready>, usize) {
+    let mut ready = Vec::new();
+    let mut failed = 0;
+    for BuildOutcome { name, result } in outcomes {
+        match result {
+            Ok((r, Built { cached, duration, outputs, .. })) => {
+                let outputs = outputs.iter().map(|p| p.display().to_string()).collect();
+                sink.event(&Event::PeerBuilt { peer: name, cached, duration, outputs });
+                ready.push(r);
             }
-            Ok(Err(e)) => fail(sink, &name, build_failed(e)),
-            Err(e) => fail(sink, &name, Failed::new(format!("build task failed: {e}"), "")),
+            Err(f) => {
+                sink.event(&Event::SetupError { what: format!("peer {name}"), message: f.message, hint: f.hint });
+                failed += 1;
+            }
         }
     }
+    (ready, failed)
+}
+
+/// Starts and greets every built peer at once; returns those that are up and how many could not be started
+/// (each said with a `SetupError` event).
+pub(super) async fn launch_all(ctx: &Ctx<'_>, built: Vec<Ready>, sink: &mut dyn Sink) -> (Vec<LivePeer>, usize) {
     let launches = built.into_iter().map(|r| async move {
         let started = Instant::now();
         let name = r.manifest.name.clone();
         (name, launch(ctx, r).await, started.elapsed())
     });
     let mut peers = Vec::new();
+    let mut failed = 0;
     for (name, result, startup) in futures::future::join_all(launches).await {
         match result {
             Ok(p) => {
                 sink.event(&Event::PeerReady { peer: name, hello: p.hello.clone(), startup });
                 peers.push(p);
             }
-            Err(f) => fail(sink, &name, f),
+            Err(f) => {
+                sink.event(&Event::SetupError { what: format!("peer {name}"), message: f.message, hint: f.hint });
+                failed += 1;
+            }
         }
     }
     (peers, failed)
