@@ -283,17 +283,12 @@ const MUTANTS: &[Mutant] = &[
 
 const HARNESS: &str = "tests/mutants/peers";
 
-/// The tools the mutants need; None (after saying so) when one is missing outside CI.
-fn tools() -> Option<PathBuf> {
-    let nats = nats_server();
-    if !require(nats.is_some(), "nats-server")
-        || !require(on_path("python3"), "python3 (with venv)")
-        || !require(on_path("go"), "go")
-        || !require(on_path("cargo"), "cargo")
-    {
-        return None;
-    }
-    nats
+/// The tools these peers need: nats-server (found or built, as verify does), Python with venv, Go, cargo.
+fn tools() -> PathBuf {
+    need(on_path("python3"), "python3 (with venv)");
+    need(on_path("go"), "go");
+    need(on_path("cargo"), "cargo");
+    nats_server()
 }
 
 /// Straight to the terminal: libtest captures `eprintln!` of a passing test, and the catch rate is always shown.
@@ -370,7 +365,7 @@ fn judge(mutant: &Mutant, xs: &[&Json]) -> (bool, String) {
 
 #[test]
 fn every_mutant_is_caught_with_the_right_class_and_field() {
-    let Some(nats) = tools() else { return };
+    let nats = tools();
     let start = std::time::Instant::now();
     let t = tempfile::tempdir().unwrap();
     let report = t.path().join("report.json");

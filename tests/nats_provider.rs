@@ -1,8 +1,11 @@
 //! The NATS provider against real servers: nats-server processes and containers through the Docker API
-//! (Podman here). No mocks. In CI (`CI=true`) a missing nats-server or container engine fails the test;
-//! elsewhere it prints a loud skip notice (see [`require`]).
+//! (Podman here). No mocks. nats-server is always there (tests/common finds or builds it, as verify does);
+//! only the tests whose subject is the container backend skip, when no Docker API answers and CI is unset
+//! (see [`container_backend_or_skip`]).
 //!
-//! Timings and skip notices are written straight to stderr, so that they show even for passing tests.
+//! Timings are written straight to stderr, so that they show even for passing tests.
+mod common;
+use common::{container_backend_or_skip, nats_server, need, on_path};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -10,42 +13,22 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use msgpact::nats::{self, Backend, NatsOptions, NatsServer};
-
-/// `true` if `cond` holds. Otherwise: under CI a panic (a missing tool is a failure there, never a skip),
-/// elsewhere a loud notice on stderr and `false`, so the test returns early.
-fn require(cond: bool, what: &str) -> bool {
-    if cond {
-        return true;
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("CI=true and {what} is missing: this test must run in CI (see ci/setup-nats.sh)");
-    }
-    let _ = writeln!(
-        std::io::stderr(),
-        "\n!!!!!!!! SKIPPED (not in CI): {what} is missing; run `bash ci/setup-nats.sh` to set it up !!!!!!!!\n"
-    );
-    false
-}
+use msgpact::progress::Progress;
 
 fn say(line: String) {
     let _ = writeln!(std::io::stderr(), "{line}");
-}
-
-fn nats_server_on_path() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain([PathBuf::from("/usr/sbin")])
-        .map(|d| d.join("nats-server"))
-        .find(|p| p.is_file())
 }
 
 fn cache_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("msgpact-cache")
 }
 
-/// Options for one backend that ignore this process's NATS_URL / DOCKER_HOST unless a test sets them.
+/// Options for one backend that ignore this process's NATS_URL / DOCKER_HOST unless a test sets them. The
+/// binary backend looks for nats-server as verify does (PATH, then the user's cache, where [`nats_server`]
+/// has built one if PATH has none).
 fn options(backend: Backend) -> NatsOptions {
-    let mut o = NatsOptions::from_vars(cache_dir(), |_| None);
+    nats_server();
+    let mut o = NatsOptions::from_vars(nats::default_cache_dir(), |_| None);
     o.backend = backend;
     o.startup_timeout = Duration::from_secs(30);
     o
@@ -61,13 +44,6 @@ fn container_options() -> NatsOptions {
 /// The container engine of this machine: DOCKER_HOST, or Podman's rootful socket.
 fn docker_host() -> String {
     std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///run/podman/podman.sock".to_string())
-}
-
-fn container_engine_ready() -> bool {
-    let host = docker_host();
-    let socket_there = host.strip_prefix("unix://").map(|p| Path::new(p).exists()).unwrap_or(true);
-    require(socket_there, &format!("a Docker API socket ({host})"))
-        && require(std::env::var("MSGPACT_NATS_IMAGE").is_ok(), "MSGPACT_NATS_IMAGE (a local NATS image)")
 }
 
 /// All container ids the engine knows, running or not (`podman ps -a` through the Docker API).
@@ -125,9 +101,6 @@ async fn assert_jetstream(server: &NatsServer) {
 
 #[tokio::test]
 async fn binary_backend_serves_request_reply_and_stop_kills_the_process() {
-    if !require(nats_server_on_path().is_some(), "nats-server on PATH") {
-        return;
-    }
     let server = nats::start(&options(Backend::Binary)).await.expect("binary backend starts");
     say(format!("startup_time[binary] = {:?} ({})", server.startup_time(), server.reason()));
     assert_eq!(server.backend(), Backend::Binary);
@@ -143,9 +116,6 @@ async fn binary_backend_serves_request_reply_and_stop_kills_the_process() {
 
 #[tokio::test]
 async fn binary_backend_drop_kills_the_process() {
-    if !require(nats_server_on_path().is_some(), "nats-server on PATH") {
-        return;
-    }
     let server = nats::start(&options(Backend::Binary)).await.expect("binary backend starts");
     let pid = server.pid().unwrap();
     drop(server);
@@ -154,9 +124,6 @@ async fn binary_backend_drop_kills_the_process() {
 
 #[test]
 fn binary_backend_drop_outside_a_runtime_kills_the_process() {
-    if !require(nats_server_on_path().is_some(), "nats-server on PATH") {
-        return;
-    }
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     let server = rt.block_on(nats::start(&options(Backend::Binary))).expect("binary backend starts");
     let pid = server.pid().unwrap();
@@ -166,9 +133,6 @@ fn binary_backend_drop_outside_a_runtime_kills_the_process() {
 
 #[tokio::test]
 async fn binary_backend_on_a_taken_port_errors_naming_the_port_and_starts_on_a_free_one() {
-    if !require(nats_server_on_path().is_some(), "nats-server on PATH") {
-        return;
-    }
     let occupied = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
     let taken = occupied.local_addr().unwrap().port();
 
@@ -187,7 +151,7 @@ async fn binary_backend_on_a_taken_port_errors_naming_the_port_and_starts_on_a_f
 
 #[tokio::test]
 async fn container_backend_has_jetstream_and_the_container_is_gone_after_drop() {
-    if !container_engine_ready() {
+    if !container_backend_or_skip("container_backend_has_jetstream_and_the_container_is_gone_after_drop") {
         return;
     }
     let server = nats::start(&container_options()).await.unwrap_or_else(|e| panic!("container backend: {e}"));
@@ -203,7 +167,7 @@ async fn container_backend_has_jetstream_and_the_container_is_gone_after_drop() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn container_backend_stop_removes_the_container() {
-    if !container_engine_ready() {
+    if !container_backend_or_skip("container_backend_stop_removes_the_container") {
         return;
     }
     let server = nats::start(&container_options()).await.unwrap_or_else(|e| panic!("container backend: {e}"));
@@ -216,7 +180,7 @@ async fn container_backend_stop_removes_the_container() {
 
 #[test]
 fn container_backend_drop_outside_a_runtime_removes_the_container() {
-    if !container_engine_ready() {
+    if !container_backend_or_skip("container_backend_drop_outside_a_runtime_removes_the_container") {
         return;
     }
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
@@ -239,7 +203,7 @@ async fn container_backend_without_an_engine_is_an_error_with_a_hint() {
 
 #[tokio::test]
 async fn container_backend_with_a_missing_image_is_an_error_with_a_hint() {
-    if !container_engine_ready() {
+    if !container_backend_or_skip("container_backend_with_a_missing_image_is_an_error_with_a_hint") {
         return;
     }
     let mut opts = container_options();
@@ -271,9 +235,6 @@ async fn url_backend_with_an_unreachable_url_names_the_url() {
 
 #[tokio::test]
 async fn url_backend_with_a_live_server_and_auto_with_nats_url() {
-    if !require(nats_server_on_path().is_some(), "nats-server on PATH") {
-        return;
-    }
     let live = nats::start(&options(Backend::Binary)).await.unwrap();
 
     let mut opts = options(Backend::Url);
@@ -328,11 +289,7 @@ fn auth_server(bin: &Path) -> AuthServer {
 
 #[tokio::test]
 async fn url_backend_uses_credentials_from_the_url() {
-    let Some(bin) = nats_server_on_path() else {
-        require(false, "nats-server on PATH");
-        return;
-    };
-    let auth = auth_server(&bin);
+    let auth = auth_server(&nats_server());
     let mut opts = options(Backend::Url);
     opts.url = Some(format!("nats://alice:p%40ss%3Aword@127.0.0.1:{}", auth.port));
     let server = nats::start(&opts).await.unwrap_or_else(|e| panic!("with the right password: {e}"));
@@ -347,10 +304,7 @@ async fn url_backend_uses_credentials_from_the_url() {
 }
 
 #[tokio::test]
-async fn auto_without_url_says_which_backend_and_why() {
-    if !require(nats_server_on_path().is_some(), "nats-server on PATH") {
-        return;
-    }
+async fn auto_without_a_docker_api_uses_the_binary_backend_and_says_why() {
     // No engine at DOCKER_HOST: auto falls back to the binary backend and says so.
     let mut opts = options(Backend::Auto);
     opts.docker_host = Some("unix:///nonexistent/docker.sock".into());
@@ -358,13 +312,17 @@ async fn auto_without_url_says_which_backend_and_why() {
     say(format!("auto without engine: {} ({}) in {:?}", server.backend(), server.reason(), server.startup_time()));
     assert_eq!(server.backend(), Backend::Binary);
     assert!(server.reason().starts_with("no Docker API answered (tried unix:///nonexistent/docker.sock: no socket)"));
-    assert!(server.reason().contains("using nats-server from PATH"), "{}", server.reason());
-    drop(server);
+    let bin = nats_server();
+    assert!(server.reason().contains("using nats-server "), "{}", server.reason());
+    assert!(server.reason().contains(&bin.display().to_string()), "names the binary {}: {}", bin.display(), server.reason());
+}
 
-    // With this machine's engine and local image, auto takes the container.
-    if !container_engine_ready() {
+#[tokio::test]
+async fn auto_with_a_docker_api_takes_the_container_and_without_the_image_the_binary() {
+    if !container_backend_or_skip("auto_with_a_docker_api_takes_the_container_and_without_the_image_the_binary") {
         return;
     }
+    // With this machine's engine and local image, auto takes the container.
     let mut opts = container_options();
     opts.backend = Backend::Auto;
     let server = nats::start(&opts).await.expect("auto -> container");
@@ -382,14 +340,14 @@ async fn auto_without_url_says_which_backend_and_why() {
 
 #[tokio::test]
 async fn binary_backend_builds_nats_server_with_go_into_the_cache() {
-    let go = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).any(|d| d.join("go").is_file());
-    if !require(go, "go on PATH") {
-        return;
-    }
+    // A cache of this test's own: its subject is the `go install` itself, which the shared cache may have
+    // done long ago.
+    need(on_path("go"), "go on PATH");
     let t0 = Instant::now();
-    let bin = nats::build_nats_server(&cache_dir(), nats::NATS_SERVER_VERSION)
+    let built = nats::build_nats_server(&cache_dir(), nats::NATS_SERVER_VERSION, &Progress::stderr())
         .await
         .unwrap_or_else(|e| panic!("go install of nats-server: {e}"));
+    let bin = built.path;
     say(format!("build_nats_server({}) = {} in {:?}", nats::NATS_SERVER_VERSION, bin.display(), t0.elapsed()));
     assert!(bin.starts_with(cache_dir().join("nats-server").join(nats::NATS_SERVER_VERSION)));
     let version = Command::new(&bin).arg("--version").output().unwrap();
@@ -407,9 +365,10 @@ async fn binary_backend_builds_nats_server_with_go_into_the_cache() {
 
 const CHILD_ENV: &str = "MSGPACT_TEST_SIGNAL_CHILD";
 
-/// Does nothing unless run as the child of `sigint_*` below: then starts a server, prints its pid or
-/// container id and waits to be interrupted.
+/// Not a test: the child process of `sigint_*` below (run with `--ignored`). It starts a server, prints its
+/// pid or container id and waits to be interrupted.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a helper: run as a child process by the sigint_* tests"]
 async fn signal_child_helper() {
     let Ok(which) = std::env::var(CHILD_ENV) else { return };
     let opts = if which == "container" { container_options() } else { options(Backend::Binary) };
@@ -427,7 +386,7 @@ async fn signal_child_helper() {
 /// Runs the child for `which`, waits for its READY line, sends SIGINT, and returns (exit code, what).
 fn interrupt_child(which: &str) -> (Option<i32>, String) {
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["signal_child_helper", "--exact", "--nocapture", "--test-threads=1"])
+        .args(["signal_child_helper", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
         .env(CHILD_ENV, which)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -457,9 +416,6 @@ fn interrupt_child(which: &str) -> (Option<i32>, String) {
 
 #[test]
 fn sigint_kills_the_nats_server_child() {
-    if !require(nats_server_on_path().is_some(), "nats-server on PATH") {
-        return;
-    }
     let (code, ready) = interrupt_child("binary");
     let pid: u32 = ready.strip_prefix("pid ").unwrap().parse().unwrap();
     assert_eq!(code, Some(130), "exit status after SIGINT");
@@ -473,7 +429,7 @@ fn sigint_kills_the_nats_server_child() {
 
 #[test]
 fn sigint_removes_the_container() {
-    if !container_engine_ready() {
+    if !container_backend_or_skip("sigint_removes_the_container") {
         return;
     }
     let (code, ready) = interrupt_child("container");
@@ -484,11 +440,11 @@ fn sigint_removes_the_container() {
 
 #[test]
 fn sigkill_leaves_a_container_that_the_next_start_reaps() {
-    if !container_engine_ready() {
+    if !container_backend_or_skip("sigkill_leaves_a_container_that_the_next_start_reaps") {
         return;
     }
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["signal_child_helper", "--exact", "--nocapture", "--test-threads=1"])
+        .args(["signal_child_helper", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
         .env(CHILD_ENV, "container")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

@@ -19,16 +19,11 @@ use std::path::{Path, PathBuf};
 /// The message types the example peers serve.
 const SERVED: [&str; 2] = ["chat.ChatTurn", "common.TokenUsage"];
 
-/// The tools the example peers need; false (after saying so) when one is missing outside CI.
-fn tools() -> Option<PathBuf> {
-    let nats = nats_server();
-    if !require(nats.is_some(), "nats-server")
-        || !require(on_path("python3"), "python3 (with venv)")
-        || !require(on_path("go"), "go")
-    {
-        return None;
-    }
-    nats
+/// The tools these peers need: nats-server (found or built, as verify does), Python with venv, Go.
+fn tools() -> PathBuf {
+    need(on_path("python3"), "python3 (with venv)");
+    need(on_path("go"), "go");
+    nats_server()
 }
 
 /// The case ids of `golden/<package>/<Message>/`, from the files themselves.
@@ -69,7 +64,7 @@ fn s(v: &Json) -> &str {
 
 #[test]
 fn own_type_peers_serve_their_types_and_agree() {
-    let Some(nats) = tools() else { return };
+    let nats = tools();
     let t = tempfile::tempdir().unwrap();
     let (code, err, report) = verify(&nats, "examples/own-peers", &t.path().join("report.json"));
     assert_eq!(code, Some(0), "verify of the own-type peers failed:\n{err}");
@@ -179,7 +174,7 @@ fn buggy_python_manifest(bug: &str) -> String {
 
 #[test]
 fn an_own_peer_with_a_float_for_a_uint32_fails_at_that_field() {
-    let Some(nats) = tools() else { return };
+    let nats = tools();
     let t = tempfile::tempdir().unwrap();
     let harness = t.path().join("harness");
     std::fs::create_dir_all(harness.join("python-bug")).unwrap();

@@ -7,11 +7,8 @@ use common::*;
 const TYPES: &str = "chat.ChatRequest,chat.ChatTurn,common.TokenUsage,pipeline.PipelineParams,stream.ResponseChunk,stream.StreamError,voice.AudioChunk,voice.VoiceActivity";
 
 /// Runs verify on the example contracts with the echo peer; returns (exit code, stderr, report).
-fn verify_with(fault: &str, extra: &[&str]) -> Option<(i32, String, serde_json::Value)> {
+fn verify_with(fault: &str, extra: &[&str]) -> (i32, String, serde_json::Value) {
     let bin = nats_server();
-    if !require(bin.is_some(), "nats-server") {
-        return None;
-    }
     let t = tempfile::tempdir().unwrap();
     echo_harness(t.path(), fault, TYPES, "");
     let report = t.path().join("report.json");
@@ -23,9 +20,9 @@ fn verify_with(fault: &str, extra: &[&str]) -> Option<(i32, String, serde_json::
     let o = msgpact(
         &root(),
         &args,
-        &[("MSGPACT_CACHE_DIR", cache.to_str().unwrap()), ("MSGPACT_NATS_SERVER", bin.unwrap().to_str().unwrap())],
+        &[("MSGPACT_CACHE_DIR", cache.to_str().unwrap()), ("MSGPACT_NATS_SERVER", bin.to_str().unwrap())],
     );
-    Some((o.status.code().unwrap_or(-1), stderr(&o), read_json(&report)))
+    (o.status.code().unwrap_or(-1), stderr(&o), read_json(&report))
 }
 
 fn golden_verdicts(report: &serde_json::Value) -> Vec<(String, String, String)> {
@@ -55,7 +52,7 @@ fn assert_only(verdicts: &[(String, String, String)], bad: &[(&str, &str, &str)]
 
 #[test]
 fn a_peer_that_exits_mid_run_is_reported_with_the_case_that_did_it() {
-    let Some((code, err, report)) = verify_with("crash:edge.seq.65535", &[]) else { return };
+    let (code, err, report) = verify_with("crash:edge.seq.65535", &[]);
     assert_eq!(code, 1, "{err}");
     assert_only(&golden_verdicts(&report), &[("voice.AudioChunk", "edge.seq.65535", "crash")]);
     assert!(err.contains("peer echo: restarted"), "{err}");
@@ -68,7 +65,7 @@ fn a_peer_that_exits_mid_run_is_reported_with_the_case_that_did_it() {
 
 #[test]
 fn a_peer_that_hangs_gets_a_timeout_for_that_case_and_the_run_goes_on() {
-    let Some((code, err, report)) = verify_with("hang:edge.index.128", &["--timeout", "1"]) else { return };
+    let (code, err, report) = verify_with("hang:edge.index.128", &["--timeout", "1"]);
     assert_eq!(code, 1, "{err}");
     assert_only(&golden_verdicts(&report), &[("stream.ResponseChunk", "edge.index.128", "timeout")]);
     assert!(err.contains("no answer within 1.0 s"), "{err}");
@@ -76,7 +73,7 @@ fn a_peer_that_hangs_gets_a_timeout_for_that_case_and_the_run_goes_on() {
 
 #[test]
 fn a_peer_that_answers_garbage_is_a_protocol_failure_for_that_case_only() {
-    let Some((code, err, report)) = verify_with("garbage:edge.premium.true", &[]) else { return };
+    let (code, err, report) = verify_with("garbage:edge.premium.true", &[]);
     assert_eq!(code, 1, "{err}");
     assert_only(&golden_verdicts(&report), &[("chat.ChatRequest", "edge.premium.true", "bad-reply")]);
     assert!(err.contains("unknown Msgpact-Status `banana`"), "{err}");
@@ -84,7 +81,7 @@ fn a_peer_that_answers_garbage_is_a_protocol_failure_for_that_case_only() {
 
 #[test]
 fn a_peer_that_answers_the_wrong_case_is_caught() {
-    let Some((code, err, report)) = verify_with("wrongcase:example.typical", &[]) else { return };
+    let (code, err, report) = verify_with("wrongcase:example.typical", &[]);
     assert_eq!(code, 1, "{err}");
     let bad = [
         ("common.TokenUsage", "example.typical", "bad-reply"),
@@ -96,10 +93,7 @@ fn a_peer_that_answers_the_wrong_case_is_caught() {
 
 #[test]
 fn nats_going_away_mid_run_is_a_setup_error_and_earlier_verdicts_are_kept() {
-    let Some(bin) = nats_server() else {
-        require(false, "nats-server");
-        return;
-    };
+    let bin = nats_server();
     let server = NatsServer::start(&bin);
     let t = tempfile::tempdir().unwrap();
     echo_harness(t.path(), "slow:20", TYPES, "");
@@ -151,10 +145,7 @@ fn nats_going_away_mid_run_is_a_setup_error_and_earlier_verdicts_are_kept() {
 
 #[test]
 fn a_payload_over_max_payload_names_the_contract_and_case() {
-    let Some(bin) = nats_server() else {
-        require(false, "nats-server");
-        return;
-    };
+    let bin = nats_server();
     let t = tempfile::tempdir().unwrap();
     let contracts = t.path().join("contracts");
     std::fs::create_dir_all(&contracts).unwrap();

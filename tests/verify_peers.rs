@@ -39,20 +39,12 @@ fn check_agreement(backend: &str, env: &[(&str, &str)]) {
 
 #[test]
 fn three_peers_agree_through_the_binary_backend() {
-    let bin = nats_server();
-    if !require(bin.is_some(), "nats-server") {
-        return;
-    }
-    check_agreement("binary", &[("MSGPACT_NATS_SERVER", bin.unwrap().to_str().unwrap())]);
+    check_agreement("binary", &[("MSGPACT_NATS_SERVER", nats_server().to_str().unwrap())]);
 }
 
 #[test]
 fn three_peers_agree_through_the_container_backend() {
-    let engine = std::env::var("DOCKER_HOST").is_ok() && std::env::var("MSGPACT_NATS_IMAGE").is_ok();
-    if !require(
-        engine,
-        "a container engine (DOCKER_HOST) and a local NATS image (MSGPACT_NATS_IMAGE); ci/setup-nats.sh sets both",
-    ) {
+    if !container_backend_or_skip("three_peers_agree_through_the_container_backend") {
         return;
     }
     check_agreement("container", &[]);
@@ -65,9 +57,7 @@ fn three_peers_agree_through_the_container_backend() {
 #[test]
 fn a_hand_edited_go_struct_tag_fails_verify_and_names_the_field() {
     let nats = nats_server();
-    if !require(nats.is_some(), "nats-server") || !require(on_path("go"), "go") {
-        return;
-    }
+    need(on_path("go"), "go");
     let t = tempfile::tempdir().unwrap();
     let peer = t.path().join("harness").join("go");
     copy_dir(&root().join("harness/go"), &peer);
@@ -80,7 +70,6 @@ fn a_hand_edited_go_struct_tag_fails_verify_and_names_the_field() {
     let (harness, cache) = (t.path().join("harness"), t.path().join("cache"));
     let args =
         ["verify", "--nats", "binary", "--harness", harness.to_str().unwrap(), "--json", report.to_str().unwrap()];
-    let nats = nats.unwrap();
     let env = [("MSGPACT_NATS_SERVER", nats.to_str().unwrap()), ("MSGPACT_CACHE_DIR", cache.to_str().unwrap())];
     let o = msgpact(&root(), &args, &env);
     let err = stderr(&o);

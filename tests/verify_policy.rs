@@ -5,11 +5,8 @@ use common::*;
 use std::path::Path;
 
 /// verify with the echo peer in `dir`; returns (exit code, stderr, report).
-fn run(dir: &Path, contracts: &Path, extra_args: &[&str]) -> Option<(i32, String, serde_json::Value)> {
+fn run(dir: &Path, contracts: &Path, extra_args: &[&str]) -> (i32, String, serde_json::Value) {
     let bin = nats_server();
-    if !require(bin.is_some(), "nats-server") {
-        return None;
-    }
     let report = dir.join("report.json");
     let harness = dir.join("harness");
     let mut args = vec![
@@ -24,8 +21,8 @@ fn run(dir: &Path, contracts: &Path, extra_args: &[&str]) -> Option<(i32, String
         report.to_str().unwrap(),
     ];
     args.extend_from_slice(extra_args);
-    let o = msgpact(&root(), &args, &[("MSGPACT_NATS_SERVER", bin.unwrap().to_str().unwrap())]);
-    Some((o.status.code().unwrap_or(-1), stderr(&o), read_json(&report)))
+    let o = msgpact(&root(), &args, &[("MSGPACT_NATS_SERVER", bin.to_str().unwrap())]);
+    (o.status.code().unwrap_or(-1), stderr(&o), read_json(&report))
 }
 
 fn outcomes(report: &serde_json::Value) -> Vec<(String, String, String)> {
@@ -61,7 +58,7 @@ fn contracts_with(dir: &Path, policy: Option<&str>) -> std::path::PathBuf {
 fn full_width_integers_fail_by_default_with_class_and_hint() {
     let t = tempfile::tempdir().unwrap();
     echo_harness(t.path(), "widen-ints:all", "common.TokenUsage", "");
-    let Some((code, err, report)) = run(t.path(), &root().join("contracts"), &[]) else { return };
+    let (code, err, report) = run(t.path(), &root().join("contracts"), &[]);
     assert_eq!(code, 1, "{err}");
     let o = outcomes(&report);
     assert_eq!(o.len(), 29);
@@ -78,7 +75,7 @@ fn a_package_policy_can_accept_integer_widths_and_a_peer_can_override_it() {
     let t = tempfile::tempdir().unwrap();
     let contracts = contracts_with(t.path(), Some("{int-width: warn}"));
     echo_harness(t.path(), "widen-ints:all", "common.TokenUsage", "");
-    let Some((code, err, report)) = run(t.path(), &contracts, &[]) else { return };
+    let (code, err, report) = run(t.path(), &contracts, &[]);
     assert_eq!(code, 0, "the package accepts int-width:\n{err}");
     assert!(outcomes(&report).iter().all(|(_, o, c)| o == "warn" && c == "int-width"));
     // 29 golden vectors, and the echo peer's own (widened) output sent back to it in the matrix.
@@ -86,7 +83,7 @@ fn a_package_policy_can_accept_integer_widths_and_a_peer_can_override_it() {
     assert_eq!(report["summary"]["failed"], 0, "{err}");
 
     echo_harness(t.path(), "widen-ints:all", "common.TokenUsage", "[policy]\nint-width = \"fail\"\n");
-    let Some((code, err, report)) = run(t.path(), &contracts, &[]) else { return };
+    let (code, err, report) = run(t.path(), &contracts, &[]);
     assert_eq!(code, 1, "the peer's override wins over the package:\n{err}");
     assert!(outcomes(&report).iter().all(|(_, o, _)| o == "fail"));
 }
@@ -95,7 +92,7 @@ fn a_package_policy_can_accept_integer_widths_and_a_peer_can_override_it() {
 fn a_peer_policy_can_accept_what_the_contracts_fail() {
     let t = tempfile::tempdir().unwrap();
     echo_harness(t.path(), "widen-ints:all", "common.TokenUsage", "[policy]\nint-width = \"warn\"\n");
-    let Some((code, err, _)) = run(t.path(), &root().join("contracts"), &[]) else { return };
+    let (code, err, _) = run(t.path(), &root().join("contracts"), &[]);
     assert_eq!(code, 0, "{err}");
 }
 
@@ -103,7 +100,7 @@ fn a_peer_policy_can_accept_what_the_contracts_fail() {
 fn an_unknown_class_in_a_peer_policy_is_a_located_error() {
     let t = tempfile::tempdir().unwrap();
     echo_harness(t.path(), "", "common.TokenUsage", "[policy]\nint-widht = \"warn\"\n");
-    let Some((code, err, _)) = run(t.path(), &root().join("contracts"), &[]) else { return };
+    let (code, err, _) = run(t.path(), &root().join("contracts"), &[]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("unknown class `int-widht` (did you mean `int-width`?)"), "{err}");
 }
@@ -114,7 +111,7 @@ fn expected_failures_accept_known_gaps_and_fail_when_stale() {
     echo_harness(t.path(), "garbage:example.typical", "common.TokenUsage,chat.ChatTurn", "");
     let list = t.path().join("harness/echo/expected-failures.txt");
     std::fs::write(&list, "# known gaps\ncommon.TokenUsage example.typical: the echo peer garbles it on purpose\nchat.ChatTurn example.minimal: fixed long ago\n").unwrap();
-    let Some((code, err, report)) = run(t.path(), &root().join("contracts"), &[]) else { return };
+    let (code, err, report) = run(t.path(), &root().join("contracts"), &[]);
     assert_eq!(code, 1, "the stale entry fails the run:\n{err}");
     let o = outcomes(&report);
     assert!(o.iter().any(|(case, outcome, _)| case == "example.typical" && outcome == "xfail"), "{o:?}");
@@ -122,9 +119,7 @@ fn expected_failures_accept_known_gaps_and_fail_when_stale() {
     assert!(err.contains("expected-failures.txt:3: error[E703]: chat.ChatTurn example.minimal is listed as an expected failure of peer echo, but it passes now"), "{err}");
     assert!(err.contains("msgpact verify --peer echo --update-expected-failures"), "{err}");
 
-    let Some((code, err, _)) = run(t.path(), &root().join("contracts"), &["--update-expected-failures"]) else {
-        return;
-    };
+    let (code, err, _) = run(t.path(), &root().join("contracts"), &["--update-expected-failures"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("removed chat.ChatTurn example.minimal"), "{err}");
     let text = std::fs::read_to_string(&list).unwrap();
@@ -132,17 +127,17 @@ fn expected_failures_accept_known_gaps_and_fail_when_stale() {
 }
 
 /// verify with the echo peer given `fault` and `types`, which must stop at setup (exit 2); its stderr.
-fn setup_error(fault: &str, types: &str) -> Option<String> {
+fn setup_error(fault: &str, types: &str) -> String {
     let t = tempfile::tempdir().unwrap();
     echo_harness(t.path(), fault, types, "");
-    let (code, err, _) = run(t.path(), &root().join("contracts"), &[])?;
+    let (code, err, _) = run(t.path(), &root().join("contracts"), &[]);
     assert_eq!(code, 2, "{err}");
-    Some(err)
+    err
 }
 
 #[test]
 fn a_peer_that_serves_a_type_the_contracts_do_not_have_is_a_setup_error() {
-    let Some(err) = setup_error("", "common.TokenUsage,chat.ChatReqest") else { return };
+    let err = setup_error("", "common.TokenUsage,chat.ChatReqest");
     assert!(err.contains("serves types the contracts do not have: chat.ChatReqest"), "{err}");
     assert!(err.contains("`chat.ChatReqest` -> `chat.ChatRequest`?"), "{err}");
 }
@@ -151,7 +146,7 @@ fn a_peer_that_serves_a_type_the_contracts_do_not_have_is_a_setup_error() {
 /// setup error that says so and how to regenerate, not a wall of confusing value failures.
 #[test]
 fn a_peer_built_from_other_contracts_is_a_stale_setup_error() {
-    let Some(err) = setup_error("contracts-hash:0123456789abcdef", "common.TokenUsage") else { return };
+    let err = setup_error("contracts-hash:0123456789abcdef", "common.TokenUsage");
     assert!(
         err.contains("peer echo: stale: built from contracts 0123456789abcdef, but the contracts are now "),
         "{err}"

@@ -3,11 +3,8 @@
 mod common;
 use common::*;
 
-fn replay(against: &str) -> Option<(i32, String, serde_json::Value)> {
+fn replay(against: &str) -> (i32, String, serde_json::Value) {
     let bin = nats_server();
-    if !require(bin.is_some(), "nats-server") {
-        return None;
-    }
     let t = tempfile::tempdir().unwrap();
     let report = t.path().join("report.json");
     let args = [
@@ -25,14 +22,14 @@ fn replay(against: &str) -> Option<(i32, String, serde_json::Value)> {
         "--json",
         report.to_str().unwrap(),
     ];
-    let o = msgpact(&root(), &args, &[("MSGPACT_NATS_SERVER", bin.unwrap().to_str().unwrap())]);
-    Some((o.status.code().unwrap_or(-1), stderr(&o), read_json(&report)))
+    let o = msgpact(&root(), &args, &[("MSGPACT_NATS_SERVER", bin.to_str().unwrap())]);
+    (o.status.code().unwrap_or(-1), stderr(&o), read_json(&report))
 }
 
 #[test]
 fn the_previous_example_contracts_vectors_are_read_by_the_current_peers() {
     let fixture = root().join("tests/fixtures/replay/v0.9.0");
-    let Some((code, err, report)) = replay(fixture.to_str().unwrap()) else { return };
+    let (code, err, report) = replay(fixture.to_str().unwrap());
     assert_eq!(code, 0, "{err}");
     let xs = exchanges(&report);
     let replayed: Vec<_> = xs.iter().filter(|x| x["producer"].as_str().unwrap().ends_with("v0.9.0")).collect();
@@ -56,7 +53,7 @@ fn replaying_a_version_whose_enum_value_was_removed_fails_at_that_field() {
         );
         std::fs::write(old.join(f.file_name().unwrap()), text).unwrap();
     }
-    let Some((code, err, report)) = replay(old.to_str().unwrap()) else { return };
+    let (code, err, report) = replay(old.to_str().unwrap());
     assert_eq!(code, 1, "{err}");
     let failed: Vec<_> = exchanges(&report).into_iter().filter(|x| x["outcome"] == "fail").collect();
     assert_eq!(failed.len(), 3, "one failure per peer: {failed:?}");
@@ -71,7 +68,7 @@ fn replaying_a_version_whose_enum_value_was_removed_fails_at_that_field() {
 
 #[test]
 fn a_missing_earlier_version_is_a_setup_error() {
-    let Some((code, err, _)) = replay("no-such-ref-or-dir") else { return };
+    let (code, err, _) = replay("no-such-ref-or-dir");
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("no-such-ref-or-dir"), "{err}");
 }

@@ -33,7 +33,8 @@
 //! - [`find_nats_server`]`(&NatsOptions)`: the nats-server the binary backend would run (found, or built once
 //!   and cached), for anything else that needs one (the tests do); [`build_nats_server`]`(cache_dir,
 //!   version, &Progress)`: the `go install` fallback itself, under a lock so that parallel callers build once.
-//! - [`default_cache_dir`]: where a built nats-server is kept (`~/.cache/msgpact`).
+//! - [`default_cache_dir`]: where a built nats-server is kept (`~/.cache/msgpact`); [`docker_api`]: whether a
+//!   Docker API answers.
 //!
 //! Cleanup on Ctrl-C: with [`NatsOptions::cleanup_on_signal`] (the default), the first `start` installs a
 //! SIGINT/SIGTERM handler that kills every server this process started (children and containers, even a
@@ -274,6 +275,13 @@ impl NatsServer {
             Running::Container(c) => c.stop().await,
         }
     }
+}
+
+/// Whether a Docker API answers: `DOCKER_HOST` (or `docker_host`), else the usual Docker and Podman
+/// sockets. `Ok` names the one that answered; `Err` lists what was tried and why each failed. The auto
+/// backend decides with it, and the container backend's own tests skip on it (outside CI).
+pub async fn docker_api(docker_host: Option<&str>) -> Result<String, String> {
+    docker::find_engine(docker_host).await.map(|e| e.host)
 }
 
 /// The user's cache directory for msgpact: `$XDG_CACHE_HOME/msgpact`, else `$HOME/.cache/msgpact` (where

@@ -1,8 +1,22 @@
-//! Helpers shared by the verify integration tests: the built binary, real servers, reports.
+//! Helpers shared by the integration tests: the built binary, the NATS server every test gets, the one kind
+//! of skip there is, reports.
+//!
+//! The README promises that Rust, Go and Python 3 are all a machine needs for `cargo test --workspace`, so
+//! every test that needs NATS runs: [`nats_server`] finds nats-server the way `msgpact verify` does, or
+//! builds it once with `go install` into the user's cache (under a lock, so parallel tests build it once).
+//! A missing Go or Python fails the tests that need them ([`need`]). Only tests whose subject is the
+//! container backend may skip, only when no Docker API answers and CI is unset
+//! ([`container_backend_or_skip`]); each skip is recorded, and the test binary ends with a summary of the
+//! run's skips so far (see [`skip`]).
 #![allow(dead_code)]
+mod skips;
+
 use serde_json::Value as Json;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+pub use skips::skip;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -12,22 +26,20 @@ pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
-/// A tool a test needs. Under CI its absence fails the test; elsewhere the test says loudly that it did
-/// not run and returns false.
-pub fn require(ok: bool, what: &str) -> bool {
-    if ok {
-        return true;
-    }
-    if in_ci() {
-        panic!("CI=true but {what} is missing: this test must run in CI (install it, see .ci/run)");
-    }
-    eprintln!("SKIPPED (not in CI): {what} is missing");
-    false
+/// A tool the test needs (Go, Python, cargo): its absence fails the test, in CI and everywhere else, since
+/// the README names them as what a machine needs.
+pub fn need(ok: bool, what: &str) {
+    assert!(ok, "{what} is missing: the tests need Rust, Go and Python 3 (see the README's quick start)");
 }
 
 /// Whether `tool` is an executable file in a directory of PATH.
 pub fn on_path(tool: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
+    std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| is_executable(&d.join(tool))))
+}
+
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
 /// Copies the directory `from` to `to`, files and subdirectories.
@@ -44,14 +56,52 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-pub fn nats_server() -> Option<PathBuf> {
-    let candidates =
-        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect::<Vec<_>>()).unwrap_or_default();
-    candidates
-        .into_iter()
-        .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/usr/local/bin")])
-        .map(|d| d.join("nats-server"))
-        .find(|p| p.is_file())
+/// The nats-server for every test, the one `msgpact verify` would use: `MSGPACT_NATS_SERVER`, else PATH (and
+/// /usr/sbin, /usr/local/sbin), else the one built earlier in the user's cache, else built now with
+/// `go install` into that cache (once: the build takes a lock, so parallel tests and test binaries wait for
+/// the first one's build). Never missing: a machine that cannot build one fails the test with the reason.
+pub fn nats_server() -> PathBuf {
+    static FOUND: OnceLock<PathBuf> = OnceLock::new();
+    FOUND
+        .get_or_init(|| {
+            // On a thread of its own: the caller may be inside a tokio runtime already.
+            std::thread::spawn(|| {
+                let explicit = std::env::var("MSGPACT_NATS_SERVER").ok();
+                let opts = msgpact::nats::NatsOptions::from_vars(msgpact::nats::default_cache_dir(), |k| {
+                    (k == "MSGPACT_NATS_SERVER").then(|| explicit.clone()).flatten()
+                });
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                match rt.block_on(msgpact::nats::find_nats_server(&opts)) {
+                    Ok((path, _how)) => path,
+                    Err(e) => panic!("the tests need a nats-server and none could be found or built: {e}"),
+                }
+            })
+            .join()
+            .unwrap_or_else(|_| panic!("finding a nats-server failed (see above)"))
+        })
+        .clone()
+}
+
+/// For tests whose subject is the container backend itself: `true` when a Docker API answers. Otherwise
+/// the test fails under CI, and elsewhere is recorded as skipped (`test` is its name) and must return.
+pub fn container_backend_or_skip(test: &str) -> bool {
+    let host = std::env::var("DOCKER_HOST").ok().filter(|h| !h.is_empty());
+    let probe = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(msgpact::nats::docker_api(host.as_deref()))
+    });
+    match probe.join().expect("probe for a Docker API") {
+        Ok(_) => true,
+        Err(tried) => {
+            assert!(
+                !in_ci(),
+                "CI=true and no Docker API answered (tried {tried}): the container backend must be tested in CI \
+                 (bash ci/setup-nats.sh starts Podman's)"
+            );
+            skip(test, &format!("container backend: no Docker API answered (tried {tried}) and CI is unset"));
+            false
+        }
+    }
 }
 
 /// Runs `msgpact ARGS` in `cwd` with extra environment variables.
@@ -113,13 +163,22 @@ impl Drop for NatsServer {
     }
 }
 
+/// The build command of a Rust peer binary of `harness/rust` in msgpact's workspace, as harness/rust/peer.toml
+/// builds the reference peer (profile, features and target directory shared with msgpact), in TOML.
+pub fn rust_peer_build(bin: &str) -> String {
+    format!(
+        "[[\"cargo\", \"build\", \"--message-format=json-render-diagnostics\", \"--profile\", \"{{cargo_profile}}\", \"--manifest-path\", \"{{root}}/Cargo.toml\", \"-p\", \"msgpact\", \"-p\", \"msgpact-peer\", \"--bin\", \"{bin}\"]]"
+    )
+}
+
 /// A harness dir `DIR/harness/echo` with one echo peer (harness/rust/src/bin/msgpact-echo-peer.rs) that
 /// serves `types` with these faults; `extra` is appended to its peer.toml (e.g. a `[policy]` table).
 pub fn echo_harness(dir: &Path, fault: &str, types: &str, extra: &str) {
     let p = dir.join("harness/echo");
     std::fs::create_dir_all(&p).unwrap();
     let toml = format!(
-        "name = \"echo\"\nlanguage = \"rust\"\n[build]\ncommands = [[\"cargo\", \"build\", \"--quiet\", \"--release\", \"--manifest-path\", \"{{root}}/Cargo.toml\", \"-p\", \"msgpact-peer\", \"--bin\", \"msgpact-echo-peer\"]]\n[run]\ncommand = [\"{{root}}/target/release/msgpact-echo-peer\"]\nenv = {{ MSGPACT_FAULT = \"{fault}\", MSGPACT_ECHO_TYPES = \"{types}\" }}\n{extra}"
+        "name = \"echo\"\nlanguage = \"rust\"\n[build]\ncommands = {}\n[run]\ncommand = [\"{{bin:msgpact-echo-peer}}\"]\nenv = {{ MSGPACT_FAULT = \"{fault}\", MSGPACT_ECHO_TYPES = \"{types}\" }}\n{extra}",
+        rust_peer_build("msgpact-echo-peer")
     );
     std::fs::write(p.join("peer.toml"), toml).unwrap();
 }

@@ -7,7 +7,6 @@ package peer_test
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -82,7 +81,7 @@ func requireNATS(t testing.TB) *natsServer {
 	if mayskipNATS() {
 		t.Skipf("SKIPPED (%s=1): nats-server unavailable: %s", envSkipNATS, natsMissing)
 	}
-	hint := "install nats-server (Debian: apt-get install nats-server) or set MSGPACT_TEST_NATS_SERVER to its path"
+	hint := "run the suite from `cargo test --workspace` (it hands over the nats-server msgpact uses), install nats-server, or set MSGPACT_NATS_SERVER to its path"
 	if !inCI() {
 		hint += "; to skip these tests deliberately outside CI, set " + envSkipNATS + "=1"
 	}
@@ -125,24 +124,41 @@ type natsServer struct {
 	done chan struct{}
 }
 
-// findNATSServer finds nats-server: MSGPACT_TEST_NATS_SERVER when set (a
-// path), else PATH, else the usual sbin directories.
+// findNATSServer finds nats-server the way msgpact does: MSGPACT_NATS_SERVER
+// (what `cargo test` hands this suite), MSGPACT_TEST_NATS_SERVER, PATH, the
+// usual sbin directories, then the one msgpact builds once with `go install`
+// into the user's cache. Only executable regular files count.
 func findNATSServer() (string, error) {
-	if p := os.Getenv("MSGPACT_TEST_NATS_SERVER"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("MSGPACT_TEST_NATS_SERVER: %v", err)
-		}
-		return p, nil
-	}
-	if p, err := exec.LookPath("nats-server"); err == nil {
-		return p, nil
-	}
-	for _, p := range []string{"/usr/sbin/nats-server", "/usr/local/sbin/nats-server", "/usr/local/bin/nats-server"} {
-		if _, err := os.Stat(p); err == nil {
+	for _, name := range []string{"MSGPACT_NATS_SERVER", "MSGPACT_TEST_NATS_SERVER"} {
+		if p := os.Getenv(name); p != "" {
+			if !isExecutable(p) {
+				return "", fmt.Errorf("%s is %s, which is not an executable file", name, p)
+			}
 			return p, nil
 		}
 	}
-	return "", errors.New("nats-server is not on PATH (nor in /usr/sbin, /usr/local/sbin, /usr/local/bin); on Debian: apt-get install nats-server")
+	if p, err := exec.LookPath("nats-server"); err == nil && isExecutable(p) {
+		return p, nil
+	}
+	candidates := []string{"/usr/sbin/nats-server", "/usr/local/sbin/nats-server", "/usr/local/bin/nats-server"}
+	if dir, err := os.UserCacheDir(); err == nil {
+		candidates = append(candidates, filepath.Join(dir, "msgpact", "nats-server", natsServerVersion, "bin", "nats-server"))
+	}
+	for _, p := range candidates {
+		if isExecutable(p) {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("no nats-server: not in MSGPACT_NATS_SERVER, not on PATH, not in %s; "+
+		"`cargo test --workspace` (or `cargo run -- verify`) builds one once into the cache", strings.Join(candidates, ", "))
+}
+
+// natsServerVersion is the version msgpact builds (NATS_SERVER_VERSION in src/nats/mod.rs).
+const natsServerVersion = "v2.15.2"
+
+func isExecutable(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o111 != 0
 }
 
 // startNATSServer starts nats-server on a random loopback port, learnt from

@@ -2,7 +2,9 @@
 
 Why this file exists: the SDK is only proven by the protocol running over a real NATS server, with the peer
 started the way the runner starts it (a process with the MSGPACT_* environment, ready line on stderr, signals,
-exit status). In CI (CI=true) a missing nats-server fails the tests; it never turns them into skips.
+exit status). A missing nats-server fails the tests; outside CI a developer may skip them deliberately with
+MSGPACT_TEST_SKIP_NATS=1 (as in the Go suite). `cargo test --workspace` hands over the nats-server msgpact uses
+(MSGPACT_NATS_SERVER) and fails on any skip.
 """
 
 from __future__ import annotations
@@ -34,16 +36,34 @@ if str(PEER_DIR) not in sys.path:
     sys.path.insert(0, str(PEER_DIR))
 
 
+NATS_SERVER_VERSION = "v2.15.2"  # the version msgpact builds (NATS_SERVER_VERSION in src/nats/mod.rs)
+
+
+def _executable(path: str) -> bool:
+    return os.path.isfile(path) and os.access(path, os.X_OK)
+
+
+def _msgpact_cache() -> Path:
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "msgpact" / "nats-server" / NATS_SERVER_VERSION / "bin" / "nats-server"
+
+
 def find_nats_server() -> Optional[str]:
-    """NATS_SERVER_BIN, else nats-server on PATH, else Debian's /usr/sbin/nats-server (not always on PATH)."""
-    explicit = os.environ.get("NATS_SERVER_BIN")
-    if explicit:
-        return explicit if os.access(explicit, os.X_OK) else None
+    """The way msgpact finds one: MSGPACT_NATS_SERVER (what `cargo test` hands over) or NATS_SERVER_BIN, else
+    nats-server on PATH, else Debian's /usr/sbin/nats-server (not always on PATH), else the one msgpact built
+    once with `go install` into the user's cache."""
+    for name in ("MSGPACT_NATS_SERVER", "NATS_SERVER_BIN"):
+        explicit = os.environ.get(name)
+        if explicit:
+            return explicit if _executable(explicit) else None
     found = shutil.which("nats-server")
-    if found:
+    if found and _executable(found):
         return found
-    debian = "/usr/sbin/nats-server"
-    return debian if os.access(debian, os.X_OK) else None
+    for candidate in ("/usr/sbin/nats-server", "/usr/local/sbin/nats-server", str(_msgpact_cache())):
+        if _executable(candidate):
+            return candidate
+    return None
 
 
 def require_nats_server() -> str:
@@ -51,13 +71,15 @@ def require_nats_server() -> str:
     if path is not None:
         return path
     reason = (
-        "nats-server was not found (looked at $NATS_SERVER_BIN, PATH and /usr/sbin/nats-server); "
-        "install it (Debian: apt-get install nats-server) to run the Python peer SDK tests"
+        "nats-server was not found (looked at $MSGPACT_NATS_SERVER, $NATS_SERVER_BIN, PATH, /usr/sbin and "
+        f"{_msgpact_cache()}); run these tests from `cargo test --workspace`, which hands over the nats-server "
+        "msgpact uses, or install nats-server"
     )
-    if IN_CI:
-        pytest.fail("CI=true and " + reason, pytrace=False)
-    print(f"\n!!! SKIPPING NATS TESTS: {reason} !!!", file=sys.stderr)
-    pytest.skip("NOT RUN (outside CI only): " + reason)
+    if IN_CI or os.environ.get("MSGPACT_TEST_SKIP_NATS") != "1":
+        pytest.fail(("CI=true and " if IN_CI else "") + reason
+                    + ("" if IN_CI else "; to skip these tests deliberately, set MSGPACT_TEST_SKIP_NATS=1"), pytrace=False)
+    print(f"\n!!! SKIPPING NATS TESTS (MSGPACT_TEST_SKIP_NATS=1): {reason} !!!", file=sys.stderr)
+    pytest.skip("NOT RUN (MSGPACT_TEST_SKIP_NATS=1): " + reason)
 
 
 class NatsServer:

@@ -195,15 +195,23 @@ def test_register_after_serving_started_is_refused():
 # ------------------------------------------------------------------------------------------- test fixtures
 
 
-def test_missing_nats_server_fails_in_ci_and_skips_loudly_elsewhere(monkeypatch):
+def test_missing_nats_server_fails_unless_skipped_deliberately_outside_ci(monkeypatch):
     import conftest
 
+    monkeypatch.delenv("MSGPACT_NATS_SERVER", raising=False)
     monkeypatch.setenv("NATS_SERVER_BIN", "/nonexistent/nats-server")
+    monkeypatch.delenv("MSGPACT_TEST_SKIP_NATS", raising=False)
     monkeypatch.setattr(conftest, "IN_CI", True)
     with pytest.raises(pytest.fail.Exception, match="CI=true and nats-server was not found"):
         conftest.require_nats_server()
     monkeypatch.setattr(conftest, "IN_CI", False)
+    with pytest.raises(pytest.fail.Exception, match="MSGPACT_TEST_SKIP_NATS=1"):
+        conftest.require_nats_server()
+    monkeypatch.setenv("MSGPACT_TEST_SKIP_NATS", "1")
     with pytest.raises(pytest.skip.Exception, match="NOT RUN"):
+        conftest.require_nats_server()
+    monkeypatch.setattr(conftest, "IN_CI", True)
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
         conftest.require_nats_server()
 
 

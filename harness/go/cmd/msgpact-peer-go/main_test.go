@@ -8,7 +8,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -79,22 +78,41 @@ func buildPeer(dir string) (string, error) {
 	return out, nil
 }
 
+// findNATSServer finds nats-server the way msgpact does: MSGPACT_NATS_SERVER
+// (what `cargo test` hands this suite), MSGPACT_TEST_NATS_SERVER, PATH, the
+// usual sbin directories, then the one msgpact builds once with `go install`
+// into the user's cache. Only executable regular files count.
 func findNATSServer() (string, error) {
-	if p := os.Getenv("MSGPACT_TEST_NATS_SERVER"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("MSGPACT_TEST_NATS_SERVER: %v", err)
-		}
-		return p, nil
-	}
-	if p, err := exec.LookPath("nats-server"); err == nil {
-		return p, nil
-	}
-	for _, p := range []string{"/usr/sbin/nats-server", "/usr/local/sbin/nats-server", "/usr/local/bin/nats-server"} {
-		if _, err := os.Stat(p); err == nil {
+	for _, name := range []string{"MSGPACT_NATS_SERVER", "MSGPACT_TEST_NATS_SERVER"} {
+		if p := os.Getenv(name); p != "" {
+			if !isExecutable(p) {
+				return "", fmt.Errorf("%s is %s, which is not an executable file", name, p)
+			}
 			return p, nil
 		}
 	}
-	return "", errors.New("nats-server is not on PATH (nor in /usr/sbin, /usr/local/sbin, /usr/local/bin); on Debian: apt-get install nats-server")
+	if p, err := exec.LookPath("nats-server"); err == nil && isExecutable(p) {
+		return p, nil
+	}
+	candidates := []string{"/usr/sbin/nats-server", "/usr/local/sbin/nats-server", "/usr/local/bin/nats-server"}
+	if dir, err := os.UserCacheDir(); err == nil {
+		candidates = append(candidates, filepath.Join(dir, "msgpact", "nats-server", natsServerVersion, "bin", "nats-server"))
+	}
+	for _, p := range candidates {
+		if isExecutable(p) {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("no nats-server: not in MSGPACT_NATS_SERVER, not on PATH, not in %s; "+
+		"`cargo test --workspace` (or `cargo run -- verify`) builds one once into the cache", strings.Join(candidates, ", "))
+}
+
+// natsServerVersion is the version msgpact builds (NATS_SERVER_VERSION in src/nats/mod.rs).
+const natsServerVersion = "v2.15.2"
+
+func isExecutable(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o111 != 0
 }
 
 // startNATS starts nats-server on a random loopback port, learnt from its ports file.
@@ -170,7 +188,7 @@ func startPeer(t *testing.T) *running {
 		if maySkipNATS() {
 			t.Skipf("SKIPPED (MSGPACT_TEST_SKIP_NATS=1): %v", natsErr)
 		}
-		t.Fatalf("nats-server is required: %v (install it, e.g. apt-get install nats-server, or set MSGPACT_TEST_NATS_SERVER)", natsErr)
+		t.Fatalf("nats-server is required: %v (run the suite from `cargo test --workspace`, which hands over the nats-server msgpact uses, install nats-server, or set MSGPACT_NATS_SERVER)", natsErr)
 	}
 	if buildErr != nil {
 		t.Fatalf("building the peer: %v", buildErr)
