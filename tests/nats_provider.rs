@@ -314,7 +314,12 @@ async fn auto_without_a_docker_api_uses_the_binary_backend_and_says_why() {
     assert!(server.reason().starts_with("no Docker API answered (tried unix:///nonexistent/docker.sock: no socket)"));
     let bin = nats_server();
     assert!(server.reason().contains("using nats-server "), "{}", server.reason());
-    assert!(server.reason().contains(&bin.display().to_string()), "names the binary {}: {}", bin.display(), server.reason());
+    assert!(
+        server.reason().contains(&bin.display().to_string()),
+        "names the binary {}: {}",
+        bin.display(),
+        server.reason()
+    );
 }
 
 #[tokio::test]

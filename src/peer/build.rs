@@ -304,6 +304,26 @@ enum Stream {
     Err,
 }
 
+/// What `cargo run` and `cargo test` set for the program they run (msgpact, or a test binary that runs it),
+/// describing msgpact's own package. A build must not see them: a nested `cargo build` would take them for a
+/// change of environment (ring's build script declares `rerun-if-env-changed=CARGO_PKG_NAME`, for one) and
+/// rebuild ring, rustls and async-nats, then the next plain `cargo build` would rebuild them back.
+const CARGO_RUN_ENV: [&str; 9] = [
+    "CARGO_MANIFEST_DIR",
+    "CARGO_MANIFEST_PATH",
+    "CARGO_MANIFEST_LINKS",
+    "CARGO_CRATE_NAME",
+    "CARGO_BIN_NAME",
+    "CARGO_PRIMARY_PACKAGE",
+    "CARGO_TARGET_TMPDIR",
+    "CARGO_RUSTC_CURRENT_DIR",
+    "OUT_DIR",
+];
+
+fn is_cargo_run_env(name: &str) -> bool {
+    name.starts_with("CARGO_PKG_") || CARGO_RUN_ENV.contains(&name)
+}
+
 /// Runs one build command in `dir` and hands every line of its output to `line` as it comes: the one
 /// place where a build spawns a process.
 fn run_command(
@@ -313,13 +333,14 @@ fn run_command(
 ) -> std::io::Result<std::process::ExitStatus> {
     use std::io::BufRead;
     use std::process::Stdio;
-    let mut child = std::process::Command::new(&args[0])
-        .args(&args[1..])
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
+    let mut cmd = std::process::Command::new(&args[0]);
+    cmd.args(&args[1..]).current_dir(dir).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(is_cargo_run_env) {
+            cmd.env_remove(name);
+        }
+    }
+    let mut child = cmd.spawn()?;
     let (tx, rx) = std::sync::mpsc::channel::<(Stream, String)>();
     let pipes: [(Stream, Option<Box<dyn std::io::Read + Send>>); 2] = [
         (Stream::Out, child.stdout.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>)),

@@ -153,3 +153,25 @@ fn cargo_reports_its_executable_wherever_the_target_dir_is_and_cargo_clean_force
     assert!(!rebuilt.cached, "after cargo clean the build runs again");
     assert!(exe.is_file());
 }
+
+/// The bug found measuring the cold start: run from `cargo run`, msgpact passed CARGO_PKG_NAME and friends to
+/// the peer's `cargo build`, whose ring build script took that for a changed environment, so ring, rustls and
+/// async-nats were compiled again for the peer (and back again by the next `cargo build`).
+#[test]
+fn a_build_does_not_see_the_variables_cargo_run_sets_for_msgpact() {
+    let t = tempfile::tempdir().unwrap();
+    let m = manifest(
+        &t.path().join("p"),
+        "name = \"p\"\n[build]\ncommands = [[\"sh\", \"-c\", \"env > {cache}/env\"]]\noutputs = [\"{cache}/env\"]\n[run]\ncommand = [\"true\"]\n",
+    );
+    let cache = t.path().join("cache");
+    build(&m, t.path(), &cache, &Progress::off()).unwrap();
+    let env = std::fs::read_to_string(cache.join("env")).unwrap();
+    // `cargo test` sets these for this test binary, as `cargo run` does for msgpact.
+    assert!(std::env::var_os("CARGO_PKG_NAME").is_some() && std::env::var_os("CARGO_MANIFEST_DIR").is_some());
+    for line in env.lines() {
+        let name = line.split('=').next().unwrap();
+        assert!(!is_cargo_run_env(name), "the build saw {line}");
+    }
+    assert!(env.lines().any(|l| l.starts_with("PATH=")), "everything else is passed on");
+}
