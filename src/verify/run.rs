@@ -463,6 +463,11 @@ async fn run_batch(
         .map(|it| {
             let subject = subject.clone();
             async move {
+                // Once the connection is lost, every further request would wait out its timeout.
+                if let Some(reason) = nats_gone(&ctx.client) {
+                    counter.add(1);
+                    return (it, Raw::Transport(reason), Duration::ZERO);
+                }
                 let (raw, d) = send(
                     &ctx.client,
                     &subject,
