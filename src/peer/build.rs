@@ -145,7 +145,10 @@ pub fn build(m: &Manifest, root: &Path, cache: &Path, progress: &Progress) -> Re
     for (i, args) in commands.iter().enumerate() {
         log_text.push_str(&format!("$ {}\n", args.join(" ")));
         let json = args.iter().any(|a| a.starts_with("--message-format=json"));
-        let what = format!("{}/{} `{}`", i + 1, commands.len(), short(args));
+        let what = match commands.len() {
+            1 => short(args),
+            n => format!("{}/{n} {}", i + 1, short(args)),
+        };
         step.detail(what.clone());
         let mut built = 0usize;
         let status = run_command(args, &m.dir, &mut |stream, line| {
@@ -163,8 +166,11 @@ pub fn build(m: &Manifest, root: &Path, cache: &Path, progress: &Progress) -> Re
             }
             log_text.push_str(line);
             log_text.push('\n');
+            // A JSON line that is not an artifact (a build-script message, the final `build-finished`) is not
+            // something a person reads as progress.
             let line = line.trim();
-            if !line.is_empty() && !(json && stream == Stream::Out) {
+            let readable = !(json && stream == Stream::Out);
+            if readable && !line.is_empty() {
                 step.detail(format!("{what}: {}", clip(line, 80)));
             }
         });
@@ -286,9 +292,10 @@ fn cargo_artifact(line: &str) -> Option<Artifact> {
     })
 }
 
+/// `cargo build`, `pip install`: a command as people name it.
 fn short(args: &[String]) -> String {
     let name = |a: &String| Path::new(a).file_name().map_or(a.clone(), |n| n.to_string_lossy().into_owned());
-    clip(&args.iter().take(3).map(name).collect::<Vec<_>>().join(" "), 40)
+    clip(&args.iter().take(2).map(name).collect::<Vec<_>>().join(" "), 40)
 }
 
 fn clip(s: &str, max: usize) -> String {
