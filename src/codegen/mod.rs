@@ -69,23 +69,3 @@ pub fn generate(c: &Contracts, opts: &Options) -> Result<Vec<GeneratedFile>, Str
         Lang::Go => go::generate(c, opts),
     }
 }
-
-/// Passes `text` through a formatter that reads standard input (`rustfmt`, `gofmt`), so generated code is
-/// laid out exactly as the language's own tool wants. Without the tool (or when it fails) the text is
-/// returned as generated, which the generators keep close to that layout.
-pub fn format_with(tool: &str, args: &[&str], text: String) -> String {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let child =
-        Command::new(tool).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn();
-    let Ok(mut child) = child else { return text };
-    if let Some(mut stdin) = child.stdin.take() {
-        if stdin.write_all(text.as_bytes()).is_err() {
-            return text;
-        }
-    }
-    match child.wait_with_output() {
-        Ok(o) if o.status.success() && !o.stdout.is_empty() => String::from_utf8(o.stdout).unwrap_or(text),
-        _ => text,
-    }
-}

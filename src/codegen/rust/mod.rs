@@ -17,6 +17,7 @@
 //! [`validate`] writes the constraint checks; `runtime/rt.rs` is the runtime module `rt`, a real Rust file
 //! (rustfmt-checked by tests/codegen_runtimes.rs) included at compile time.
 mod enums;
+mod layout;
 mod messages;
 mod names;
 mod types;
@@ -25,6 +26,7 @@ mod validate;
 use super::{header_lines, GeneratedFile, Options};
 use crate::contract::hash::wire_hash;
 use crate::contract::{Contracts, Package};
+use layout::{Expr, Rhs};
 use names::module_name;
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -39,7 +41,9 @@ pub fn generate(c: &Contracts, _opts: &Options) -> Result<Vec<GeneratedFile>, St
     }
     out.push_str("#![allow(dead_code, clippy::all)]\n\n");
     let _ = writeln!(out, "/// The wire hash of the contracts this file was generated from.");
-    let _ = writeln!(out, "pub const CONTRACTS_HASH: &str = \"{}\";\n", wire_hash(c));
+    let hash = Rhs::Expr(Expr::atom(format!("\"{}\"", wire_hash(c))));
+    push_lines(&mut out, layout::assign(0, "pub const CONTRACTS_HASH: &str", " =", &hash, ";"));
+    out.push('\n');
     out.push_str(RUNTIME);
     let mut packages: Vec<&Package> = c.packages.iter().collect();
     packages.sort_by(|a, b| a.name.cmp(&b.name));
@@ -48,23 +52,18 @@ pub fn generate(c: &Contracts, _opts: &Options) -> Result<Vec<GeneratedFile>, St
         package(c, p, &mut out);
     }
     out.push_str("\n/// Every message type of the contracts, by full name, with its decode-then-encode function.\n");
-    out.push_str("pub const TYPES: &[(&str, rt::RoundTrip)] = &[\n");
+    let mut types = Vec::new();
     for p in &packages {
         for m in &p.messages {
-            let _ = writeln!(
-                out,
-                "    (\"{}.{}\", rt::roundtrip::<{}::{}>),",
-                p.name,
-                m.name,
-                module_name(&p.name),
-                m.name
-            );
+            let name = Expr::atom(format!("\"{}.{}\"", p.name, m.name));
+            let message = layout::Type::Path(format!("{}::{}", module_name(&p.name), m.name));
+            let roundtrip = Expr::Path(layout::Type::Generic("rt::roundtrip::".into(), vec![message]));
+            types.push(Expr::Tuple(vec![name, roundtrip]));
         }
     }
-    out.push_str("];\n");
-    // `--config-path /dev/null`: rustfmt's defaults, never the configuration of the directory it runs in.
-    let content = super::format_with("rustfmt", &["--edition", "2021", "--config-path", "/dev/null"], out);
-    Ok(vec![GeneratedFile { path: PathBuf::from("generated.rs"), content }])
+    let types = Rhs::Expr(Expr::Array(types).reference());
+    push_lines(&mut out, layout::assign(0, "pub const TYPES: &[(&str, rt::RoundTrip)]", " =", &types, ";"));
+    Ok(vec![GeneratedFile { path: PathBuf::from("generated.rs"), content: out }])
 }
 
 fn package(c: &Contracts, p: &Package, out: &mut String) {
@@ -73,13 +72,21 @@ fn package(c: &Contracts, p: &Package, out: &mut String) {
     out.push_str("    use super::rt;\n    #[allow(unused_imports)]\n    use serde::{Deserialize, Serialize};\n");
     for e in &p.enums {
         out.push('\n');
-        enums::enum_def(c, p, e, out);
+        enums::enum_def(p, e, out);
     }
     for m in &p.messages {
         out.push('\n');
         messages::message(c, p, m, out);
     }
     out.push_str("}\n");
+}
+
+/// Appends lines (with their indentation), each with its newline.
+pub(super) fn push_lines(out: &mut String, lines: Vec<String>) {
+    for l in lines {
+        out.push_str(&l);
+        out.push('\n');
+    }
 }
 
 /// Doc text as `///` lines at `indent`.
