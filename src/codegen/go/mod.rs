@@ -24,13 +24,15 @@
 //!
 //! The text is written the way gofmt prints it: tab indentation, and no aligned columns except the
 //! constants of an enum, which are aligned here as gofmt aligns them. Every struct field has a doc comment,
+//! so fields never form an aligned block. No formatter runs: the Go suite (harness/go/generated_test)
+//! checks that `gofmt -l` lists none of the generated files.
 //!
 //! Where things are: [`names`] chooses and escapes every Go name (initialisms, keywords, clashes);
 //! [`import_path`] finds the import path of `--out`; [`package`] writes one contract package's file, with
 //! its Go types in [`types`], enums in [`enums`], message structs and methods in [`messages`], constraint
 //! checks in [`checks`] and the canonical encoders and strict decoders in [`codec`]; [`registry`] writes
 //! the registry package; [`text`] has the literal and comment helpers; `runtime/msgpactrt.go` is the
-//! runtime, a real Go file (gofmt- and vet-checked by tests/codegen_runtimes.rs) included at compile time.
+//! runtime, a real Go file (gofmt- and vet-checked by tests/codegen_tools.rs) included at compile time.
 mod checks;
 mod codec;
 mod enums;

@@ -7,7 +7,7 @@
 //!   (`repr: int`) per enum, a `@dataclass(kw_only=True, slots=True)` per message with `to_msgpack()` and
 //!   `from_msgpack(data)`, and the description of its fields for the runtime;
 //! - `_runtime.py`: the contract-independent part (`runtime/_runtime.py` here, a real Python file checked
-//!   by py_compile and pyflakes in tests/codegen_runtimes.rs), which decodes strictly and encodes in the
+//!   by py_compile and pyflakes in tests/codegen_tools.rs), which decodes strictly and encodes in the
 //!   canonical profile with `msgpack.unpackb` / `msgpack.Packer`, float32 fields written with `struct`.
 //!
 //! Absent and None: None is nil for a nullable field, and "absent" for an optional one; a field that is

@@ -7,11 +7,12 @@
 //! rustfmt makes them (its `overflow`, `matches` and `rewrite_assign_rhs` logic, for the few expression
 //! kinds the generator writes): a call on one line when it fits (and, with several arguments, when they
 //! take at most `fn_call_width` columns); else its only argument overflowing when that argument is a call
-//! itself; else one argument per line. tests/codegen_runtimes.rs runs `rustfmt --check` over output made
+//! itself; else one argument per line. tests/codegen_tools.rs runs `rustfmt --check` over output made
 //! from contracts whose names sweep across these limits.
 //!
-//! Where even the broken layout cannot fit (names of about 70 characters and more), rustfmt gives up and
-//! keeps the text as written; so does this module, and the code stays valid.
+//! The contracts' names (identifiers of up to 50 characters) are what the sweep covers; where rustfmt
+//! cannot fit a line even broken (much longer names), it keeps the text as written, and this module
+//! writes that line unbroken: the code stays valid, rustfmt may then lay out a few lines differently.
 
 /// rustfmt's `max_width`.
 pub(super) const MAX_WIDTH: usize = 100;
