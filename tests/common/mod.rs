@@ -32,6 +32,13 @@ pub fn need(ok: bool, what: &str) {
     assert!(ok, "{what} is missing: the tests need Rust, Go and Python 3 (see the README's quick start)");
 }
 
+/// For tests written as `if !require(ok, what) { return; }`: like [`need`], a missing tool fails the test;
+/// it never returns `false`, so no test passes by returning early.
+pub fn require(ok: bool, what: &str) -> bool {
+    need(ok, what);
+    true
+}
+
 /// Whether `tool` is an executable file in a directory of PATH.
 pub fn on_path(tool: &str) -> bool {
     std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| is_executable(&d.join(tool))))
