@@ -178,7 +178,7 @@ async fn build_with(go: &Path, cache_dir: &Path, version: &str, progress: &Progr
         .tempdir_in(bin_dir)
         .map_err(|e| fail(format!("{}: {e}", bin_dir.display())))?;
     let step = progress.start(
-        format!("nats-server {version}"),
+        build_step_label(version),
         format!("building with go install into {} (once; about a minute)", bin_dir.display()),
     );
     let module = format!("github.com/nats-io/nats-server/v2@{version}");
@@ -226,6 +226,18 @@ async fn build_with(go: &Path, cache_dir: &Path, version: &str, progress: &Progr
     Ok(NatsBuild { path: target, built: true })
 }
 
+/// The label of the progress step of building (or waiting for a build of) nats-server `version`.
+fn build_step_label(version: &str) -> String {
+    format!("nats-server {version}")
+}
+
+/// Whether a progress step is the build of nats-server (or the wait for another process's build of it): a
+/// verify run holds its Go peers' builds back until it is done, so that the two Go builds do not compete
+/// for the same cores and the second reuses what the first compiled.
+pub fn is_nats_server_build(label: &str) -> bool {
+    label == build_step_label(super::NATS_SERVER_VERSION)
+}
+
 /// Takes the build lock of a nats-server version; says so when another process holds it.
 async fn lock_build(path: &Path, version: &str, progress: &Progress) -> std::io::Result<std::fs::File> {
     let f = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(path)?;
@@ -234,7 +246,7 @@ async fn lock_build(path: &Path, version: &str, progress: &Progress) -> std::io:
         Err(std::fs::TryLockError::WouldBlock) => {}
         Err(std::fs::TryLockError::Error(e)) => return Err(e),
     }
-    let step = progress.start(format!("nats-server {version}"), "waiting for another process that is building it");
+    let step = progress.start(build_step_label(version), "waiting for another process that is building it");
     let f = tokio::task::spawn_blocking(move || f.lock().map(|()| f)).await.map_err(std::io::Error::other)??;
     step.finish(true, "the other build is done");
     Ok(f)

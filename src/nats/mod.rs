@@ -50,7 +50,7 @@ mod docker;
 mod signals;
 mod url;
 
-pub use binary::{build_nats_server, cached_binary, find_nats_server, NatsBuild};
+pub use binary::{build_nats_server, cached_binary, find_nats_server, is_nats_server_build, NatsBuild};
 pub use url::{connect, connect_with};
 
 use std::fmt;

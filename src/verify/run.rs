@@ -14,7 +14,7 @@ use crate::nats::{self, NatsOptions};
 use crate::peer::process::PeerEnv;
 use crate::peer::protocol::Status;
 use crate::peer::Manifest;
-use crate::progress::Progress;
+use crate::progress::{Progress, Update};
 use crate::wire::format::hex_short;
 use crate::wire::{decode, Value};
 use bytes::Bytes;
@@ -160,13 +160,35 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
         prefix: prefix.clone(),
     });
 
-    // Peer builds and the NATS server (which may be a `go install`) at once; their progress is forwarded
-    // into the event stream while waiting.
+    // The NATS server (which may be a `go install` of nats-server) and the peer builds at once. The builds
+    // start as soon as the server is ready or its build has begun, whichever comes first; peers built with
+    // Go wait for that build (see `spawn_builds`). Progress is forwarded into the event stream meanwhile.
     let (progress, mut updates) = Progress::channel();
-    let pending = spawn_builds(opts, manifests, &progress);
     let mut nats_opts = opts.nats.clone();
     nats_opts.progress = progress.clone();
-    let server = forward(nats::start(&nats_opts), &mut updates, sink).await;
+    let nats_start = nats::start(&nats_opts);
+    tokio::pin!(nats_start);
+    let mut started = None;
+    while started.is_none() {
+        tokio::select! {
+            biased;
+            Some(u) = updates.recv() => {
+                let nats_build = matches!(&u, Update::Started { label, .. } if nats::is_nats_server_build(label));
+                sink.event(&Event::Progress(u));
+                if nats_build {
+                    break;
+                }
+            }
+            r = &mut nats_start => started = Some(r),
+        }
+    }
+    let (go_gate, go_gate_rx) = tokio::sync::watch::channel(started.is_some());
+    let pending = spawn_builds(opts, manifests, &progress, &go_gate_rx);
+    let server = match started {
+        Some(r) => r,
+        None => forward(&mut nats_start, &mut updates, sink).await,
+    };
+    let _ = go_gate.send(true);
     let server = match server {
         Ok(s) => {
             sink.event(&Event::NatsReady {

@@ -62,8 +62,15 @@ pub(super) struct BuildOutcome {
 }
 
 /// Starts every peer's build in the background (they report to `progress`); await them with
-/// [`finish_builds`].
-pub(super) fn spawn_builds(opts: &super::Options, manifests: Vec<Manifest>, progress: &Progress) -> Vec<Pending> {
+/// [`finish_builds`]. A peer whose build runs `go` first waits until `go_gate` is open (`true`): while
+/// msgpact builds nats-server with `go install`, a second Go build would compete with it for the same cores
+/// (on 2 cores both take longer than the two one after the other) and could not reuse what it compiles.
+pub(super) fn spawn_builds(
+    opts: &super::Options,
+    manifests: Vec<Manifest>,
+    progress: &Progress,
+    go_gate: &tokio::sync::watch::Receiver<bool>,
+) -> Vec<Pending> {
     let mut pending = Vec::new();
     for m in manifests {
         let name = m.name.clone();
@@ -77,7 +84,22 @@ pub(super) fn spawn_builds(opts: &super::Options, manifests: Vec<Manifest>, prog
         };
         let cache = build::cache_dir(&opts.cache, &m);
         let (root, dir, manifest, progress) = (opts.root.clone(), cache.clone(), m.clone(), progress.clone());
-        let task = tokio::task::spawn_blocking(move || build::build(&manifest, &root, &dir, &progress));
+        let runs_go = m.build.as_ref().and_then(|b| b.commands.first()).is_some_and(|c| c[0] == "go");
+        let mut gate = go_gate.clone();
+        let task = tokio::spawn(async move {
+            if runs_go {
+                // A closed channel (the run gave up waiting for NATS) opens the gate too.
+                let _ = gate.wait_for(|open| *open).await;
+            }
+            let built = tokio::task::spawn_blocking(move || build::build(&manifest, &root, &dir, &progress)).await;
+            built.unwrap_or_else(|e| {
+                Err(BuildError {
+                    message: format!("build task failed: {e}"),
+                    log_tail: String::new(),
+                    log: PathBuf::new(),
+                })
+            })
+        });
         pending.push(Pending { name, state: Ok((Ready { manifest: m, expected, cache }, task)) });
     }
     pending
