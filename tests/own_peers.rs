@@ -6,7 +6,7 @@
 //! shows these files; a third test keeps its `verbatim` code blocks equal to them.
 //!
 //! The peers are built into the default cache (`target/msgpact/peers/own-*`, or `$MSGPACT_CACHE_DIR` when
-//! set): a fresh venv costs about 15 s and the Go build a few seconds, and the build stamps rebuild them
+//! set): a fresh venv costs about 15 s and the Go build a few seconds, and their build records rebuild them
 //! whenever an input changes, so a temporary cache per run would only make every run pay again. Their names
 //! (`own-python`, `own-go`, `own-python-bug`) never share a cache directory with the reference peers, and
 //! builds of one peer are serialised by the build lock. Under CI=true a missing tool FAILS these tests.
