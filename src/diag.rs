@@ -28,6 +28,9 @@ codes! {
     YamlAlias = "E105", Error, "YAML anchors and aliases are not supported in contracts";
     DuplicateKey = "E106", Error, "a YAML mapping has the same key twice";
     NoContracts = "E107", Error, "no contract files were found";
+    ControlChar = "E108", Error, "a contract file holds a NUL or another control character YAML does not allow";
+    LimitExceeded = "E109", Error, "an input is larger than msgpact's bound for it (docs/limits.md)";
+    SkippedPath = "W110", Warning, "a path among the contracts is not a regular file or directory (a FIFO, a device, a directory cycle) and was skipped";
     ExpectedKind = "E201", Error, "a contract node has the wrong kind (mapping, list or scalar)";
     UnknownKey = "E202", Error, "a contract node has a key msgpact does not know";
     MissingKey = "E203", Error, "a required key is missing";

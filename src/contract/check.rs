@@ -194,6 +194,22 @@ fn constraints(c: &Contracts, diags: &mut Diagnostics) {
                         "they apply to float32 and float64 fields",
                     );
                 }
+                if let (Type::Map(kt, _), Some(n)) = (&f.ty, k.min_len) {
+                    if let Type::Int(it) = kt.as_ref() {
+                        let keys = it.max() - it.min() + 1;
+                        if i128::from(n) > keys {
+                            diags.error(
+                                Code::InvalidConstraint,
+                                span,
+                                format!(
+                                    "min_len {n} asks for more distinct keys than `{}` has ({keys})",
+                                    c.type_name(kt)
+                                ),
+                                "lower min_len, or use a wider key type",
+                            );
+                        }
+                    }
+                }
                 if let (Some(a), Some(b)) = (k.min_len, k.max_len) {
                     if a > b {
                         diags.error(

@@ -6,6 +6,7 @@
 //! golden vector. Later stages only see a [`Contracts`] without errors.
 pub mod check;
 pub mod example;
+mod files;
 pub mod hash;
 pub mod load;
 pub mod types;

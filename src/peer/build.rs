@@ -51,7 +51,7 @@ pub fn build(m: &Manifest, root: &Path, cache: &Path) -> Result<Built, BuildErro
     for cmd in &b.commands {
         let args: Vec<String> = cmd.iter().map(|a| m.expand(a, root, cache)).collect();
         log_text.push_str(&format!("$ {}\n", args.join(" ")));
-        let out = std::process::Command::new(&args[0]).args(&args[1..]).current_dir(&m.dir).output();
+        let out = run_command(&args, &m.dir);
         let fail = |message: String, log_text: &str| {
             let _ = crate::fsx::write_atomic(&log, log_text.as_bytes());
             let tail: Vec<&str> = log_text.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect();
@@ -75,6 +75,21 @@ pub fn build(m: &Manifest, root: &Path, cache: &Path) -> Result<Built, BuildErro
         log: log.clone(),
     })?;
     Ok(Built { cached: false, duration: start.elapsed() })
+}
+
+/// Runs one build command and collects its output. The command runs in its own process group, registered
+/// with [`crate::signals`], so that a signal to msgpact stops it and every compiler it started at once.
+fn run_command(args: &[String], dir: &Path) -> std::io::Result<std::process::Output> {
+    use std::process::Stdio;
+    let mut cmd = std::process::Command::new(&args[0]);
+    // No terminal input: a command in another process group that read it would be stopped (SIGTTIN).
+    cmd.args(&args[1..]).current_dir(dir).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    crate::signals::isolate(&mut cmd);
+    let spawning = crate::signals::spawn_lock();
+    let child = cmd.spawn()?;
+    let _registration = crate::signals::register_group(child.id(), format!("the build command `{}`", args.join(" ")));
+    drop(spawning);
+    child.wait_with_output()
 }
 
 fn cache_key(m: &Manifest, b: &super::manifest::Build, root: &Path, cache: &Path) -> String {

@@ -13,6 +13,8 @@ pub enum Event {
         cases: usize,
         peers: Vec<String>,
         prefix: String,
+        /// The peer.toml files whose build and run commands this run executes (absolute paths).
+        manifests: Vec<String>,
     },
     /// Something stopped part of the run before any verdict: invalid contracts, a peer that cannot start.
     SetupError {
