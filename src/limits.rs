@@ -46,9 +46,15 @@ pub const MAX_CONCURRENCY: u64 = 4_096;
 /// Where a bound is explained, for hints.
 pub const DOC: &str = "docs/limits.md";
 
-/// `1.0 MiB`, `512 KiB`, `17 bytes`.
+/// `1.0 MiB`, `512 KiB`, `17 bytes`; `more than 1 PiB` for what only an overflow could reach.
 pub fn size(n: u64) -> String {
-    if n >= 1 << 20 {
+    if n >= 1 << 50 {
+        "more than 1 PiB".into()
+    } else if n >= 1 << 40 {
+        format!("{:.1} TiB", n as f64 / (1u64 << 40) as f64)
+    } else if n >= 1 << 30 {
+        format!("{:.1} GiB", n as f64 / (1u64 << 30) as f64)
+    } else if n >= 1 << 20 {
         format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64)
     } else if n >= 1 << 10 {
         format!("{} KiB", n >> 10)

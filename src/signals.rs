@@ -107,9 +107,19 @@ pub fn kill_group(pid: u32, signal: i32) {
     }
 }
 
-/// Whether a cleanup has started (new work should not begin).
+/// Whether a cleanup has started (new work should not begin, and nothing more should be reported: the
+/// handler says what happened).
 pub fn stopping() -> bool {
     STOPPING.load(Ordering::SeqCst)
+}
+
+/// Called by a command that is done: during a cleanup, waits for the handler to end the process with the
+/// signal's status, instead of racing it with the command's own (a build killed by the cleanup makes the
+/// command fail, and it must not exit 2 before the cleanup is complete).
+pub fn wait_if_stopping() {
+    while stopping() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 fn lock() -> MutexGuard<'static, BTreeMap<u64, Entry>> {

@@ -61,14 +61,16 @@ pub fn main() -> i32 {
             return if e.use_stderr() { EXIT_INVALID } else { EXIT_PASS };
         }
     };
-    match cli.command {
+    let code = match cli.command {
         Command::Lint(a) => lint::run(a),
         Command::Verify(a) => verify::run(a),
         Command::Golden(a) => golden::run(a),
         Command::Inspect(a) => inspect::run(a),
         Command::Codegen(a) => codegen::run(a),
         Command::Breaking(a) => breaking::run(a),
-    }
+    };
+    crate::signals::wait_if_stopping();
+    code
 }
 
 /// Loads and checks the contracts; prints problems. `None` when there are errors (the caller exits 2).

@@ -132,6 +132,11 @@ pub struct Fanout(pub Vec<Box<dyn Sink>>);
 
 impl Sink for Fanout {
     fn event(&mut self, e: &Event) {
+        // After a signal, what the run still sees (a build killed by the cleanup, a lost connection) is a
+        // consequence of the stop, not news: the signal handler reports what it stopped.
+        if crate::signals::stopping() {
+            return;
+        }
         for s in &mut self.0 {
             s.event(e);
         }
