@@ -123,13 +123,27 @@ pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
 }
 
 /// Reads a stream (standard input, a file that may grow) up to `limit` bytes; more is an error.
-pub fn read_stream(r: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let mut buf = Vec::new();
-    r.take(limit + 1).read_to_end(&mut buf).map_err(ReadError::Io)?;
-    if buf.len() as u64 > limit {
-        return Err(ReadError::TooLarge { limit });
+/// The buffer never holds more than `limit` bytes (no doubling past it).
+pub fn read_stream(mut r: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let limit_len = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut buf: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; 64 << 10];
+    loop {
+        let n = match r.read(&mut chunk) {
+            Ok(0) => return Ok(buf),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(ReadError::Io(e)),
+        };
+        if buf.len() + n > limit_len {
+            return Err(ReadError::TooLarge { limit });
+        }
+        if buf.capacity() < buf.len() + n {
+            let want = (buf.capacity() * 2).max(buf.len() + n).max(64 << 10).min(limit_len);
+            buf.reserve_exact(want - buf.len());
+        }
+        buf.extend_from_slice(&chunk[..n]);
     }
-    Ok(buf)
 }
 
 /// Text that came from a peer, made safe to show: control characters other than tab (terminal escapes,

@@ -170,3 +170,17 @@ fn remove_empty_parents(root: &Path, file: &Path) {
         dir = d.parent();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_files_of_write_atomic_are_recognised_by_name() {
+        assert_eq!(leftover_pid(".example.minimal.msgpack.tmp-4242"), Some(4242));
+        assert_eq!(leftover_pid(".x.snap.tmp-1"), Some(1));
+        for other in ["example.minimal.msgpack", ".x.tmp-", ".x.tmp-12a", "x.tmp-12", ".tmp-12"] {
+            assert_eq!(leftover_pid(other), None, "{other}");
+        }
+    }
+}

@@ -35,6 +35,8 @@ pub struct PeerProcess {
     pub log: PathBuf,
     pub started: Instant,
     pid: u32,
+    /// The tasks reading its stdout and stderr.
+    pumps: Vec<tokio::task::JoinHandle<()>>,
     _registration: signals::Registration,
 }
 
@@ -100,11 +102,12 @@ impl PeerProcess {
         let written = file.as_ref().and_then(|f| f.metadata().ok()).map_or(0, |m| m.len());
         let file = Arc::new(Mutex::new(Log { file, written, cut: false }));
         let tail = Arc::new(Mutex::new(VecDeque::with_capacity(TAIL_LINES)));
+        let mut pumps = Vec::new();
         if let Some(out) = child.stdout.take() {
-            pump(BufReader::new(out), file.clone(), tail.clone());
+            pumps.push(pump(BufReader::new(out), file.clone(), tail.clone()));
         }
         if let Some(err) = child.stderr.take() {
-            pump(BufReader::new(err), file, tail.clone());
+            pumps.push(pump(BufReader::new(err), file, tail.clone()));
         }
         Ok(PeerProcess {
             name: m.name.clone(),
@@ -113,6 +116,7 @@ impl PeerProcess {
             log: log.to_path_buf(),
             started: Instant::now(),
             pid,
+            pumps,
             _registration: registration,
         })
     }
@@ -126,6 +130,15 @@ impl PeerProcess {
     pub fn tail(&self, n: usize) -> String {
         let t = self.tail.lock().map(|t| t.iter().rev().take(n).cloned().collect::<Vec<_>>()).unwrap_or_default();
         t.into_iter().rev().collect::<Vec<_>>().join("\n")
+    }
+
+    /// Waits (at most `within`) until its output has been read to the end, so that the tail of a peer that
+    /// exited holds its last words. A child it left behind may keep a pipe open: hence the bound.
+    pub async fn drained(&self, within: Duration) {
+        let deadline = Instant::now() + within;
+        while Instant::now() < deadline && !self.pumps.iter().all(|p| p.is_finished()) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
     }
 
     /// Asks the peer to stop (SIGTERM to its process group), then kills the group after a grace period.
@@ -157,6 +170,7 @@ impl PeerProcess {
         let subject = hello_subject(prefix, &self.name);
         loop {
             if let Some(status) = self.exited() {
+                self.drained(Duration::from_millis(500)).await;
                 return Err(format!(
                     "exited ({status}) before answering hello; its last output:\n{}",
                     indent(&self.tail(15))
@@ -197,7 +211,7 @@ fn pump<R: tokio::io::AsyncRead + Unpin + Send + 'static>(
     mut reader: BufReader<R>,
     log: Arc<Mutex<Log>>,
     tail: Arc<Mutex<VecDeque<String>>>,
-) {
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut line: Vec<u8> = Vec::new();
         let mut dropped: u64 = 0;
@@ -247,7 +261,7 @@ fn pump<R: tokio::io::AsyncRead + Unpin + Send + 'static>(
                 break;
             }
         }
-    });
+    })
 }
 
 pub fn indent(text: &str) -> String {

@@ -39,11 +39,20 @@ async fn main() {
         .filter(|t| !t.is_empty())
         .map(str::to_string)
         .collect();
-    let connected =
-        match msgpact_peer::with_url_credentials(async_nats::ConnectOptions::new(), &url) {
-            Ok((opts, addrs)) => opts.connect(addrs).await.map_err(|e| e.to_string()),
-            Err(e) => Err(e),
+    let mut opts = async_nats::ConnectOptions::new();
+    if let Ok(creds) = std::env::var("MSGPACT_NATS_CREDS") {
+        opts = match opts.credentials_file(&creds).await {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("echo peer: cannot read MSGPACT_NATS_CREDS {creds}: {e}");
+                std::process::exit(2);
+            }
         };
+    }
+    let connected = match msgpact_peer::with_url_credentials(opts, &url) {
+        Ok((opts, addrs)) => opts.connect(addrs).await.map_err(|e| e.to_string()),
+        Err(e) => Err(e),
+    };
     let client = match connected {
         Ok(c) => c,
         Err(e) => {
