@@ -34,13 +34,10 @@ pub fn check(c: &Contracts) -> Diagnostics {
         let mut sum: u64 = m.examples.iter().filter_map(|e| e.value.as_ref()).map(weight).fold(0, u64::saturating_add);
         let (base, parts) = w.base(id);
         let mut worst: Option<(u64, usize)> = None;
-        for (fi, f) in m.fields.iter().enumerate() {
-            for v in w.field_variants(&f.ty, &f.constraints, f.nullable) {
-                let case = base.saturating_add(v);
-                sum = sum.saturating_add(case);
-                if worst.is_none_or(|(wv, _)| v > wv) {
-                    worst = Some((v, fi));
-                }
+        for (fi, case) in w.edge_cases(id, base) {
+            sum = sum.saturating_add(case);
+            if worst.is_none_or(|(wv, _)| case > wv) {
+                worst = Some((case, fi));
             }
         }
         total = total.saturating_add(sum);
@@ -65,7 +62,7 @@ pub fn check(c: &Contracts) -> Diagnostics {
                 ),
                 "lower `min_len` here (or of the lists and messages it contains); docs/limits.md explains the weight",
             ));
-        } else if let Some((v, fi)) = worst.filter(|(v, _)| base.saturating_add(*v) > MAX_CASE_BYTES) {
+        } else if let Some((case, fi)) = worst.filter(|(case, _)| *case > MAX_CASE_BYTES) {
             let f = &m.fields[fi];
             diags.push(Diagnostic::new(
                 Code::LimitExceeded,
@@ -73,7 +70,7 @@ pub fn check(c: &Contracts) -> Diagnostics {
                 format!(
                     "an edge case of `{name}.{}` would weigh {}, more than the {} a golden case may weigh",
                     f.name,
-                    size(base.saturating_add(v)),
+                    size(case),
                     size(MAX_CASE_BYTES)
                 ),
                 "lower the field's `min_len` or that of the types it contains; docs/limits.md explains the weight",
@@ -81,7 +78,7 @@ pub fn check(c: &Contracts) -> Diagnostics {
         }
     }
     if total > MAX_GOLDEN_BYTES && !diags.has_errors() {
-        let span = heaviest.map_or(None, |(_, id)| Some(c.message(id).span));
+        let span = heaviest.map(|(_, id)| c.message(id).span);
         let heaviest = heaviest.map_or(String::new(), |(h, id)| {
             format!("; the heaviest message, `{}`, accounts for {}", c.message_name(id), size(h))
         });
@@ -127,6 +124,27 @@ pub struct Weigher<'c> {
 impl<'c> Weigher<'c> {
     pub fn new(c: &'c Contracts) -> Self {
         Weigher { c, minimal: HashMap::new() }
+    }
+
+    /// The weight bound of every edge case of message `id` whose base weighs `base`, with its field: the base,
+    /// plus the variant, plus the field's key (the base may lack an optional field), plus for array-shaped
+    /// messages the sample values that fill the positions before the field.
+    fn edge_cases(&mut self, id: MsgId, base: u64) -> Vec<(usize, u64)> {
+        let m = self.c.message(id);
+        let fill = match m.shape {
+            Shape::Map => 0,
+            Shape::Array => {
+                m.fields.iter().fold(0u64, |a, f| a.saturating_add(self.sample(&f.ty, Some(&f.constraints), 1)))
+            }
+        };
+        let mut out = Vec::new();
+        for (fi, f) in m.fields.iter().enumerate() {
+            let key = NODE + f.name.len() as u64;
+            for v in self.field_variants(&f.ty, &f.constraints, f.nullable) {
+                out.push((fi, base.saturating_add(key).saturating_add(fill).saturating_add(v)));
+            }
+        }
+        out
     }
 
     /// The base of a message's edge cases (its first example, else its minimal value) and the weight of
@@ -245,5 +263,84 @@ impl<'c> Weigher<'c> {
             _ => out.extend(type_variants(self.c, ty, k).iter().map(|(_, v)| weight(v))),
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::golden::{cases, Origin};
+
+    fn load(text: &str) -> Contracts {
+        let (c, d) = crate::contract::load::load_sources(vec![("t.yaml".into(), Ok(text.as_bytes().to_vec()))]);
+        assert!(!d.has_errors(), "{}", d.render_all(&c.sources));
+        c
+    }
+
+    /// Every generated case weighs at most what the check counted for it, and the minimal values at most
+    /// what the estimate says (the estimate decides the caps, so both sides use the same one).
+    fn assert_upper_bound(c: &Contracts) {
+        let mut w = Weigher::new(c);
+        for id in c.message_ids() {
+            let m = c.message(id);
+            let (base, _) = w.base(id);
+            if m.examples.iter().all(|e| e.value.is_none()) {
+                let actual = weight(&cases::minimal_message(c, id, 0));
+                assert!(base >= actual, "{}: {base} < {actual}", c.message_name(id));
+            }
+            let bounds = w.edge_cases(id, base);
+            for case in cases::for_message(c, id) {
+                let Origin::Edge { field } = case.origin else { continue };
+                let most = bounds.iter().filter(|(fi, _)| *fi == field).map(|(_, b)| *b).max().unwrap_or(0);
+                assert!(
+                    weight(&case.value) <= most,
+                    "{} {}: {} > {most}",
+                    c.message_name(id),
+                    case.id,
+                    weight(&case.value)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_estimate_bounds_every_case_of_the_repository_contracts() {
+        let (c, d) = Contracts::load_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("contracts"));
+        assert!(!d.has_errors());
+        assert_upper_bound(&c);
+        assert!(!check(&c).has_errors());
+    }
+
+    #[test]
+    fn the_estimate_bounds_lists_maps_and_nested_messages_with_lengths() {
+        let c = load(
+            "package: p\nversion: 1.0.0\nmessages:\n  Inner:\n    fields:\n      - {name: s, type: string, constraints: {min_len: 300}}\n      - {name: l, type: list<bytes>, constraints: {min_len: 3}}\n  Outer:\n    fields:\n      - {name: xs, type: list<Inner>, constraints: {min_len: 2, max_len: 100000}}\n      - {name: m, type: 'map<uint16, Inner>', constraints: {min_len: 20}}\n      - {name: b, type: bytes, constraints: {max_len: 5000000}}\n      - {name: ll, type: list<list<uint8>>, constraints: {max_len: 70000}}\n      - {name: n, type: Inner, nullable: true}\n  Arr:\n    shape: array\n    fields:\n      - {name: a, type: string, optional: true, constraints: {min_len: 40}}\n      - {name: b, type: list<uint8>, optional: true, constraints: {max_len: 100}}\n    examples:\n      e: {}\n",
+        );
+        assert_upper_bound(&c);
+        assert!(!check(&c).has_errors(), "{}", check(&c).render_all(&c.sources));
+        let outer = cases::for_message(&c, c.find_message("p.Outer").unwrap());
+        let longest =
+            outer.iter().filter(|k| k.id.starts_with("edge.xs.len-")).map(|k| k.id.clone()).max_by_key(|id| id.len());
+        assert!(
+            longest.as_deref().is_some_and(|id| id != "edge.xs.len-100000"),
+            "a list of heavy items is capped: {longest:?}"
+        );
+    }
+
+    #[test]
+    fn constraints_that_force_heavy_values_are_located_errors() {
+        let c = load("package: p\nversion: 1.0.0\nmessages:\n  A:\n    fields:\n      - name: l\n        type: list<uint8>\n        constraints: {min_len: 200000000}\n");
+        let d = check(&c);
+        assert_eq!(d.items.len(), 1, "{}", d.render_all(&c.sources));
+        assert_eq!(d.items[0].code, Code::LimitExceeded);
+        assert_eq!(d.items[0].span.map(|s| (s.line, s.col)), Some((8, 23)));
+        assert!(d.items[0].message.contains("field `l` alone weighs"), "{}", d.items[0].message);
+        // 5,000 boolean fields: 10,000 cases of 5,000 fields each.
+        let mut text = String::from("package: p\nversion: 1.0.0\nmessages:\n  Wide:\n    fields:\n");
+        for i in 0..5_000 {
+            text.push_str(&format!("      - {{name: f{i}, type: bool}}\n"));
+        }
+        let d = check(&load(&text));
+        assert!(d.items.iter().any(|x| x.message.contains("the golden cases would weigh")), "{:?}", d.items);
     }
 }

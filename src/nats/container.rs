@@ -224,18 +224,6 @@ fn short(id: &str) -> &str {
     &id[..id.len().min(12)]
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn remote_host_takes_the_address_of_the_engine() {
-        assert_eq!(remote_host("tcp://10.0.0.5:2375"), "10.0.0.5");
-        assert_eq!(remote_host("tcp://docker:2376/"), "docker");
-        assert_eq!(remote_host("tcp://[::1]:2375"), "[::1]");
-    }
-}
-
 /// The cleanup step for the signal handler: remove the containers of `session` at `host`.
 fn removal(host: &str, session: &str) -> signals::Entry {
     let (host, session) = (host.to_string(), session.to_string());
@@ -252,4 +240,16 @@ fn removal(host: &str, session: &str) -> signals::Entry {
         })
     });
     signals::Entry::Task { what, task }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_host_takes_the_address_of_the_engine() {
+        assert_eq!(remote_host("tcp://10.0.0.5:2375"), "10.0.0.5");
+        assert_eq!(remote_host("tcp://docker:2376/"), "docker");
+        assert_eq!(remote_host("tcp://[::1]:2375"), "[::1]");
+    }
 }

@@ -228,7 +228,7 @@ pub struct Server {
 impl Server {
     pub fn start(bin: &Path, args: &[&str]) -> Server {
         let port = free_port();
-        let child = Command::new(bin)
+        let mut child = Command::new(bin)
             .args(["-a", "127.0.0.1", "-p", &port.to_string()])
             .args(args)
             .stdout(Stdio::null())
@@ -241,6 +241,8 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("nats-server did not listen on port {port}");
     }
 }
