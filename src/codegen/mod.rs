@@ -1,17 +1,26 @@
 //! `msgpact codegen`: idiomatic types generated from the contracts, which encode in the canonical profile
 //! with each language's usual library and validate constraints on decode.
 //!
-//! Each language lives in its own module and only turns a [`Contracts`] into [`GeneratedFile`]s, already
-//! formatted as that language expects (rustfmt, gofmt, PEP 8); this module owns what they share: the
-//! header that says the code is generated and from which contracts, name conventions, and the `--check`
-//! comparison with files on disk.
+//! One folder per language (`rust/`, `python/`, `go/`), each split by concern (names, types, enums,
+//! messages, ...) and each with its runtime as a real file of that language under `runtime/`, included at
+//! compile time and checked by that language's tools (tests/codegen_tools.rs). A language only turns a
+//! [`Contracts`] into [`GeneratedFile`]s, already laid out as that language's formatter would (rustfmt,
+//! gofmt, PEP 8), without running any tool. What they share lives here: the header that says the code is
+//! generated and from which contracts (this file), case conversions ([`naming`]), what a field's contract
+//! says for its documentation ([`docs`]), and the `--check` comparison with files on disk ([`staleness`]).
+pub mod docs;
 pub mod go;
+pub mod naming;
 pub mod python;
 pub mod rust;
+mod staleness;
+
+pub use naming::{pascal_case, snake_case};
+pub use staleness::{check, write, Staleness};
 
 use crate::contract::hash::wire_hash;
 use crate::contract::Contracts;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {
@@ -58,137 +67,5 @@ pub fn generate(c: &Contracts, opts: &Options) -> Result<Vec<GeneratedFile>, Str
         Lang::Rust => rust::generate(c, opts),
         Lang::Python => python::generate(c, opts),
         Lang::Go => go::generate(c, opts),
-    }
-}
-
-/// Files that differ from disk (`stale`), are missing, or carry the generated marker but are no longer
-/// produced (`orphaned`).
-#[derive(Debug, Default, PartialEq)]
-pub struct Staleness {
-    pub missing: Vec<PathBuf>,
-    pub stale: Vec<PathBuf>,
-    pub orphaned: Vec<PathBuf>,
-}
-
-impl Staleness {
-    pub fn is_clean(&self) -> bool {
-        self.missing.is_empty() && self.stale.is_empty() && self.orphaned.is_empty()
-    }
-}
-
-pub fn check(out: &Path, files: &[GeneratedFile]) -> Staleness {
-    let mut s = Staleness::default();
-    for f in files {
-        match std::fs::read_to_string(out.join(&f.path)) {
-            Ok(existing) if existing == f.content => {}
-            Ok(_) => s.stale.push(f.path.clone()),
-            Err(_) => s.missing.push(f.path.clone()),
-        }
-    }
-    let produced: std::collections::HashSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
-    for p in generated_files_under(out) {
-        let rel = p.strip_prefix(out).unwrap_or(&p).to_path_buf();
-        if !produced.contains(rel.as_path()) {
-            s.orphaned.push(rel);
-        }
-    }
-    s.orphaned.sort();
-    s
-}
-
-/// Writes the files that differ and removes orphaned generated files; returns what it changed.
-pub fn write(out: &Path, files: &[GeneratedFile]) -> std::io::Result<Staleness> {
-    let s = check(out, files);
-    for f in files.iter().filter(|f| s.missing.contains(&f.path) || s.stale.contains(&f.path)) {
-        crate::fsx::write_atomic(&out.join(&f.path), f.content.as_bytes())?;
-    }
-    for p in &s.orphaned {
-        std::fs::remove_file(out.join(p))?;
-    }
-    Ok(s)
-}
-
-/// Files under `dir` whose first lines carry [`GENERATED_MARKER`].
-fn generated_files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if std::fs::read_to_string(&p).is_ok_and(|t| t.lines().take(3).any(|l| l.contains(GENERATED_MARKER)))
-            {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
-/// Passes `text` through a formatter that reads standard input (`rustfmt`, `gofmt`), so generated code is
-/// laid out exactly as the language's own tool wants. Without the tool (or when it fails) the text is
-/// returned as generated, which the generators keep close to that layout.
-pub fn format_with(tool: &str, args: &[&str], text: String) -> String {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let child =
-        Command::new(tool).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn();
-    let Ok(mut child) = child else { return text };
-    if let Some(mut stdin) = child.stdin.take() {
-        if stdin.write_all(text.as_bytes()).is_err() {
-            return text;
-        }
-    }
-    match child.wait_with_output() {
-        Ok(o) if o.status.success() && !o.stdout.is_empty() => String::from_utf8(o.stdout).unwrap_or(text),
-        _ => text,
-    }
-}
-
-/// `user_id` -> `UserId`, `audio-format` -> `AudioFormat`.
-pub fn pascal_case(s: &str) -> String {
-    s.split(['_', '-', '.'])
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let mut c = p.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
-        })
-        .collect()
-}
-
-/// `UserID` -> `user_id`, `sampleRate` -> `sample_rate`.
-pub fn snake_case(s: &str) -> String {
-    let mut out = String::new();
-    let chars: Vec<char> = s.chars().collect();
-    for (i, &ch) in chars.iter().enumerate() {
-        if ch.is_ascii_uppercase() {
-            let prev_lower = i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-            if i > 0 && (prev_lower || (next_lower && chars[i - 1].is_ascii_uppercase())) && !out.ends_with('_') {
-                out.push('_');
-            }
-            out.push(ch.to_ascii_lowercase());
-        } else if ch == '-' {
-            out.push('_');
-        } else {
-            out.push(ch);
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn case_conversions() {
-        assert_eq!(pascal_case("user_id"), "UserId");
-        assert_eq!(pascal_case("with-audio"), "WithAudio");
-        assert_eq!(snake_case("UserID"), "user_id");
-        assert_eq!(snake_case("sampleRate"), "sample_rate");
-        assert_eq!(snake_case("HTTPServer"), "http_server");
     }
 }

@@ -223,26 +223,48 @@ pub mod rt {
     }
 
     /// A length (UTF-8 bytes, bytes, items or entries) within the contract's bounds.
-    pub fn check_len(p: &str, name: &str, n: usize, min: Option<u64>, max: Option<u64>) -> Result<(), Error> {
+    pub fn check_len(
+        p: &str,
+        name: &str,
+        n: usize,
+        min: Option<u64>,
+        max: Option<u64>,
+    ) -> Result<(), Error> {
         let n = n as u64;
         if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
             let lo = min.unwrap_or(0);
             let hi = max.map_or(String::new(), |m| m.to_string());
-            return Err(Error::Decode(format!("{p}.{name}: length {n} is outside {lo}..={hi}")));
+            return Err(Error::Decode(format!(
+                "{p}.{name}: length {n} is outside {lo}..={hi}"
+            )));
         }
         Ok(())
     }
 
     /// A number within the contract's `min` and `max`.
-    pub fn check_range(p: &str, name: &str, x: f64, min: Option<f64>, max: Option<f64>) -> Result<(), Error> {
+    pub fn check_range(
+        p: &str,
+        name: &str,
+        x: f64,
+        min: Option<f64>,
+        max: Option<f64>,
+    ) -> Result<(), Error> {
         if min.is_some_and(|m| x < m) || max.is_some_and(|m| x > m) {
-            return Err(Error::Decode(format!("{p}.{name}: {x} is outside the allowed range")));
+            return Err(Error::Decode(format!(
+                "{p}.{name}: {x} is outside the allowed range"
+            )));
         }
         Ok(())
     }
 
     /// NaN and infinities only where the contract allows them.
-    pub fn check_float(p: &str, name: &str, x: f64, nan: bool, infinity: bool) -> Result<(), Error> {
+    pub fn check_float(
+        p: &str,
+        name: &str,
+        x: f64,
+        nan: bool,
+        infinity: bool,
+    ) -> Result<(), Error> {
         if (x.is_nan() && !nan) || (x.is_infinite() && !infinity) {
             return Err(Error::Decode(format!("{p}.{name}: {x} is not allowed")));
         }

@@ -1,0 +1,125 @@
+//! A contract message in Rust: a struct with serde attributes for map-shaped messages (optional fields
+//! skipped when absent, nullable ones read with `rt::nullable`), and hand-written Serialize/Deserialize
+//! for array-shaped ones (a tuple that ends after the last present field).
+use super::layout::{assign, attribute, if_some, statement, struct_field, Expr, Rhs};
+use super::names::field_ident;
+use super::types::field_type;
+use super::validate::validate;
+use super::{doc, push_lines};
+use crate::contract::{Contracts, Message, Package, Shape};
+use std::fmt::Write;
+
+pub(super) fn message(c: &Contracts, p: &Package, m: &Message, out: &mut String) {
+    doc(out, "    ", &m.doc);
+    if m.deprecated {
+        out.push_str("    #[deprecated]\n");
+    }
+    let derives = if m.shape == Shape::Map { ", Serialize, Deserialize" } else { "" };
+    let _ = writeln!(out, "    #[derive(Clone, Debug, PartialEq{derives})]");
+    if m.fields.is_empty() {
+        let _ = writeln!(out, "    pub struct {} {{}}", m.name);
+    } else {
+        let _ = writeln!(out, "    pub struct {} {{", m.name);
+    }
+    for f in &m.fields {
+        doc(out, "        ", &f.doc);
+        if f.deprecated {
+            out.push_str("        /// Deprecated.\n");
+        }
+        let ident = field_ident(&f.name);
+        if m.shape == Shape::Map {
+            let mut attrs: Vec<&str> = Vec::new();
+            let rename = format!("rename = \"{}\"", f.name);
+            if ident.trim_start_matches("r#") != f.name {
+                attrs.push(&rename);
+            }
+            match (f.optional, f.nullable) {
+                (true, false) => attrs.extend(["default", "skip_serializing_if = \"Option::is_none\""]),
+                (false, true) => attrs.push("deserialize_with = \"rt::nullable\""),
+                (true, true) => attrs.extend([
+                    "default",
+                    "skip_serializing_if = \"Option::is_none\"",
+                    "deserialize_with = \"rt::present\"",
+                ]),
+                (false, false) => {}
+            }
+            if !attrs.is_empty() {
+                push_lines(out, attribute(8, "serde", &attrs));
+            }
+        }
+        let ty = Rhs::Type(field_type(c, p, f));
+        push_lines(out, assign(8, &format!("pub {ident}"), ":", &ty, ","));
+    }
+    if !m.fields.is_empty() {
+        out.push_str("    }\n");
+    }
+    if m.shape == Shape::Array {
+        array_serde(m, out);
+    }
+    validate(m, out);
+}
+
+/// Serialize and Deserialize for an array-shaped message: a tuple that ends after the last present field.
+fn array_serde(m: &Message, out: &mut String) {
+    let name = &m.name;
+    let _ = writeln!(out, "\n    impl Serialize for {name} {{");
+    out.push_str("        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {\n");
+    out.push_str("            use serde::ser::SerializeTuple;\n");
+    let required = m.fields.iter().take_while(|f| !f.optional).count();
+    let mut has_len = false;
+    if required < m.fields.len() {
+        let _ = writeln!(out, "            let mut len = {required};");
+        has_len = true;
+        for (i, f) in m.fields.iter().enumerate().skip(required) {
+            push_lines(out, if_some(12, &field_ident(&f.name)));
+            let _ = writeln!(out, "                len = {};\n            }}", i + 1);
+        }
+    }
+    let len = if has_len { "len".to_string() } else { required.to_string() };
+    let _ = writeln!(out, "            let mut t = s.serialize_tuple({len})?;");
+    for (i, f) in m.fields.iter().enumerate() {
+        let id = field_ident(&f.name);
+        if f.optional {
+            let _ = writeln!(out, "            match &self.{id} {{");
+            let _ = writeln!(out, "                Some(v) => t.serialize_element(v)?,");
+            let _ = writeln!(out, "                None if len > {i} => {{");
+            let msg = Rhs::Expr(Expr::atom(format!("\"`{}` is absent but a later field is present\"", f.name)));
+            push_lines(out, assign(20, "let msg", " =", &msg, ";"));
+            out.push_str("                    return Err(serde::ser::Error::custom(msg));\n                }\n");
+            out.push_str("                None => {}\n            }\n");
+        } else {
+            let element = Expr::call("t.serialize_element", vec![Expr::atom(format!("&self.{id}"))]);
+            push_lines(out, statement(12, &element.try_(), ";"));
+        }
+    }
+    out.push_str("            t.end()\n        }\n    }\n");
+    let _ = writeln!(out, "\n    impl<'de> Deserialize<'de> for {name} {{");
+    out.push_str("        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {\n");
+    out.push_str("            struct V;\n            impl<'de> serde::de::Visitor<'de> for V {\n");
+    let _ = writeln!(out, "                type Value = {name};");
+    out.push_str("                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {\n");
+    let expecting = Expr::call("f.write_str", vec![Expr::atom(format!("\"an array of {name} fields\""))]);
+    push_lines(out, statement(20, &expecting, ""));
+    out.push_str("                }\n");
+    out.push_str("                fn visit_seq<A: serde::de::SeqAccess<'de>>(\n");
+    out.push_str("                    self,\n                    mut seq: A,\n");
+    out.push_str("                ) -> Result<Self::Value, A::Error> {\n");
+    out.push_str("                    let mut items = rt::Items(&mut seq, 0);\n");
+    if m.fields.is_empty() {
+        let _ = writeln!(out, "                    let value = {name} {{}};");
+    } else {
+        let _ = writeln!(out, "                    let value = {name} {{");
+        for f in &m.fields {
+            let read = match f.optional {
+                true => "items.optional()?".to_string(),
+                false => format!("items.required(\"{}\")?", f.name),
+            };
+            push_lines(out, struct_field(24, &field_ident(&f.name), "items", &read["items".len()..]));
+        }
+        out.push_str("                    };\n");
+    }
+    out.push_str(
+        "                    items.finish()?;\n                    Ok(value)\n                }\n            }\n",
+    );
+    out.push_str("            d.deserialize_seq(V)\n        }\n    }\n");
+}
