@@ -77,8 +77,9 @@ pub fn build(m: &Manifest, root: &Path, cache: &Path) -> Result<Built, BuildErro
     Ok(Built { cached: false, duration: start.elapsed() })
 }
 
-/// Runs one build command and collects its output. The command runs in its own process group, registered
-/// with [`crate::signals`], so that a signal to msgpact stops it and every compiler it started at once.
+/// Runs one build command and collects its output (secrets redacted). The command runs in its own process
+/// group, registered with [`crate::signals`], so that a signal to msgpact stops it and every compiler it
+/// started at once.
 fn run_command(args: &[String], dir: &Path) -> std::io::Result<std::process::Output> {
     use std::process::Stdio;
     let mut cmd = std::process::Command::new(&args[0]);
@@ -89,7 +90,13 @@ fn run_command(args: &[String], dir: &Path) -> std::io::Result<std::process::Out
     let child = cmd.spawn()?;
     let _registration = crate::signals::register_group(child.id(), format!("the build command `{}`", args.join(" ")));
     drop(spawning);
-    child.wait_with_output()
+    // Its output goes to build.log and into errors: through the one redaction of secrets (an index URL
+    // with a token in a pip or cargo message, say).
+    let mut out = child.wait_with_output()?;
+    for text in [&mut out.stdout, &mut out.stderr] {
+        *text = crate::redact::redact(&String::from_utf8_lossy(text)).into_owned().into_bytes();
+    }
+    Ok(out)
 }
 
 fn cache_key(m: &Manifest, b: &super::manifest::Build, root: &Path, cache: &Path) -> String {

@@ -217,8 +217,8 @@ fn pump<R: tokio::io::AsyncRead + Unpin + Send + 'static>(
         let mut dropped: u64 = 0;
         loop {
             let (done, used) = match reader.fill_buf().await {
-                Err(_) => break,
-                Ok([]) => (true, 0),
+                // A read error ends the stream like its end does: the line so far is kept.
+                Err(_) | Ok([]) => (true, 0),
                 Ok(buf) => {
                     let (chunk, ends_line) = match buf.iter().position(|&b| b == b'\n') {
                         Some(i) => (&buf[..i], true),
