@@ -14,7 +14,8 @@ impl PackageGen<'_> {
         let m = &p.messages[mi];
         let fnames = self.names.fields[self.pi][mi].clone();
         let full = format!("{}.{}", p.name, m.name);
-        let name = &m.name;
+        let name = &self.names.messages[self.pi][mi];
+        let unmarshal = &self.names.unmarshal[self.pi][mi];
         let shape = match m.shape {
             Shape::Map => "sent as a map keyed by field name",
             Shape::Array => "sent as a positional array",
@@ -63,7 +64,7 @@ impl PackageGen<'_> {
         }
 
         // check: the constraints of its own fields.
-        let checks = self.checks(m, &fnames)?;
+        let checks = self.checks(m, name, &fnames)?;
         if !checks.is_empty() {
             out.push('\n');
             let _ =
@@ -83,8 +84,8 @@ impl PackageGen<'_> {
             let _ = writeln!(out, "\tif err := v.check(); err != nil {{\n\t\treturn err\n\t}}");
         }
         match m.shape {
-            Shape::Map => self.encode_map(out, m, &fnames)?,
-            Shape::Array => self.encode_array(out, m, &fnames)?,
+            Shape::Map => self.encode_map(out, m, name, &fnames)?,
+            Shape::Array => self.encode_array(out, m, name, &fnames)?,
         }
         let _ = writeln!(out, "\treturn nil");
         let _ = writeln!(out, "}}");
@@ -96,8 +97,8 @@ impl PackageGen<'_> {
         let _ = writeln!(out, "// unknown fields skipped, constraints checked; v is unchanged on error.");
         let _ = writeln!(out, "func (v *{name}) DecodeMsgpack(d *msgpack.Decoder) error {{");
         match m.shape {
-            Shape::Map => self.decode_map(out, m, &fnames, &full)?,
-            Shape::Array => self.decode_array(out, m, &fnames, &full)?,
+            Shape::Map => self.decode_map(out, m, name, &fnames, &full)?,
+            Shape::Array => self.decode_array(out, m, name, &fnames, &full)?,
         }
         if !checks.is_empty() {
             let _ = writeln!(out, "\tif err := x.check(); err != nil {{\n\t\treturn err\n\t}}");
@@ -117,8 +118,8 @@ impl PackageGen<'_> {
         let _ = writeln!(out, "// Validate checks v against the contract as Marshal does, without encoding it.");
         let _ = writeln!(out, "func (v {name}) Validate() error {{ return msgpactrt.Validate(v) }}");
         out.push('\n');
-        let _ = writeln!(out, "// Unmarshal{name} decodes b, exactly one {full}, strictly.");
-        let _ = writeln!(out, "func Unmarshal{name}(b []byte) ({name}, error) {{");
+        let _ = writeln!(out, "// {unmarshal} decodes b, exactly one {full}, strictly.");
+        let _ = writeln!(out, "func {unmarshal}(b []byte) ({name}, error) {{");
         let _ = writeln!(out, "\tvar v {name}");
         let _ = writeln!(out, "\terr := msgpactrt.Unmarshal(b, &v)");
         let _ = writeln!(out, "\treturn v, err");

@@ -65,7 +65,7 @@ const RUNTIME_GO: &str = include_str!("runtime/msgpactrt.go");
 
 pub fn generate(c: &Contracts, opts: &Options) -> Result<Vec<GeneratedFile>, String> {
     let base = import_path::import_path(opts)?;
-    let names = Names::new(c)?;
+    let names = Names::new(c);
     let header: String = header_lines(c).iter().map(|l| format!("// {l}\n")).collect();
     let hash = wire_hash(c);
     let mut files = vec![GeneratedFile {
@@ -75,8 +75,7 @@ pub fn generate(c: &Contracts, opts: &Options) -> Result<Vec<GeneratedFile>, Str
     for pi in 0..c.packages.len() {
         let content = PackageGen { c, pi, names: &names, base: &base, std: BTreeSet::new(), deps: BTreeSet::new() }
             .file(&header, &hash)?;
-        let dir = &c.packages[pi].name;
-        files.push(GeneratedFile { path: PathBuf::from(format!("{dir}/{dir}.go")), content });
+        files.push(GeneratedFile { path: PathBuf::from(format!("{}/{}", names.dirs[pi], names.files[pi])), content });
     }
     files.push(GeneratedFile {
         path: PathBuf::from(format!("{REGISTRY}/{REGISTRY}.go")),
@@ -169,6 +168,41 @@ mod tests {
             "b.yaml",
             "package: p\nversion: 1.0.0\nenums:\n  Role:\n    values: [user]\nmessages:\n  RoleUser:\n    fields: []\n    examples:\n      x: {}\n",
         )]);
-        assert!(generate(&clash, &opts()).unwrap_err().contains("`RoleUser` would be declared twice"));
+        // The message keeps its name; the constant that would have been declared twice takes `Enum_Value`.
+        let files = generate(&clash, &opts()).unwrap();
+        let p = &files.iter().find(|f| f.path == Path::new("p/p.go")).unwrap().content;
+        assert!(p.contains("\ntype RoleUser struct{}\n"), "{p}");
+        assert!(p.contains("\tRole_User Role = \"user\"\n"), "{p}");
+        assert!(p.contains("func UnmarshalRoleUser(b []byte) (RoleUser, error) {"), "{p}");
+
+        // Packages named like the generated ones, or like the go tool's special directories, move aside.
+        let dirs = load(&[
+            ("a.yaml", "package: registry\nversion: 1.0.0\n"),
+            ("b.yaml", "package: msgpactrt\nversion: 1.0.0\n"),
+            ("c.yaml", "package: internal\nversion: 1.0.0\n"),
+            ("d.yaml", "package: main\nversion: 1.0.0\n"),
+            ("e.yaml", "package: x_test\nversion: 1.0.0\n"),
+            ("f.yaml", "package: x_linux\nversion: 1.0.0\n"),
+            ("g.yaml", "package: registrypkg\nversion: 1.0.0\n"),
+        ]);
+        let files = generate(&dirs, &opts()).unwrap();
+        let mut paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
+        paths.sort();
+        assert_eq!(
+            paths,
+            [
+                "internalpkg/internalpkg.go",
+                "main/main.go",
+                "msgpactrt/msgpactrt.go",
+                "msgpactrtpkg/msgpactrtpkg.go",
+                "registry/registry.go",
+                "registrypkg/registrypkg.go",
+                "registrypkgpkg/registrypkgpkg.go",
+                "x_linux/x_linux_msgpact.go",
+                "x_test/x_test_msgpact.go",
+            ]
+        );
+        let main = &files.iter().find(|f| f.path == Path::new("main/main.go")).unwrap().content;
+        assert!(main.contains("\npackage mainpkg\n"), "{main}");
     }
 }

@@ -29,9 +29,9 @@ impl PackageGen<'_> {
         );
         let _ = writeln!(body, "// reports it in its handshake.");
         let _ = writeln!(body, "const ContractsHash = {}", quote(hash));
-        for e in &p.enums {
+        for ei in 0..p.enums.len() {
             body.push('\n');
-            self.enum_def(&mut body, e);
+            self.enum_def(&mut body, ei);
         }
         for mi in 0..p.messages.len() {
             body.push('\n');
@@ -48,9 +48,8 @@ impl PackageGen<'_> {
             let _ = writeln!(body, "var Codecs = []msgpactrt.Codec{{}}");
         } else {
             let _ = writeln!(body, "var Codecs = []msgpactrt.Codec{{");
-            for m in &p.messages {
-                let _ =
-                    writeln!(body, "\tmsgpactrt.CodecOf[{}]({}),", m.name, quote(&format!("{}.{}", p.name, m.name)));
+            for (m, name) in p.messages.iter().zip(&self.names.messages[self.pi]) {
+                let _ = writeln!(body, "\tmsgpactrt.CodecOf[{name}]({}),", quote(&format!("{}.{}", p.name, m.name)));
             }
             let _ = writeln!(body, "}}");
         }
@@ -79,7 +78,7 @@ impl PackageGen<'_> {
             third.remove(0);
         }
         for &d in &self.deps {
-            let dir = &self.c.packages[d].name;
+            let dir = &self.names.dirs[d];
             let alias = if &self.names.refs[d] != dir { self.names.refs[d].clone() } else { String::new() };
             third.push((alias, format!("{}/{dir}", self.base)));
         }

@@ -22,11 +22,11 @@ impl PackageGen<'_> {
                 format!("map[{}]{}", self.go_type(k)?, self.go_type(v)?)
             }
             Type::Enum(id) => {
-                let name = self.c.enum_def(*id).name.clone();
+                let name = self.names.enums[id.package as usize][id.index as usize].clone();
                 self.qualified(id.package, &name)
             }
             Type::Message(id) => {
-                let name = self.c.message(*id).name.clone();
+                let name = self.names.messages[id.package as usize][id.index as usize].clone();
                 self.qualified(id.package, &name)
             }
             Type::Named(n) => return Err(format!("unresolved type `{n}`")),

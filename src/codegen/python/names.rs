@@ -2,8 +2,7 @@
 //! (`snake_case` of field names, never mangled `__x`) and enum members (`UPPER_SNAKE`); a name that is a
 //! keyword, is reserved by the generated code or would clash gets a trailing `_` (the wire name never
 //! changes).
-use super::super::naming::snake_case;
-use std::collections::HashSet;
+use super::super::naming::{self, snake_case};
 
 const KEYWORDS: &[&str] = &[
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
@@ -20,25 +19,7 @@ const RESERVED_MODULES: &[&str] = &["decode", "encode"];
 /// Gives every candidate a unique name: first those that are fine as they are (in order), then the others
 /// with `_` appended until they are free.
 pub(super) fn assign(candidates: &[String], reserved: impl Fn(&str) -> bool) -> Vec<String> {
-    let mut taken: HashSet<String> = HashSet::new();
-    let mut out: Vec<Option<String>> = vec![None; candidates.len()];
-    for (i, cand) in candidates.iter().enumerate() {
-        if !reserved(cand) && !taken.contains(cand) {
-            taken.insert(cand.clone());
-            out[i] = Some(cand.clone());
-        }
-    }
-    for (i, cand) in candidates.iter().enumerate() {
-        if out[i].is_none() {
-            let mut s = format!("{cand}_");
-            while reserved(&s) || taken.contains(&s) {
-                s.push('_');
-            }
-            taken.insert(s.clone());
-            out[i] = Some(s);
-        }
-    }
-    out.into_iter().map(|s| s.unwrap_or_default()).collect()
+    naming::assign(candidates, |s| !reserved(s), naming::underscores)
 }
 
 pub(super) fn is_keyword(s: &str) -> bool {

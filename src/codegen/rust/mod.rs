@@ -25,9 +25,9 @@ mod validate;
 
 use super::{header_lines, GeneratedFile, Options};
 use crate::contract::hash::wire_hash;
-use crate::contract::{Contracts, Package};
+use crate::contract::Contracts;
 use layout::{Expr, Rhs};
-use names::module_name;
+use names::Names;
 use std::fmt::Write;
 use std::path::PathBuf;
 
@@ -45,18 +45,20 @@ pub fn generate(c: &Contracts, _opts: &Options) -> Result<Vec<GeneratedFile>, St
     push_lines(&mut out, layout::assign(0, "pub const CONTRACTS_HASH: &str", " =", &hash, ";"));
     out.push('\n');
     out.push_str(RUNTIME);
-    let mut packages: Vec<&Package> = c.packages.iter().collect();
-    packages.sort_by(|a, b| a.name.cmp(&b.name));
-    for p in &packages {
+    let names = Names::new(c);
+    let mut packages: Vec<usize> = (0..c.packages.len()).collect();
+    packages.sort_by(|a, b| c.packages[*a].name.cmp(&c.packages[*b].name));
+    for &pi in &packages {
         out.push('\n');
-        package(c, p, &mut out);
+        package(c, &names, pi, &mut out);
     }
     out.push_str("\n/// Every message type of the contracts, by full name, with its decode-then-encode function.\n");
     let mut types = Vec::new();
-    for p in &packages {
-        for m in &p.messages {
+    for &pi in &packages {
+        let p = &c.packages[pi];
+        for (mi, m) in p.messages.iter().enumerate() {
             let name = Expr::atom(format!("\"{}.{}\"", p.name, m.name));
-            let message = layout::Type::Path(format!("{}::{}", module_name(&p.name), m.name));
+            let message = layout::Type::Path(format!("{}::{}", names.modules[pi], names.messages[pi][mi]));
             let roundtrip = Expr::Path(layout::Type::Generic("rt::roundtrip::".into(), vec![message]));
             types.push(Expr::Tuple(vec![name, roundtrip]));
         }
@@ -66,17 +68,18 @@ pub fn generate(c: &Contracts, _opts: &Options) -> Result<Vec<GeneratedFile>, St
     Ok(vec![GeneratedFile { path: PathBuf::from("generated.rs"), content: out }])
 }
 
-fn package(c: &Contracts, p: &Package, out: &mut String) {
+fn package(c: &Contracts, names: &Names, pi: usize, out: &mut String) {
+    let p = &c.packages[pi];
     doc(out, "", &p.doc);
-    let _ = writeln!(out, "pub mod {} {{", module_name(&p.name));
+    let _ = writeln!(out, "pub mod {} {{", names.modules[pi]);
     out.push_str("    use super::rt;\n    #[allow(unused_imports)]\n    use serde::{Deserialize, Serialize};\n");
-    for e in &p.enums {
+    for ei in 0..p.enums.len() {
         out.push('\n');
-        enums::enum_def(p, e, out);
+        enums::enum_def(c, names, pi, ei, out);
     }
-    for m in &p.messages {
+    for mi in 0..p.messages.len() {
         out.push('\n');
-        messages::message(c, p, m, out);
+        messages::message(c, names, pi, mi, out);
     }
     out.push_str("}\n");
 }

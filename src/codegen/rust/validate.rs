@@ -1,16 +1,15 @@
 //! `rt::Validate` for a message: the contract's constraints on its fields (lengths, ranges, NaN and
 //! infinities), and nested messages validated at their path (`history[2]`).
 use super::layout::{statement, Expr};
-use super::names::field_ident;
 use super::push_lines;
 use crate::contract::{Field, Message, Num, Type};
 use std::fmt::Write;
 
-pub(super) fn validate(m: &Message, out: &mut String) {
-    let _ = writeln!(out, "\n    impl rt::Validate for {} {{", m.name);
+/// `rt::Validate` for message `m`, whose Rust type is `name` and members `idents`.
+pub(super) fn validate(m: &Message, name: &str, idents: &[String], out: &mut String) {
+    let _ = writeln!(out, "\n    impl rt::Validate for {name} {{");
     let mut body = String::new();
-    for f in &m.fields {
-        let id = field_ident(&f.name);
+    for (f, id) in m.fields.iter().zip(idents) {
         let pattern = match (f.optional, f.nullable) {
             (false, false) => None,
             (true, true) => Some("Some(Some(v))"),
