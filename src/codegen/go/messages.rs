@@ -110,13 +110,13 @@ impl PackageGen<'_> {
         // Conveniences.
         out.push('\n');
         let _ = writeln!(out, "// Marshal returns the canonical encoding of v.");
-        let _ = writeln!(out, "func (v {name}) Marshal() ([]byte, error) {{ return msgpactrt.Marshal(v) }}");
+        one_line_func(out, &format!("func (v {name}) Marshal() ([]byte, error)"), "return msgpactrt.Marshal(v)");
         out.push('\n');
         let _ = writeln!(out, "// Unmarshal decodes b, exactly one {full}, strictly into v; v is unchanged on error.");
-        let _ = writeln!(out, "func (v *{name}) Unmarshal(b []byte) error {{ return msgpactrt.Unmarshal(b, v) }}");
+        one_line_func(out, &format!("func (v *{name}) Unmarshal(b []byte) error"), "return msgpactrt.Unmarshal(b, v)");
         out.push('\n');
         let _ = writeln!(out, "// Validate checks v against the contract as Marshal does, without encoding it.");
-        let _ = writeln!(out, "func (v {name}) Validate() error {{ return msgpactrt.Validate(v) }}");
+        one_line_func(out, &format!("func (v {name}) Validate() error"), "return msgpactrt.Validate(v)");
         out.push('\n');
         let _ = writeln!(out, "// {unmarshal} decodes b, exactly one {full}, strictly.");
         let _ = writeln!(out, "func {unmarshal}(b []byte) ({name}, error) {{");
@@ -125,6 +125,16 @@ impl PackageGen<'_> {
         let _ = writeln!(out, "\treturn v, err");
         let _ = writeln!(out, "}}");
         Ok(())
+    }
+}
+
+/// A function whose body is one statement, on one line the way gofmt keeps it: only while the signature
+/// (from `func`) and the statement together take at most 100 characters (go/printer's `funcBody`).
+fn one_line_func(out: &mut String, signature: &str, statement: &str) {
+    if signature.len() + statement.len() <= 100 {
+        let _ = writeln!(out, "{signature} {{ {statement} }}");
+    } else {
+        let _ = writeln!(out, "{signature} {{\n\t{statement}\n}}");
     }
 }
 

@@ -231,19 +231,8 @@ impl Names {
             .iter()
             .map(|d| if GO_KEYWORDS.contains(&d.as_str()) || d == "main" { format!("{d}pkg") } else { d.clone() })
             .collect();
-        let mut taken: HashSet<String> = RESERVED_REFS.iter().map(|s| s.to_string()).collect();
-        taken.extend(clause.iter().filter(|n| !RESERVED_REFS.contains(&n.as_str())).cloned());
-        let mut refs = Vec::new();
-        for name in &clause {
-            let mut r = name.clone();
-            if RESERVED_REFS.contains(&name.as_str()) {
-                while taken.contains(&r) {
-                    r.push_str("pkg");
-                }
-                taken.insert(r.clone());
-            }
-            refs.push(r);
-        }
+        // distinct across packages: a file may import all of them (`type` is `typepkg`, and so may be a package)
+        let refs = assign(&clause, |s| !RESERVED_REFS.contains(&s), |c, n| format!("{c}{}", "pkg".repeat(n)));
         let mut names = Names {
             dirs,
             files,

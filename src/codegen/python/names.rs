@@ -13,8 +13,10 @@ const KEYWORDS: &[&str] = &[
 /// Names a field attribute cannot take: they are used in class bodies or are the methods of `_rt.Message`.
 const RESERVED_ATTRS: &[&str] = &["_rt", "_dc", "_enum", "to_msgpack", "from_msgpack"];
 
-/// Names a module cannot take: they are defined in `__init__.py`.
-const RESERVED_MODULES: &[&str] = &["decode", "encode"];
+/// Names a module cannot take: they are defined in `__init__.py`, where `from __future__ import
+/// annotations` binds `annotations` before the modules are imported (and `from . import annotations` then
+/// finds that name instead of importing the module).
+const RESERVED_MODULES: &[&str] = &["decode", "encode", "annotations"];
 
 /// Gives every candidate a unique name: first those that are fine as they are (in order), then the others
 /// with `_` appended until they are free.
@@ -81,6 +83,7 @@ mod tests {
             ["USER", "USER_", "CONTENT_FILTER", "V_X", "PCM16"]
         );
         assert_eq!(module_names(&["chat", "import", "decode", "import_"]), ["chat", "import__", "decode_", "import_"]);
+        assert_eq!(module_names(&["annotations"]), ["annotations_"]);
         assert_eq!(class_names(&["None", "Turn", "True"]), ["None_", "Turn", "True_"]);
     }
 }

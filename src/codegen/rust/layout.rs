@@ -427,6 +427,17 @@ pub(super) fn if_some(indent: usize, field: &str) -> Vec<String> {
     vec![format!("{pad}if self"), format!("{inner}.{field}"), format!("{inner}.is_some()"), format!("{pad}{{")]
 }
 
+/// `if let PATTERN = EXPR {` at `indent`: on one line when it fits, else the expression on the next line,
+/// indented once more, and the brace on a line of its own.
+pub(super) fn if_let(indent: usize, pattern: &str, expr: &str) -> Vec<String> {
+    let pad = " ".repeat(indent);
+    let line = format!("{pad}if let {pattern} = {expr} {{");
+    if line.len() <= MAX_WIDTH {
+        return vec![line];
+    }
+    vec![format!("{pad}if let {pattern} ="), format!("{pad}{}{expr}", " ".repeat(INDENT)), format!("{pad}{{")]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! skipped when absent, nullable ones read with `rt::nullable`), and hand-written Serialize/Deserialize
 //! for array-shaped ones (a tuple that ends after the last present field).
 use super::layout::{assign, attribute, if_some, statement, struct_field, Expr, Rhs};
-use super::names::Names;
+use super::names::{is_snake_case, Names};
 use super::types::field_type;
 use super::validate::validate;
 use super::{doc, push_lines};
@@ -16,6 +16,10 @@ pub(super) fn message(c: &Contracts, names: &Names, pi: usize, mi: usize, out: &
     doc(out, "    ", &m.doc);
     if m.deprecated {
         out.push_str("    #[deprecated]\n");
+    }
+    // rustc checks field names at the struct, so that is where a contract name like `user__id` is allowed
+    if !idents.iter().all(|i| is_snake_case(i)) {
+        out.push_str("    #[allow(non_snake_case)]\n");
     }
     let derives = if m.shape == Shape::Map { ", Serialize, Deserialize" } else { "" };
     let _ = writeln!(out, "    #[derive(Clone, Debug, PartialEq{derives})]");

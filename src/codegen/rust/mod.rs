@@ -71,6 +71,9 @@ pub fn generate(c: &Contracts, _opts: &Options) -> Result<Vec<GeneratedFile>, St
 fn package(c: &Contracts, names: &Names, pi: usize, out: &mut String) {
     let p = &c.packages[pi];
     doc(out, "", &p.doc);
+    if !names::is_snake_case(&names.modules[pi]) {
+        out.push_str("#[allow(non_snake_case)]\n");
+    }
     let _ = writeln!(out, "pub mod {} {{", names.modules[pi]);
     out.push_str("    use super::rt;\n    #[allow(unused_imports)]\n    use serde::{Deserialize, Serialize};\n");
     for ei in 0..p.enums.len() {

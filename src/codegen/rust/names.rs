@@ -98,6 +98,14 @@ impl Names {
     }
 }
 
+/// Whether rustc's `non_snake_case` lint accepts a field or module name (its rule: outer `_` trimmed, no
+/// uppercase letter and no `__` inside), so that the generated code adds `#[allow(non_snake_case)]` only
+/// where a contract name like `user__id` needs it.
+pub(super) fn is_snake_case(ident: &str) -> bool {
+    let s = ident.trim_start_matches("r#").trim_matches('_');
+    !s.contains("__") && !s.chars().any(|c| c.is_uppercase())
+}
+
 /// A keyword as a raw identifier; anything else as it is.
 fn raw(s: &str) -> String {
     if KEYWORDS.contains(&s) {
@@ -143,6 +151,12 @@ mod tests {
             variants(&["pcm16", "_16k", "Self", "a_b", "aB", "_", "v"]),
             ["Pcm16", "V16k", "Self_", "AB", "AB_", "V", "V_"]
         );
+    }
+
+    #[test]
+    fn snake_case_as_rustc_sees_it() {
+        assert!(is_snake_case("user_id") && is_snake_case("__x") && is_snake_case("r#type") && is_snake_case("x_"));
+        assert!(!is_snake_case("user__id") && !is_snake_case("f__x"));
     }
 
     #[test]

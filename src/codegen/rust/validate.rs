@@ -1,6 +1,6 @@
 //! `rt::Validate` for a message: the contract's constraints on its fields (lengths, ranges, NaN and
 //! infinities), and nested messages validated at their path (`history[2]`).
-use super::layout::{statement, Expr};
+use super::layout::{if_let, statement, Expr};
 use super::push_lines;
 use crate::contract::{Field, Message, Num, Type};
 use std::fmt::Write;
@@ -26,7 +26,7 @@ pub(super) fn validate(m: &Message, name: &str, idents: &[String], out: &mut Str
                 push_lines(&mut body, checks);
             }
             Some(pat) => {
-                let _ = writeln!(body, "            if let {pat} = &self.{id} {{");
+                push_lines(&mut body, if_let(12, pat, &format!("&self.{id}")));
                 push_lines(&mut body, checks);
                 body.push_str("            }\n");
             }
