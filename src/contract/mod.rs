@@ -8,6 +8,7 @@ pub mod check;
 pub mod example;
 pub mod hash;
 pub mod load;
+pub mod names;
 pub mod types;
 
 use crate::diag::Diagnostics;
