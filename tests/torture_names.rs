@@ -82,13 +82,15 @@ fn write(path: &Path, text: &str) {
 /// The Rust reference peer's crate, around generated code: harness/rust/src/main.rs as it is, the SDK by
 /// path, the workspace's lock file (so the same dependency versions, already compiled in target/release),
 /// and the crate's own code compiled without optimisation (8 s instead of 45 s for the torture set; the
-/// dependencies keep the release profile, so none of them is compiled again).
+/// dependencies keep the release profile, so none of them is compiled again). A generated name that rustc
+/// lints (`non_snake_case`, `non_camel_case_types`) fails the build.
 fn rust_peer(dir: &Path) {
     let cargo = format!(
         "[package]\nname = \"msgpact-torture-peer\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n\
          msgpact-peer = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
          serde_bytes = \"0.11\"\nrmp-serde = \"1.3.1\"\n\n[workspace]\n\n\
-         [profile.release.package.msgpact-torture-peer]\nopt-level = 0\n",
+         [profile.release.package.msgpact-torture-peer]\nopt-level = 0\n\n\
+         [lints.rust]\nnonstandard_style = \"deny\"\n",
         s(&root().join("harness/rust"))
     );
     write(&dir.join("Cargo.toml"), &cargo);
@@ -171,8 +173,7 @@ fn torture_names_compile_and_pass_verify_in_rust_python_and_go() {
     let (c, d) = Contracts::load_dir(&contracts);
     assert!(d.items.is_empty(), "the torture contracts lint clean:\n{}", d.render_all(&c.sources));
     let cases = msgpact::golden::generate(&c);
-    let ids: BTreeSet<(String, &str)> =
-        cases.iter().map(|k| (c.message_name(k.message), k.id.as_str())).collect();
+    let ids: BTreeSet<(String, &str)> = cases.iter().map(|k| (c.message_name(k.message), k.id.as_str())).collect();
     assert_eq!(ids.len(), cases.len(), "two golden cases of one message have the same id");
     let messages = c.message_ids().count();
     assert!(c.packages.len() > 100 && messages > 170 && cases.len() > 1700, "the torture set shrank");
@@ -235,9 +236,8 @@ fn torture_names_compile_and_pass_verify_in_rust_python_and_go() {
         *cells.entry(key).or_default() += 1;
     }
     let producers = std::iter::once("golden").chain(PEERS);
-    let want: BTreeMap<(String, String), usize> = producers
-        .flat_map(|p| PEERS.map(|c| ((p.to_string(), c.to_string()), cases.len())))
-        .collect();
+    let want: BTreeMap<(String, String), usize> =
+        producers.flat_map(|p| PEERS.map(|c| ((p.to_string(), c.to_string()), cases.len()))).collect();
     assert_eq!(cells, want, "every case in every cell: golden -> 3 peers and the 3 x 3 matrix");
     let summary = &report["summary"];
     assert_eq!(summary["passed"], 3 * cases.len(), "{summary}");

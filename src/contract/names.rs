@@ -23,8 +23,8 @@ pub const MAX_NAME: usize = 64;
 
 /// The device names of Windows, refused by the go tool as import path elements (golang.org/x/mod/module).
 const DEVICE_NAMES: [&str; 22] = [
-    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1",
-    "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2",
+    "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
 
 pub fn check(c: &Contracts, diags: &mut Diagnostics) {
@@ -43,7 +43,13 @@ pub fn check(c: &Contracts, diags: &mut Diagnostics) {
             );
         }
         let messages: Vec<(&str, Span)> = p.messages.iter().map(|m| (m.name.as_str(), m.span)).collect();
-        case_only(diags, &messages, "message", &format!("package `{}`", p.name), "golden/<package>/<Message>/ of both is one directory");
+        case_only(
+            diags,
+            &messages,
+            "message",
+            &format!("package `{}`", p.name),
+            "golden/<package>/<Message>/ of both is one directory",
+        );
         for e in &p.enums {
             long(diags, "enum", &e.name, e.span);
             let values: Vec<(&str, Span)> = e.values.iter().map(|v| (v.name.as_str(), v.span)).collect();

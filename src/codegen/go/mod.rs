@@ -205,4 +205,36 @@ mod tests {
         let main = &files.iter().find(|f| f.path == Path::new("main/main.go")).unwrap().content;
         assert!(main.contains("\npackage mainpkg\n"), "{main}");
     }
+
+    /// `type` is imported as `typepkg`; a package really named `typepkg` must then get another name, or a
+    /// file importing both declares `typepkg` twice.
+    #[test]
+    fn import_names_are_distinct_across_packages() {
+        let c = load(&[
+            ("a.yaml", "package: type\nversion: 1.0.0\nenums:\n  K:\n    values: [a]\n"),
+            ("b.yaml", "package: typepkg\nversion: 1.0.0\nenums:\n  K:\n    values: [a]\n"),
+            ("c.yaml", "package: user\nversion: 1.0.0\nmessages:\n  M:\n    fields:\n      - {name: a, type: type.K}\n      - {name: b, type: typepkg.K}\n    examples:\n      x: {a: a, b: a}\n"),
+        ]);
+        let files = generate(&c, &opts()).unwrap();
+        let user = &files.iter().find(|f| f.path == Path::new("user/user.go")).unwrap().content;
+        assert!(user.contains("\ttypepkg \"example.com/gen/type\"\n"), "{user}");
+        assert!(user.contains("\ttypepkgpkg \"example.com/gen/typepkg\"\n"), "{user}");
+        assert!(user.contains("\tA typepkg.K `msgpack:\"a\"`\n\t// B is b"), "{user}");
+    }
+
+    /// gofmt keeps `func ... { return ... }` on one line only up to 100 characters (signature and body).
+    #[test]
+    fn one_line_methods_break_where_gofmt_breaks_them() {
+        let long = format!("M{}", "m".repeat(63));
+        let c = load(&[(
+            "a.yaml",
+            &format!("package: p\nversion: 1.0.0\nmessages:\n  {long}:\n    fields: []\n  Short:\n    fields: []\n"),
+        )]);
+        let files = generate(&c, &opts()).unwrap();
+        let p = &files.iter().find(|f| f.path == Path::new("p/p.go")).unwrap().content;
+        assert!(p.contains("func (v Short) Marshal() ([]byte, error) { return msgpactrt.Marshal(v) }\n"), "{p}");
+        assert!(
+            p.contains(&format!("func (v {long}) Marshal() ([]byte, error) {{\n\treturn msgpactrt.Marshal(v)\n}}\n"))
+        );
+    }
 }

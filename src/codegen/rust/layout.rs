@@ -498,4 +498,18 @@ mod tests {
         assert_eq!(field[0], "        pub f: Option<");
         assert_eq!(field.last().unwrap(), "        >,");
     }
+
+    #[test]
+    fn long_if_let_puts_the_expression_and_the_brace_on_lines_of_their_own() {
+        assert_eq!(if_let(12, "Some(v)", "&self.x"), ["            if let Some(v) = &self.x {"]);
+        let long = format!("&self.{}", "y".repeat(64));
+        assert_eq!(
+            if_let(12, "Some(Some(v))", &long),
+            [
+                "            if let Some(Some(v)) =".to_string(),
+                format!("                {long}"),
+                "            {".into()
+            ]
+        );
+    }
 }
