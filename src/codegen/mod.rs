@@ -6,12 +6,14 @@
 //! compile time and checked by that language's tools (tests/codegen_tools.rs). A language only turns a
 //! [`Contracts`] into [`GeneratedFile`]s, already laid out as that language's formatter would (rustfmt,
 //! gofmt, PEP 8), without running any tool. What they share lives here: the header that says the code is
-//! generated and from which contracts (this file), case conversions ([`naming`]), what a field's contract
-//! says for its documentation ([`docs`]), and the `--check` comparison with files on disk ([`staleness`]).
+//! generated and from which contracts (this file), case conversions and unique names ([`naming`]), what a
+//! field's contract says for its documentation ([`docs`]), which fields of self-containing messages need
+//! an indirection ([`recursion`]), and the `--check` comparison with files on disk ([`staleness`]).
 pub mod docs;
 pub mod go;
 pub mod naming;
 pub mod python;
+pub mod recursion;
 pub mod rust;
 mod staleness;
 

@@ -33,7 +33,7 @@ impl PackageGen<'_> {
         };
         let _ = writeln!(out, "\tif err := e.EncodeMapLen({len}); err != nil {{\n\t\treturn err\n\t}}");
         for (i, (f, gname)) in m.fields.iter().zip(fnames).enumerate() {
-            let enc = self.enc_fn(&f.ty, false)?;
+            let enc = self.field_enc_fn(f)?;
             let wire = format!("w[{i}]");
             let (open, call) = match (f.optional, f.nullable) {
                 (false, false) => (None, format!("msgpactrt.EncodeField(e, {wire}, v.{gname}, {enc})")),
@@ -77,7 +77,7 @@ impl PackageGen<'_> {
             let _ = writeln!(out, "\tif err := e.EncodeArrayLen(w.OnWire(n)); err != nil {{\n\t\treturn err\n\t}}");
         }
         for (i, (f, gname)) in m.fields.iter().zip(fnames).enumerate() {
-            let enc = self.enc_fn(&f.ty, false)?;
+            let enc = self.field_enc_fn(f)?;
             let wire = format!("w[{i}]");
             let open = (i >= required).then(|| format!("n > {i}"));
             let call = match (f.optional, f.nullable) {

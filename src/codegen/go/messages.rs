@@ -12,6 +12,7 @@ impl PackageGen<'_> {
         let c = self.c;
         let p = &c.packages[self.pi];
         let m = &p.messages[mi];
+        self.msg = mi;
         let fnames = self.names.fields[self.pi][mi].clone();
         let full = format!("{}.{}", p.name, m.name);
         let name = &self.names.messages[self.pi][mi];

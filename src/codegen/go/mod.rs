@@ -73,8 +73,8 @@ pub fn generate(c: &Contracts, opts: &Options) -> Result<Vec<GeneratedFile>, Str
         content: format!("{header}\n{RUNTIME_GO}"),
     }];
     for pi in 0..c.packages.len() {
-        let content = PackageGen { c, pi, names: &names, base: &base, std: BTreeSet::new(), deps: BTreeSet::new() }
-            .file(&header, &hash)?;
+        let (std, deps) = (BTreeSet::new(), BTreeSet::new());
+        let content = PackageGen { c, pi, msg: 0, names: &names, base: &base, std, deps }.file(&header, &hash)?;
         files.push(GeneratedFile { path: PathBuf::from(format!("{}/{}", names.dirs[pi], names.files[pi])), content });
     }
     files.push(GeneratedFile {
@@ -220,6 +220,27 @@ mod tests {
         assert!(user.contains("\ttypepkg \"example.com/gen/type\"\n"), "{user}");
         assert!(user.contains("\ttypepkgpkg \"example.com/gen/typepkg\"\n"), "{user}");
         assert!(user.contains("\tA typepkg.K `msgpack:\"a\"`\n\t// B is b"), "{user}");
+    }
+
+    /// `OptionalNullable[Node]` holds a Node by value: inside Node it is an invalid recursive type, so that
+    /// field (and only that one: pointers and slices already break the cycle) holds a `*Node`.
+    #[test]
+    fn an_optional_nullable_field_that_closes_a_cycle_holds_a_pointer() {
+        let c = load(&[(
+            "t.yaml",
+            "package: t\nversion: 1.0.0\nmessages:\n  Node:\n    fields:\n      - {name: opt, type: Node, optional: true}\n      - {name: both, type: Node, optional: true, nullable: true}\n      - {name: list, type: 'list<Node>'}\n    examples:\n      x: {list: []}\n",
+        )]);
+        let files = generate(&c, &opts()).unwrap();
+        let t = &files.iter().find(|f| f.path == Path::new("t/t.go")).unwrap().content;
+        for line in [
+            "\tOpt *Node `msgpack:\"opt,omitempty\"`\n",
+            "\tBoth msgpactrt.OptionalNullable[*Node] `msgpack:\"both\"`\n",
+            "\tList []Node `msgpack:\"list\"`\n",
+            "msgpactrt.EncodeNullableField(e, w[1], v.Both.Ptr(), msgpactrt.EncodeCustom[*Node])",
+            "if x.Both, err = msgpactrt.DecodeOptionalNullable(d, func(d *msgpack.Decoder) (*Node, error) {\n\t\t\t\treturn msgpactrt.DecodePtr(d, msgpactrt.DecodeCustom[Node])\n\t\t\t}); err != nil {",
+        ] {
+            assert!(t.contains(line), "{line}\n{t}");
+        }
     }
 
     /// gofmt keeps `func ... { return ... }` on one line only up to 100 characters (signature and body).

@@ -1,16 +1,19 @@
 //! One contract package's Go file: the package clause and its doc, the imports it turned out to need, the
 //! `ContractsHash` and `Codecs` of the package, and the enums and messages in between (written by
 //! [`super::enums`] and [`super::messages`] through the same [`PackageGen`], which records the imports).
+use super::super::recursion::closes_cycle;
 use super::names::Names;
 use super::text::{doc_lines, quote};
 use super::{MSGPACK_IMPORT, RUNTIME};
-use crate::contract::Contracts;
+use crate::contract::{Contracts, Field, MsgId, Type};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 pub(super) struct PackageGen<'a> {
     pub(super) c: &'a Contracts,
     pub(super) pi: usize,
+    /// The message being written (its index in the package).
+    pub(super) msg: usize,
     pub(super) names: &'a Names,
     pub(super) base: &'a str,
     /// Standard library imports used.
@@ -101,6 +104,19 @@ impl PackageGen<'_> {
         out.push('\n');
         out.push_str(&body);
         Ok(out)
+    }
+
+    /// Whether field `f` of the message being written holds its message through a pointer
+    /// (`OptionalNullable[*T]`): it is optional and nullable, and leads back to this message through fields
+    /// Go holds by value (required ones and other `OptionalNullable`s), which would make an invalid
+    /// recursive type.
+    pub(super) fn indirect(&self, f: &Field) -> bool {
+        let by_value = |g: &Field| g.optional == g.nullable;
+        let from = MsgId { package: self.pi as u32, index: self.msg as u32 };
+        match f.ty {
+            Type::Message(to) if f.optional && f.nullable => closes_cycle(self.c, from, to, by_value),
+            _ => false,
+        }
     }
 
     /// The Go name of a message or enum of package `pkg`, qualified when it is another package.

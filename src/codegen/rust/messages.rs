@@ -3,16 +3,17 @@
 //! for array-shaped ones (a tuple that ends after the last present field).
 use super::layout::{assign, attribute, if_some, statement, struct_field, Expr, Rhs};
 use super::names::{is_snake_case, Names};
-use super::types::field_type;
+use super::types::{boxed_fields, field_type};
 use super::validate::validate;
 use super::{doc, push_lines};
-use crate::contract::{Contracts, Message, Shape};
+use crate::contract::{Contracts, Message, MsgId, Shape};
 use std::fmt::Write;
 
 pub(super) fn message(c: &Contracts, names: &Names, pi: usize, mi: usize, out: &mut String) {
     let m = &c.packages[pi].messages[mi];
     let name = &names.messages[pi][mi];
     let idents = &names.fields[pi][mi];
+    let boxed = boxed_fields(c, MsgId { package: pi as u32, index: mi as u32 });
     doc(out, "    ", &m.doc);
     if m.deprecated {
         out.push_str("    #[deprecated]\n");
@@ -28,7 +29,7 @@ pub(super) fn message(c: &Contracts, names: &Names, pi: usize, mi: usize, out: &
     } else {
         let _ = writeln!(out, "    pub struct {name} {{");
     }
-    for (f, ident) in m.fields.iter().zip(idents) {
+    for ((f, ident), &boxed) in m.fields.iter().zip(idents).zip(&boxed) {
         doc(out, "        ", &f.doc);
         if f.deprecated {
             out.push_str("        /// Deprecated.\n");
@@ -53,7 +54,7 @@ pub(super) fn message(c: &Contracts, names: &Names, pi: usize, mi: usize, out: &
                 push_lines(out, attribute(8, "serde", &attrs));
             }
         }
-        let ty = Rhs::Type(field_type(c, names, pi, f));
+        let ty = Rhs::Type(field_type(c, names, pi, f, boxed));
         push_lines(out, assign(8, &format!("pub {ident}"), ":", &ty, ","));
     }
     if !m.fields.is_empty() {
@@ -62,7 +63,7 @@ pub(super) fn message(c: &Contracts, names: &Names, pi: usize, mi: usize, out: &
     if m.shape == Shape::Array {
         array_serde(m, name, idents, out);
     }
-    validate(m, name, idents, out);
+    validate(m, name, idents, &boxed, out);
 }
 
 /// Serialize and Deserialize for an array-shaped message: a tuple that ends after the last present field.

@@ -126,4 +126,24 @@ mod tests {
         assert!(text.contains(RUNTIME), "the runtime is copied verbatim");
         assert!(text.contains("    (\"chat.ChatRequest\", rt::roundtrip::<chat::ChatRequest>),\n"));
     }
+
+    /// tests/fixtures/bad/recursive_ok lints clean, and `Option<Node>` inside `Node` has no size: the fields
+    /// that lead back are boxed, the list is not.
+    #[test]
+    fn a_message_that_contains_itself_is_boxed_where_it_closes_the_cycle() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (c, diags) = Contracts::load_dir(&root.join("tests/fixtures/bad/recursive_ok"));
+        assert!(!diags.has_errors());
+        let opts = Options { lang: super::super::Lang::Rust, out: PathBuf::from("src"), go_import_path: None };
+        let text = &generate(&c, &opts).unwrap()[0].content;
+        for member in [
+            "pub children: Vec<Node>,",
+            "pub parent: Option<Box<Node>>,",
+            "pub next: Option<Box<Node>>,",
+            "pub by_name: Option<rt::Map<String, Node>>,",
+            "rt::Validate::validate(\n                    &**v,",
+        ] {
+            assert!(text.contains(member), "{member}\n{text}");
+        }
+    }
 }

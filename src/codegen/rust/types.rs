@@ -1,14 +1,16 @@
 //! Rust types of contract types: `serde_bytes::ByteBuf` for bytes (bin, not an array of ints),
 //! `rt::Timestamp`, `rt::Map` (keys sorted by their encoding), `Option<T>` for optional or nullable and
 //! `Option<Option<T>>` for both, other packages' types through `super::`.
+use super::super::recursion::closes_cycle;
 use super::layout::Type as RustType;
 use super::names::Names;
-use crate::contract::{Contracts, Field, Type};
+use crate::contract::{Contracts, Field, MsgId, Type};
 
 /// The type of a field's struct member (in package `pi`): the value's type in one `Option` per way it may
-/// be missing.
-pub(super) fn field_type(c: &Contracts, n: &Names, pi: usize, f: &Field) -> RustType {
+/// be missing, boxed when `boxed` (the field closes a cycle of messages held by value).
+pub(super) fn field_type(c: &Contracts, n: &Names, pi: usize, f: &Field, boxed: bool) -> RustType {
     let t = rust_type(c, n, pi, &f.ty);
+    let t = if boxed { RustType::Generic("Box".into(), vec![t]) } else { t };
     let option = |t| RustType::Generic("Option".into(), vec![t]);
     match (f.optional, f.nullable) {
         (false, false) => t,
@@ -48,4 +50,17 @@ fn qualified(n: &Names, pkg: usize, name: &str, current: usize) -> String {
     } else {
         format!("super::{}::{name}", n.modules[pkg])
     }
+}
+
+/// Per field of message `id`: whether it closes a cycle of messages that Rust would hold by value (an
+/// optional or nullable field of a message type that leads back), so that it must be boxed.
+pub(super) fn boxed_fields(c: &Contracts, id: MsgId) -> Vec<bool> {
+    c.message(id)
+        .fields
+        .iter()
+        .map(|f| match f.ty {
+            Type::Message(to) if f.optional || f.nullable => closes_cycle(c, id, to, |_| true),
+            _ => false,
+        })
+        .collect()
 }

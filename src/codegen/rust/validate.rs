@@ -5,18 +5,20 @@ use super::push_lines;
 use crate::contract::{Field, Message, Num, Type};
 use std::fmt::Write;
 
-/// `rt::Validate` for message `m`, whose Rust type is `name` and members `idents`.
-pub(super) fn validate(m: &Message, name: &str, idents: &[String], out: &mut String) {
+/// `rt::Validate` for message `m`, whose Rust type is `name` and members `idents` (`boxed` ones hold a
+/// `Box` of their message).
+pub(super) fn validate(m: &Message, name: &str, idents: &[String], boxed: &[bool], out: &mut String) {
     let _ = writeln!(out, "\n    impl rt::Validate for {name} {{");
     let mut body = String::new();
-    for (f, id) in m.fields.iter().zip(idents) {
+    for ((f, id), &boxed) in m.fields.iter().zip(idents).zip(boxed) {
         let pattern = match (f.optional, f.nullable) {
             (false, false) => None,
             (true, true) => Some("Some(Some(v))"),
             _ => Some("Some(v)"),
         };
         let indent = if pattern.is_some() { 16 } else { 12 };
-        let checks = value_checks(&f.ty, Some(f), "v", &Expr::atom(format!("\"{}\"", f.name)), 4, indent);
+        let v = if boxed { "&**v" } else { "v" };
+        let checks = value_checks(&f.ty, Some(f), v, &Expr::atom(format!("\"{}\"", f.name)), 4, indent);
         if checks.is_empty() {
             continue;
         }
