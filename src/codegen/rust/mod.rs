@@ -141,7 +141,7 @@ mod tests {
             "pub parent: Option<Box<Node>>,",
             "pub next: Option<Box<Node>>,",
             "pub by_name: Option<rt::Map<String, Node>>,",
-            "rt::Validate::validate(\n                    &**v,",
+            "rt::Validate::validate(&**v, &format!(\"{path}.{}\", \"parent\"))?;",
         ] {
             assert!(text.contains(member), "{member}\n{text}");
         }
