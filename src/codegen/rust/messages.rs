@@ -54,7 +54,7 @@ pub(super) fn message(c: &Contracts, names: &Names, pi: usize, mi: usize, out: &
                 push_lines(out, attribute(8, "serde", &attrs));
             }
         }
-        let ty = Rhs::Type(field_type(c, names, pi, f, boxed));
+        let ty = Rhs::Type(field_type(names, pi, f, boxed));
         push_lines(out, assign(8, &format!("pub {ident}"), ":", &ty, ","));
     }
     if !m.fields.is_empty() {

@@ -8,8 +8,8 @@ use crate::contract::{Contracts, Field, MsgId, Type};
 
 /// The type of a field's struct member (in package `pi`): the value's type in one `Option` per way it may
 /// be missing, boxed when `boxed` (the field closes a cycle of messages held by value).
-pub(super) fn field_type(c: &Contracts, n: &Names, pi: usize, f: &Field, boxed: bool) -> RustType {
-    let t = rust_type(c, n, pi, &f.ty);
+pub(super) fn field_type(n: &Names, pi: usize, f: &Field, boxed: bool) -> RustType {
+    let t = rust_type(n, pi, &f.ty);
     let t = if boxed { RustType::Generic("Box".into(), vec![t]) } else { t };
     let option = |t| RustType::Generic("Option".into(), vec![t]);
     match (f.optional, f.nullable) {
@@ -19,7 +19,7 @@ pub(super) fn field_type(c: &Contracts, n: &Names, pi: usize, f: &Field, boxed: 
     }
 }
 
-pub(super) fn rust_type(c: &Contracts, n: &Names, pi: usize, ty: &Type) -> RustType {
+pub(super) fn rust_type(n: &Names, pi: usize, ty: &Type) -> RustType {
     let path = |s: &str| RustType::Path(s.into());
     match ty {
         Type::Bool => path("bool"),
@@ -32,8 +32,8 @@ pub(super) fn rust_type(c: &Contracts, n: &Names, pi: usize, ty: &Type) -> RustT
         Type::String => path("String"),
         Type::Bytes => path("serde_bytes::ByteBuf"),
         Type::Timestamp => path("rt::Timestamp"),
-        Type::List(t) => RustType::Generic("Vec".into(), vec![rust_type(c, n, pi, t)]),
-        Type::Map(k, v) => RustType::Generic("rt::Map".into(), vec![rust_type(c, n, pi, k), rust_type(c, n, pi, v)]),
+        Type::List(t) => RustType::Generic("Vec".into(), vec![rust_type(n, pi, t)]),
+        Type::Map(k, v) => RustType::Generic("rt::Map".into(), vec![rust_type(n, pi, k), rust_type(n, pi, v)]),
         Type::Enum(id) => {
             path(&qualified(n, id.package as usize, &n.enums[id.package as usize][id.index as usize], pi))
         }
