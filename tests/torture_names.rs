@@ -205,6 +205,10 @@ fn torture_names_compile_and_pass_verify_in_rust_python_and_go() {
     assert!(report.is_file(), "verify wrote no report (exit {:?}):\n{err}", o.status.code());
     let report: Json = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(o.status.code(), Some(0), "verify of the torture peers failed:\n{err}");
+    // where the time goes, for CI logs: the peers' builds and readiness, and verify's summary
+    for line in err.lines().filter(|l| l.starts_with("peer ") || l.starts_with("verify: ")) {
+        eprintln!("  {line}");
+    }
     eprintln!(
         "torture names: {} packages, {messages} messages, {} cases; golden + codegen in {:.1} s, peers built \
          and verified in {:.1} s",

@@ -2,7 +2,8 @@
 //!
 //! Output, relative to `--out` (whose Go import path comes from `--go-import-path` or from the nearest
 //! `go.mod` above it):
-//! - `<pkg>/<pkg>.go` for every contract package: one struct per message, one type per enum, and for each
+//! - `<pkg>/<pkg>.go` for every contract package (another directory or file name where the go tool would
+//!   treat that one specially, see [`names`]): one struct per message, one type per enum, and for each
 //!   message the `msgpack.CustomEncoder`/`CustomDecoder` methods that write the canonical encoding and read
 //!   strictly, `Marshal`, `Unmarshal`, `Validate`, `Unmarshal<Message>`; `ContractsHash` and `Codecs`;
 //! - `msgpactrt/msgpactrt.go`, the runtime those methods call (same text for every contract set, except the
