@@ -40,6 +40,7 @@ codes! {
     InvalidConstraint = "E207", Error, "a constraint does not fit the field's type or contradicts another";
     InvalidSubject = "E208", Error, "a NATS subject is not valid";
     InvalidValue = "E209", Error, "a key has a value of the wrong form";
+    UnusableName = "E210", Error, "a name no generator can escape: too long for a file name, differing from another only in case, a Windows device name, or a golden case id twice";
     TypeSyntax = "E301", Error, "a type expression cannot be parsed";
     UnknownType = "E302", Error, "a type name does not resolve";
     CyclicRequired = "E303", Error, "messages require each other in a cycle, so no finite value exists";

@@ -10,6 +10,7 @@ pub fn check(c: &mut Contracts, diags: &mut Diagnostics) {
     constraints(c, diags);
     array_shapes(c, diags);
     cycles(c, diags);
+    super::names::check(c, diags);
 }
 
 fn duplicates(c: &Contracts, diags: &mut Diagnostics) {

@@ -9,6 +9,7 @@ pub mod example;
 mod files;
 pub mod hash;
 pub mod load;
+pub mod names;
 pub mod types;
 
 use crate::diag::Diagnostics;
