@@ -28,6 +28,9 @@ codes! {
     YamlAlias = "E105", Error, "YAML anchors and aliases are not supported in contracts";
     DuplicateKey = "E106", Error, "a YAML mapping has the same key twice";
     NoContracts = "E107", Error, "no contract files were found";
+    ControlChar = "E108", Error, "a contract file holds a NUL or another control character YAML does not allow";
+    LimitExceeded = "E109", Error, "an input is larger than msgpact's bound for it (docs/limits.md)";
+    SkippedPath = "W110", Warning, "a path among the contracts is not a regular file or directory (a FIFO, a device, a directory cycle) and was skipped";
     ExpectedKind = "E201", Error, "a contract node has the wrong kind (mapping, list or scalar)";
     UnknownKey = "E202", Error, "a contract node has a key msgpact does not know";
     MissingKey = "E203", Error, "a required key is missing";
@@ -37,6 +40,7 @@ codes! {
     InvalidConstraint = "E207", Error, "a constraint does not fit the field's type or contradicts another";
     InvalidSubject = "E208", Error, "a NATS subject is not valid";
     InvalidValue = "E209", Error, "a key has a value of the wrong form";
+    UnusableName = "E210", Error, "a name no generator can escape: too long for a file name, differing from another only in case, a Windows device name, or a golden case id twice";
     TypeSyntax = "E301", Error, "a type expression cannot be parsed";
     UnknownType = "E302", Error, "a type name does not resolve";
     CyclicRequired = "E303", Error, "messages require each other in a cycle, so no finite value exists";

@@ -2,7 +2,9 @@
 //!
 //! The modules follow the data's way from contract to verdict, and imports only point backwards:
 //!
-//! 1. [`source`], [`yaml`], [`diag`]: files, their YAML with positions, and the errors people read.
+//! 1. [`source`], [`yaml`], [`diag`]: files, their YAML with positions, and the errors people read;
+//!    [`limits`], [`redact`], [`signals`]: the bounds on every input, the secrets no output shows, and the
+//!    cleanup of everything started, on any signal.
 //! 2. [`contract`]: the contract model, loaded and validated from `contracts/*.yaml`.
 //! 3. [`wire`]: the MessagePack data model, the canonical encoder and a liberal decoder.
 //! 4. [`annotate`]: a token-by-token reading of any payload against a message type.
@@ -20,10 +22,13 @@ pub mod contract;
 pub mod diag;
 pub mod fsx;
 pub mod golden;
+pub mod limits;
 pub mod nats;
 pub mod peer;
 pub mod progress;
+pub mod redact;
 pub mod report;
+pub mod signals;
 pub mod source;
 pub mod verify;
 pub mod wire;

@@ -2,10 +2,14 @@
 //!
 //! Contracts need `path:line:col` for every problem, which serde-based YAML readers do not keep. This module
 //! turns the event stream of `yaml-rust2` into a small tree of [`Node`]s that each carry a [`Span`]. It is
-//! iterative and bounded ([`MAX_DEPTH`]), rejects aliases (no billion laughs) and duplicate keys, and never
-//! panics on bad input: every failure is a [`Diagnostic`].
+//! iterative and bounded ([`MAX_DEPTH`], [`MAX_YAML_NODES`]), rejects aliases (no billion laughs),
+//! duplicate keys (found in constant time each) and control characters (the YAML reader would take a NUL for
+//! the end of the file and silently drop the rest), and never panics on bad input: every failure is a
+//! [`Diagnostic`].
 use crate::diag::{Code, Diagnostic};
+use crate::limits::MAX_YAML_NODES;
 use crate::source::{line_col, FileId, Span};
+use std::collections::HashMap;
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
@@ -104,18 +108,43 @@ pub fn parse(file: FileId, bytes: &[u8]) -> Result<Node, Diagnostic> {
             "save contract files as UTF-8",
         )
     })?;
-    Builder { file, stack: Vec::new(), root: None }.run(text)
+    if let Some((pos, ch)) = text.char_indices().find(|&(_, c)| !allowed(c)) {
+        let (line, col) = line_col(bytes, pos);
+        let name = match ch {
+            '\0' => "a NUL byte".to_string(),
+            c => format!("the control character U+{:04X}", c as u32),
+        };
+        return Err(Diagnostic::new(
+            Code::ControlChar,
+            Span::new(file, line, col),
+            format!("{name} at byte {pos}: YAML does not allow it, and the rest of the file would be lost"),
+            "remove it; contract files are text (tabs, newlines and printable characters only)",
+        ));
+    }
+    Builder { file, stack: Vec::new(), root: None, nodes: 0 }.run(text)
+}
+
+/// The characters YAML 1.2 allows in a stream (`c-printable`): tab, newlines and printable characters.
+fn allowed(c: char) -> bool {
+    match c {
+        '\t' | '\n' | '\r' | '\u{85}' => true,
+        '\u{fffe}' | '\u{ffff}' => false,
+        c => !c.is_control(),
+    }
 }
 
 enum Open {
     Seq(Span, Vec<Node>),
-    Map(Span, Vec<(Node, Node)>, Option<Node>),
+    /// A mapping: its entries, a key waiting for its value, and each string key's entry (for duplicates).
+    Map(Span, Vec<(Node, Node)>, Option<Node>, HashMap<String, usize>),
 }
 
 struct Builder {
     file: FileId,
     stack: Vec<Open>,
     root: Option<Node>,
+    /// Nodes read so far, bounded by [`MAX_YAML_NODES`].
+    nodes: usize,
 }
 
 impl Builder {
@@ -173,11 +202,11 @@ impl Builder {
                     self.add(Node { kind: NodeKind::Scalar(Scalar { text, quoted, tag }), span })?;
                 }
                 Event::SequenceStart(..) => self.open(Open::Seq(span, Vec::new()), span)?,
-                Event::MappingStart(..) => self.open(Open::Map(span, Vec::new(), None), span)?,
+                Event::MappingStart(..) => self.open(Open::Map(span, Vec::new(), None, HashMap::new()), span)?,
                 Event::SequenceEnd | Event::MappingEnd => {
                     let node = match self.stack.pop() {
                         Some(Open::Seq(span, items)) => Node { kind: NodeKind::Seq(items), span },
-                        Some(Open::Map(span, items, _)) => {
+                        Some(Open::Map(span, items, _, _)) => {
                             let span = items.first().map_or(span, |(k, _)| k.span);
                             Node { kind: NodeKind::Map(items), span }
                         }
@@ -195,6 +224,7 @@ impl Builder {
     }
 
     fn open(&mut self, open: Open, span: Span) -> Result<(), Diagnostic> {
+        self.count(span)?;
         if self.stack.len() >= MAX_DEPTH {
             return Err(Diagnostic::new(
                 Code::TooDeep,
@@ -207,16 +237,33 @@ impl Builder {
         Ok(())
     }
 
+    /// Counts a node against [`MAX_YAML_NODES`].
+    fn count(&mut self, span: Span) -> Result<(), Diagnostic> {
+        self.nodes += 1;
+        if self.nodes > MAX_YAML_NODES {
+            return Err(Diagnostic::new(
+                Code::LimitExceeded,
+                span,
+                format!("more than {MAX_YAML_NODES} YAML nodes (scalars, lists, mappings) in one contract file"),
+                "split the contract into several files (one package each); docs/limits.md says why the bound exists",
+            ));
+        }
+        Ok(())
+    }
+
     fn add(&mut self, node: Node) -> Result<(), Diagnostic> {
+        if matches!(node.kind, NodeKind::Scalar(_)) {
+            self.count(node.span)?;
+        }
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Open::Seq(_, items)) => items.push(node),
-            Some(Open::Map(_, items, pending)) => match pending.take() {
+            Some(Open::Map(_, items, pending, keys)) => match pending.take() {
                 None => *pending = Some(node),
                 Some(key) => {
                     if let Some(text) = key.as_str() {
-                        if let Some((first, _)) = items.iter().find(|(k, _)| k.as_str() == Some(text)) {
-                            let at = format!("line {}", first.span.line);
+                        if let Some(&first) = keys.get(text) {
+                            let at = format!("line {}", items[first].0.span.line);
                             return Err(Diagnostic::new(
                                 Code::DuplicateKey,
                                 key.span,
@@ -224,6 +271,7 @@ impl Builder {
                                 "remove or rename one of them",
                             ));
                         }
+                        keys.insert(text.to_string(), items.len());
                     }
                     items.push((key, node));
                 }
@@ -306,6 +354,27 @@ mod tests {
         assert_eq!(e.code, Code::DuplicateKey);
         assert_eq!(e.span.unwrap().line, 3);
         assert!(e.message.contains("line 1"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_nul_byte_is_a_located_error_not_the_end_of_the_file() {
+        let e = parse(FileId(0), b"package: p\nversion: 1.0.0\n\x00\nmessages: {}\n").unwrap_err();
+        assert_eq!(e.code, Code::ControlChar);
+        assert_eq!((e.span.unwrap().line, e.span.unwrap().col), (3, 1));
+        assert!(e.message.contains("NUL"), "{}", e.message);
+        let e = p("a: \"x\u{1b}[31m\"\n").unwrap_err();
+        assert_eq!(e.code, Code::ControlChar);
+        assert!(e.message.contains("U+001B"), "{}", e.message);
+        assert!(p("a: \"tab\there\"\r\nb: 1\n").is_ok(), "tabs and CRLF are fine");
+    }
+
+    #[test]
+    fn more_nodes_than_the_bound_is_an_error() {
+        let s = format!("[{}]", "1,".repeat(MAX_YAML_NODES));
+        let e = p(&s).unwrap_err();
+        assert_eq!(e.code, Code::LimitExceeded);
+        let s = format!("[{}]", "1,".repeat(MAX_YAML_NODES - 10));
+        assert!(p(&s).is_ok());
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Each language's own tools over what `msgpact codegen` ships and writes: the three runtimes, kept as real
 //! files under src/codegen/<lang>/runtime/ (gofmt and go vet, py_compile and pyflakes, rustfmt), and the
 //! generated Rust, which codegen lays out as rustfmt would without running it: `rustfmt --check` over
-//! output made from contracts whose names sweep across rustfmt's width limits. In CI a missing tool fails.
+//! output made from contracts whose names sweep across rustfmt's width limits and from the torture names
+//! of tests/torture_names.rs (64-character names, raw identifiers); the Go of the torture names through
+//! `gofmt -l`, their Python within 120 columns. In CI a missing tool fails.
 mod common;
 use common::*;
 use msgpact::codegen::{self, Lang, Options};
@@ -196,6 +198,7 @@ fn generated_rust_is_laid_out_as_rustfmt_lays_it_out() {
     }
     sets.push(("the repository's contracts".into(), root().join("contracts")));
     sets.push(("the Go kitchen sink".into(), root().join("harness/go/generated_test/testdata/contracts")));
+    sets.push(("the torture names".into(), root().join("tests/fixtures/torture/contracts")));
     let mut failures = Vec::new();
     for (i, (what, path)) in sets.iter().enumerate() {
         let (c, diags) = Contracts::load_dir(path);
@@ -210,4 +213,32 @@ fn generated_rust_is_laid_out_as_rustfmt_lays_it_out() {
         }
     }
     assert!(failures.is_empty(), "rustfmt would lay out generated Rust differently:\n{}", failures.join("\n\n"));
+}
+
+/// The torture names (tests/fixtures/torture/contracts: 64-character names, keywords, escapes) keep the
+/// layout the generators promise: gofmt has nothing to change in the Go, and the Python stays within its
+/// 120 columns (the width pycodestyle checks in harness/python/tests/test_generated.py).
+#[test]
+fn torture_names_keep_the_go_and_python_layout() {
+    let (c, diags) = Contracts::load_dir(&root().join("tests/fixtures/torture/contracts"));
+    assert!(!diags.has_errors(), "{}", diags.render_all(&c.sources));
+    let opts = |lang| Options { lang, out: PathBuf::from("gen"), go_import_path: Some("example.com/gen".into()) };
+    for f in codegen::generate(&c, &opts(Lang::Python)).unwrap() {
+        for (i, line) in f.content.lines().enumerate() {
+            let n = line.chars().count();
+            assert!(n <= 120, "{}:{}: {n} columns: {line}", f.path.display(), i + 1);
+        }
+    }
+    let Some(gofmt) = go_tool("gofmt") else {
+        require(false, "gofmt");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for f in codegen::generate(&c, &opts(Lang::Go)).unwrap() {
+        let path = dir.path().join(&f.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &f.content).unwrap();
+    }
+    let listed = run_ok(Command::new(gofmt).arg("-l").arg(dir.path()), "gofmt -l");
+    assert!(listed.trim().is_empty(), "gofmt would reformat generated Go of the torture names:\n{listed}");
 }

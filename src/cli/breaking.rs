@@ -75,8 +75,8 @@ pub fn run(args: Args) -> i32 {
         Format::Junit => report::junit(&report),
         Format::Github => report::github(&report),
     };
-    print!("{out}");
-    eprintln!("{}", report::summary(&report));
+    super::out(&out);
+    eprintln!("{}", crate::redact::redact(&report::summary(&report)));
     if report.is_compatible() {
         EXIT_PASS
     } else {

@@ -28,6 +28,9 @@ pub fn run(args: Args) -> i32 {
         return match store::write(dir, &expected) {
             Ok(d) => {
                 list_changes(dir, &d);
+                for k in &d.leftovers {
+                    eprintln!("  removed  {}/{k} (left by an interrupted `golden --write`)", dir.display());
+                }
                 eprintln!(
                     "golden: wrote {} case(s): {} added, {} changed, {} removed; {} unchanged ({:.0?})",
                     d.added.len() + d.changed.len(),
@@ -54,6 +57,18 @@ pub fn run(args: Args) -> i32 {
     };
     for k in &drift.pending {
         eprintln!("  pending  {}/{k}.snap.new (left by cargo test for review)", dir.display());
+    }
+    for k in &drift.leftovers {
+        eprintln!("  leftover {}/{k} (a temporary file of an interrupted `golden --write`)", dir.display());
+    }
+    if drift.is_clean() && !drift.leftovers.is_empty() {
+        eprintln!(
+            "golden: FAILED, the {} cases match, but {} holds {} temporary file(s) of an interrupted write\n  hint: `msgpact golden --write` removes them",
+            expected.len(),
+            dir.display(),
+            drift.leftovers.len()
+        );
+        return EXIT_FAIL;
     }
     if drift.is_clean() {
         eprintln!(

@@ -44,9 +44,9 @@ pub fn run(args: Args) -> i32 {
         return diagnose(&c, id, &args, &bytes, &actual);
     }
     let reading = annotate(&c, id, &bytes);
-    println!("type:   {}", args.ty);
-    println!("size:   {} bytes\n", bytes.len());
-    print!("{}", reading.render());
+    outln!("type:   {}", args.ty);
+    outln!("size:   {} bytes\n", bytes.len());
+    out(&reading.render());
     if let Some(e) = &reading.error {
         eprintln!("{shown}:0x{:04x}: error[{}]: {}\n  hint: the payload is cut short or is not MessagePack; the tokens above are what could be read", e.offset, e.code.id(), e.message);
         eprintln!("inspect: unreadable at byte {}, {} problem(s) before it", e.offset, reading.problems() - 1);
@@ -76,15 +76,27 @@ pub fn run(args: Args) -> i32 {
 
 fn read_payload(path: &Path, hex: bool) -> Option<Vec<u8>> {
     let shown = path.display().to_string();
+    use crate::limits::{read_file, read_stream, size, ReadError, MAX_INSPECT_BYTES};
+    // Bounded before reading: `/dev/zero` or an endless stdin must not grow to gigabytes.
     let raw = if shown == "-" {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map(|_| buf)
+        read_stream(std::io::stdin().lock(), MAX_INSPECT_BYTES)
     } else {
-        std::fs::read(path)
+        read_file(path, MAX_INSPECT_BYTES)
     };
     let raw = match raw {
         Ok(b) => b,
-        Err(e) => {
+        Err(ReadError::TooLarge { limit }) => {
+            eprintln!(
+                "{shown}: error[E109]: the payload is larger than {} (msgpact inspect reads at most that)\n  hint: NATS payloads are at most 64 MiB; check that FILE is one payload (see docs/limits.md)",
+                size(limit)
+            );
+            return None;
+        }
+        Err(ReadError::NotAFile { kind }) => {
+            eprintln!("{shown}: error[E101]: cannot read: it is a {kind}, not a regular file\n  hint: save the payload to a file, or pipe it in with `-` as FILE");
+            return None;
+        }
+        Err(ReadError::Io(e)) => {
             eprintln!("{shown}: error[E101]: cannot read: {e}\n  hint: check the path");
             return None;
         }
@@ -123,22 +135,22 @@ fn diagnose(
     };
     let canonical_bytes = crate::wire::encode(&expected);
     let verdict = compare(c, id, &expected, &canonical_bytes, actual);
-    println!("{}: {}", verdict.kind(), verdict.summary());
+    outln!("{}: {}", verdict.kind(), verdict.summary());
     if let Some(d) = verdict.detail() {
         let f = c.field_at(id, &d.path);
-        println!("  at:        {} ({})", d.path, c.sources.render(c.locate(id, &d.path)));
-        println!("  class:     {} ({})", d.class.id(), d.class.title());
-        println!("  expected:  {}", d.expected);
-        println!("  actual:    {}{}", d.actual, d.offset.map_or(String::new(), |o| format!(" (byte {o})")));
+        outln!("  at:        {} ({})", d.path, c.sources.render(c.locate(id, &d.path)));
+        outln!("  class:     {} ({})", d.class.id(), d.class.title());
+        outln!("  expected:  {}", d.expected);
+        outln!("  actual:    {}{}", d.actual, d.offset.map_or(String::new(), |o| format!(" (byte {o})")));
         let langs: Vec<String> = match &args.lang {
             Some(l) => vec![l.clone()],
             None => vec!["rust".into(), "python".into(), "go".into()],
         };
         for l in langs {
-            println!("  hint ({l}): {}", hint(d.class, &l, f.map(|f| f.name.as_str())));
+            outln!("  hint ({l}): {}", hint(d.class, &l, f.map(|f| f.name.as_str())));
         }
-        println!();
-        print!("{}", crate::annotate::annotate(c, id, actual).render());
+        out("\n");
+        out(&crate::annotate::annotate(c, id, actual).render());
     }
     match verdict {
         crate::verify::Verdict::Identical => EXIT_PASS,

@@ -8,7 +8,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> i32 {
-    let (c, diags) = Contracts::load_dir(&args.contracts.contracts);
+    let (c, diags) = load_checked(&args.contracts.contracts);
     print_diags(&c, &diags, false);
     let messages: usize = c.packages.iter().map(|p| p.messages.len()).sum();
     let examples: usize = c.packages.iter().flat_map(|p| &p.messages).map(|m| m.examples.len()).sum();

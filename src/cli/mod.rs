@@ -61,19 +61,21 @@ pub fn main() -> i32 {
             return if e.use_stderr() { EXIT_INVALID } else { EXIT_PASS };
         }
     };
-    match cli.command {
+    let code = match cli.command {
         Command::Lint(a) => lint::run(a),
         Command::Verify(a) => verify::run(a),
         Command::Golden(a) => golden::run(a),
         Command::Inspect(a) => inspect::run(a),
         Command::Codegen(a) => codegen::run(a),
         Command::Breaking(a) => breaking::run(a),
-    }
+    };
+    crate::signals::wait_if_stopping();
+    code
 }
 
 /// Loads and checks the contracts; prints problems. `None` when there are errors (the caller exits 2).
 pub fn load_contracts(dir: &Path, quiet_warnings: bool) -> Option<Contracts> {
-    let (c, diags) = Contracts::load_dir(dir);
+    let (c, diags) = load_checked(dir);
     print_diags(&c, &diags, quiet_warnings);
     if diags.has_errors() {
         eprintln!(
@@ -86,6 +88,16 @@ pub fn load_contracts(dir: &Path, quiet_warnings: bool) -> Option<Contracts> {
     Some(c)
 }
 
+/// The contracts under `dir`, checked, and (when they load) their golden cases weighed against the bounds
+/// of docs/limits.md before anything is generated: what lint accepts, every command can handle.
+pub fn load_checked(dir: &Path) -> (Contracts, Diagnostics) {
+    let (c, mut diags) = Contracts::load_dir(dir);
+    if !diags.has_errors() {
+        diags.items.extend(crate::golden::budget::check(&c).items);
+    }
+    (c, diags)
+}
+
 fn print_diags(c: &Contracts, diags: &Diagnostics, quiet_warnings: bool) {
     for d in diags.sorted() {
         if quiet_warnings && d.severity() == crate::diag::Severity::Warning {
@@ -94,3 +106,29 @@ fn print_diags(c: &Contracts, diags: &Diagnostics, quiet_warnings: bool) {
         eprintln!("{}", d.render(&c.sources));
     }
 }
+
+/// Writes `text` to standard output (through the redaction of secrets, like every output). A reader that
+/// went away (`msgpact inspect ... | head -1`) is not an error: the rest of the output is dropped quietly and
+/// the command ends with its own exit code, never a panic.
+pub(crate) fn out(text: &str) {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+    if CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout.write_all(crate::redact::redact(text).as_bytes()).and_then(|()| stdout.flush());
+    if let Err(e) = written {
+        CLOSED.store(true, Ordering::Relaxed);
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("msgpact: cannot write to standard output: {e}");
+        }
+    }
+}
+
+/// `println!` through [`out`].
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::cli::out(&format!("{}\n", format_args!($($arg)*))) };
+}
+pub(crate) use outln;

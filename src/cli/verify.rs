@@ -33,12 +33,13 @@ pub struct Args {
     /// The container backend's image (MSGPACT_NATS_IMAGE also works; default nats:2.10).
     #[arg(long, value_name = "IMAGE")]
     nats_image: Option<String>,
-    /// Seconds one exchange may take before the peer counts as hung.
-    #[arg(long, default_value_t = 5.0, value_name = "SECS")]
-    timeout: f64,
-    /// Exchanges in flight per peer.
-    #[arg(long, default_value_t = 128, value_name = "N")]
-    concurrency: usize,
+    /// Seconds one exchange may take before the peer counts as hung (0.01 to 3600).
+    #[arg(long, default_value = "5", value_name = "SECS", value_parser = parse_timeout)]
+    timeout: Duration,
+    /// Exchanges in flight per peer (1 to 4096).
+    #[arg(long, default_value_t = 128, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=crate::limits::MAX_CONCURRENCY))]
+    concurrency: u64,
     /// Write a JUnit XML report here (`-`: to stdout).
     #[arg(long, value_name = "PATH")]
     junit: Option<PathBuf>,
@@ -67,7 +68,6 @@ pub fn options(args: &Args) -> crate::verify::Options {
     // clone, the tests and ci/setup-nats.sh, and kept by `cargo clean`.
     let mut nats = NatsOptions::from_env(crate::nats::default_cache_dir());
     nats.backend = args.nats;
-    nats.cleanup_on_signal = false;
     if let Some(url) = &args.nats_url {
         nats.url = Some(url.clone());
         nats.url_from = "--nats-url".into();
@@ -85,8 +85,8 @@ pub fn options(args: &Args) -> crate::verify::Options {
         harness: args.harness.clone(),
         peers: args.peers.clone(),
         nats,
-        timeout: Duration::from_secs_f64(args.timeout.max(0.01)),
-        concurrency: args.concurrency.max(1),
+        timeout: args.timeout,
+        concurrency: args.concurrency as usize,
         handshake_timeout: Duration::from_secs(30),
         cache,
         max_restarts: 10,
@@ -95,13 +95,60 @@ pub fn options(args: &Args) -> crate::verify::Options {
     }
 }
 
+/// `--timeout`: a number of seconds, finite, from 0.01 to [`crate::limits::MAX_TIMEOUT_SECS`].
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s.trim().parse().map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    let max = crate::limits::MAX_TIMEOUT_SECS;
+    if !secs.is_finite() || !(0.01..=max).contains(&secs) {
+        return Err(format!("{s} seconds is not between 0.01 and {max} (docs/limits.md)"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// Options that contradict each other, found before anything starts.
+fn check(args: &Args, opts: &crate::verify::Options) -> Result<(), String> {
+    let explicit = args.nats_creds.is_some();
+    let Some(creds) = &opts.nats.creds else { return Ok(()) };
+    let from = if explicit { "--nats-creds" } else { "NATS_CREDS" };
+    let uses_url = match opts.nats.backend {
+        Backend::Url => true,
+        Backend::Auto => opts.nats.url.is_some(),
+        Backend::Container | Backend::Binary => false,
+    };
+    if uses_url {
+        return Ok(());
+    }
+    let backend = match opts.nats.backend {
+        Backend::Auto => "--nats auto without a NATS URL starts its own server".to_string(),
+        b => format!("--nats {b} starts its own server"),
+    };
+    Err(format!(
+        "error[E901]: {from} {} is given, but {backend}, which takes no credentials\n  hint: pass the server's \
+         URL with --nats-url (or NATS_URL) to use the credentials, or leave {from} out",
+        creds.display()
+    ))
+}
+
 pub fn run(args: Args) -> i32 {
     let stdout = |p: &Option<PathBuf>| p.as_deref().is_some_and(|p| p.as_os_str() == "-");
     if stdout(&args.json) && stdout(&args.junit) {
         eprintln!("error[E901]: `--json -` and `--junit -` both ask for stdout\n  hint: write one of them to a file");
         return EXIT_INVALID;
     }
+    // Before anything starts: from here on a signal stops every build, peer and server of this run.
+    crate::signals::install();
     let opts = options(&args);
+    if let Some(u) = &opts.nats.url {
+        crate::redact::add_url(u);
+    }
+    if let Some(c) = &opts.nats.creds {
+        crate::redact::add_creds_file(c);
+    }
+    if let Err(e) = check(&args, &opts) {
+        eprintln!("{e}");
+        eprintln!("verify: ERROR, nothing was run");
+        return EXIT_INVALID;
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -120,15 +167,7 @@ pub fn run(args: Args) -> i32 {
         sinks.push(Box::new(Json::new(p.clone())));
     }
     let mut sink = Fanout(sinks);
-    let code = rt.block_on(async {
-        tokio::select! {
-            sum = crate::verify::run(&opts, &mut sink) => sum.exit_code,
-            _ = tokio::signal::ctrl_c() => {
-                eprintln!("verify: interrupted; peers and the NATS server this run started are being stopped");
-                130
-            }
-        }
-    });
+    let code = rt.block_on(async { crate::verify::run(&opts, &mut sink).await.exit_code });
     // Dropping the runtime drops the run: peer processes are killed and a started NATS server stopped.
     drop(rt);
     code

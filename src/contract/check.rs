@@ -10,6 +10,7 @@ pub fn check(c: &mut Contracts, diags: &mut Diagnostics) {
     constraints(c, diags);
     array_shapes(c, diags);
     cycles(c, diags);
+    super::names::check(c, diags);
 }
 
 fn duplicates(c: &Contracts, diags: &mut Diagnostics) {
@@ -193,6 +194,22 @@ fn constraints(c: &Contracts, diags: &mut Diagnostics) {
                         format!("`allow_nan`/`allow_infinity` do not apply to `{tn}`"),
                         "they apply to float32 and float64 fields",
                     );
+                }
+                if let (Type::Map(kt, _), Some(n)) = (&f.ty, k.min_len) {
+                    if let Type::Int(it) = kt.as_ref() {
+                        let keys = it.max() - it.min() + 1;
+                        if i128::from(n) > keys {
+                            diags.error(
+                                Code::InvalidConstraint,
+                                span,
+                                format!(
+                                    "min_len {n} asks for more distinct keys than `{}` has ({keys})",
+                                    c.type_name(kt)
+                                ),
+                                "lower min_len, or use a wider key type",
+                            );
+                        }
+                    }
                 }
                 if let (Some(a), Some(b)) = (k.min_len, k.max_len) {
                     if a > b {

@@ -6,8 +6,10 @@
 use super::load::parse_num;
 use super::*;
 use crate::diag::{did_you_mean, Code};
+use crate::limits::{MAX_EXAMPLE_KEYS, MAX_UNKNOWN_KEYS_REPORTED};
 use crate::wire::{encode, format::parse_hex, Timestamp};
 use crate::yaml::NodeKind;
+use std::collections::{HashMap, HashSet};
 
 /// Converts every example and default in place, reporting every problem.
 pub fn convert_all(c: &mut Contracts, diags: &mut Diagnostics) {
@@ -83,27 +85,56 @@ impl Converter<'_> {
             );
             return None;
         };
+        if entries.len() > MAX_EXAMPLE_KEYS {
+            self.err(
+                Code::LimitExceeded,
+                node,
+                path,
+                format!("{} keys in one message value, more than {MAX_EXAMPLE_KEYS}", entries.len()),
+                "examples hold a handful of fields; docs/limits.md says why the bound exists",
+            );
+            return None;
+        }
+        // Keys and fields are matched through hash maps: an example with n keys for n fields is linear.
+        let given: HashMap<&str, &Node> = entries.iter().filter_map(|(k, v)| Some((k.as_str()?, v))).collect();
+        let declared: HashSet<&str> = m.fields.iter().map(|f| f.name.as_str()).collect();
         let mut ok = true;
+        let mut unknown = 0usize;
         for (k, _) in entries {
             let name = k.as_str().unwrap_or("");
-            if !m.fields.iter().any(|f| f.name == name) {
-                let hint = match did_you_mean(name, m.fields.iter().map(|f| f.name.as_str())) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!(
-                        "`{}` has fields: {}",
-                        m.name,
-                        m.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
-                    ),
-                };
-                self.err(Code::ExampleUnknown, k, path, format!("unknown field `{name}`"), hint);
-                ok = false;
+            if declared.contains(name) {
+                continue;
             }
+            ok = false;
+            unknown += 1;
+            if unknown > MAX_UNKNOWN_KEYS_REPORTED {
+                continue;
+            }
+            let hint = match did_you_mean(name, m.fields.iter().take(1_000).map(|f| f.name.as_str())) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None if m.fields.len() <= 50 => format!(
+                    "`{}` has fields: {}",
+                    m.name,
+                    m.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+                None => format!("`{}` has {} fields; see its definition", m.name, m.fields.len()),
+            };
+            self.err(Code::ExampleUnknown, k, path, format!("unknown field `{name}`"), hint);
+        }
+        if unknown > MAX_UNKNOWN_KEYS_REPORTED {
+            self.err(
+                Code::ExampleUnknown,
+                node,
+                path,
+                format!("{} more unknown fields", unknown - MAX_UNKNOWN_KEYS_REPORTED),
+                "fix the ones above first",
+            );
         }
         let mut out: Vec<(Value, Value)> = Vec::with_capacity(m.fields.len());
         let mut items: Vec<Value> = Vec::with_capacity(m.fields.len());
         for f in &m.fields {
             let sub = format!("{path}.{}", f.name);
-            match node.get(&f.name) {
+            match given.get(f.name.as_str()) {
                 Some(v) => match self.field(v, f, &sub, depth) {
                     Some(v) if m.shape == Shape::Map => out.push((Value::Str(f.name.clone()), v)),
                     Some(v) => items.push(v),

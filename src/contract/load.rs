@@ -2,82 +2,12 @@
 //!
 //! This pass checks the shape of each file (known keys, kinds, names, versions) and records type
 //! expressions unresolved. It keeps going after a problem so that one `msgpact lint` shows all of them.
+pub use super::files::{load_dir, load_files, load_sources};
 use super::types::parse_type;
 use super::*;
 use crate::classes::{Class, Gate};
-use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::diag::{did_you_mean, Code};
 use crate::yaml::{self, NodeKind};
-use std::path::PathBuf;
-
-pub fn load_dir(dir: &Path) -> (Contracts, Diagnostics) {
-    let mut diags = Diagnostics::default();
-    let mut files = Vec::new();
-    if let Err(e) = collect_yaml(dir, &mut files) {
-        diags.push(Diagnostic::without_span(
-            Code::Io,
-            format!("cannot read contracts directory {}: {e}", dir.display()),
-            "run msgpact from the repository root, or pass --contracts DIR",
-        ));
-        return (Contracts::default(), diags);
-    }
-    if files.is_empty() {
-        diags.push(Diagnostic::without_span(
-            Code::NoContracts,
-            format!("no *.yaml files in {}", dir.display()),
-            "write a contract (see docs/contract-format.md) or pass --contracts DIR",
-        ));
-    }
-    files.sort();
-    let (c, mut d) = load_files(&files);
-    diags.items.append(&mut d.items);
-    (c, diags)
-}
-
-fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_yaml(&path, out)?;
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-pub fn load_files(paths: &[PathBuf]) -> (Contracts, Diagnostics) {
-    let mut sources = Vec::with_capacity(paths.len());
-    for path in paths {
-        match std::fs::read(path) {
-            Ok(b) => sources.push((path.clone(), Ok(b))),
-            Err(e) => sources.push((path.clone(), Err(e.to_string()))),
-        }
-    }
-    load_sources(sources)
-}
-
-/// Loads contracts from files already in memory (a git revision, a test), through the same passes as
-/// files on disk. The paths only name the files in diagnostics; an `Err` is a file that could not be read.
-pub fn load_sources(files: Vec<(PathBuf, Result<Vec<u8>, String>)>) -> (Contracts, Diagnostics) {
-    let mut contracts = Contracts::default();
-    let mut diags = Diagnostics::default();
-    for (path, bytes) in files {
-        let file = contracts.sources.add(&path);
-        match bytes {
-            Ok(b) => load_bytes(&mut contracts, &mut diags, file, &b),
-            Err(e) => diags.error(
-                Code::Io,
-                Span::file_start(file),
-                format!("cannot read {}: {e}", path.display()),
-                "check the path and its permissions",
-            ),
-        }
-    }
-    contracts.rebuild_index();
-    super::check::check(&mut contracts, &mut diags);
-    super::example::convert_all(&mut contracts, &mut diags);
-    (contracts, diags)
-}
 
 /// Reads one file's bytes into a package and adds it. Used for files and for in-memory tests.
 pub fn load_bytes(contracts: &mut Contracts, diags: &mut Diagnostics, file: FileId, bytes: &[u8]) {

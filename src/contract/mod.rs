@@ -6,8 +6,10 @@
 //! golden vector. Later stages only see a [`Contracts`] without errors.
 pub mod check;
 pub mod example;
+mod files;
 pub mod hash;
 pub mod load;
+pub mod names;
 pub mod types;
 
 use crate::diag::Diagnostics;

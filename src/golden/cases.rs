@@ -4,7 +4,9 @@
 //! none): integer width boundaries, string/bytes lengths around the format boundaries, list and map sizes,
 //! every enum value, each timestamp form, float specials, absent optionals and nil nullables. Only values
 //! the contract allows are generated. The same contracts always give the same cases, in the same order.
+use super::budget::{Weigher, NODE};
 use crate::contract::{Constraints, Contracts, Field, MsgId, Num, Shape, Type};
+use crate::limits::{MAX_CASE_BYTES, MAX_EDGE_ITEMS, MAX_EDGE_LEN};
 use crate::source::Span;
 use crate::wire::{encode, Timestamp, Value};
 
@@ -89,10 +91,10 @@ const INT_POINTS: [i128; 19] = [
     -2_147_483_649,
     1,
 ];
-const LENGTHS: [usize; 8] = [0, 1, 31, 32, 255, 256, 65535, 65536];
-const SIZES: [usize; 4] = [0, 1, 15, 16];
+pub(super) const LENGTHS: [usize; 8] = [0, 1, 31, 32, 255, 256, 65535, 65536];
+pub(super) const SIZES: [usize; 4] = [0, 1, 15, 16];
 
-fn type_variants(c: &Contracts, ty: &Type, k: &Constraints) -> Vec<(String, Value)> {
+pub(super) fn type_variants(c: &Contracts, ty: &Type, k: &Constraints) -> Vec<(String, Value)> {
     let mut out = Vec::new();
     match ty {
         Type::Bool => {
@@ -155,7 +157,7 @@ fn type_variants(c: &Contracts, ty: &Type, k: &Constraints) -> Vec<(String, Valu
             }
         }
         Type::String => {
-            for n in lengths(k, &LENGTHS) {
+            for n in lengths(k, &LENGTHS, MAX_EDGE_LEN) {
                 out.push((format!("len-{n}"), Value::Str(text_of_len(n))));
             }
             let utf8 = "ünïcödé ✓ 🎉 中文";
@@ -164,7 +166,7 @@ fn type_variants(c: &Contracts, ty: &Type, k: &Constraints) -> Vec<(String, Valu
             }
         }
         Type::Bytes => {
-            for n in lengths(k, &LENGTHS) {
+            for n in lengths(k, &LENGTHS, MAX_EDGE_LEN) {
                 out.push((format!("len-{n}"), Value::Bin((0..n).map(|i| (i % 251) as u8).collect())));
             }
         }
@@ -184,13 +186,15 @@ fn type_variants(c: &Contracts, ty: &Type, k: &Constraints) -> Vec<(String, Valu
             );
         }
         Type::List(elem) => {
-            for n in lengths(k, &SIZES) {
+            let cap = edge_cap(Weigher::new(c).sample(elem, None, 1));
+            for n in lengths(k, &SIZES, cap) {
                 let item = sample(c, elem, None, 1);
                 out.push((format!("len-{n}"), Value::Array(vec![item; n])));
             }
         }
         Type::Map(kt, vt) => {
-            for n in lengths(k, &SIZES) {
+            let cap = edge_cap(map_item(Weigher::new(c).sample(vt, None, 1)));
+            for n in lengths(k, &SIZES, cap) {
                 let keys = map_keys(kt, n);
                 let val = sample(c, vt, None, 1);
                 let mut entries: Vec<(Vec<u8>, (Value, Value))> =
@@ -227,14 +231,27 @@ fn len_ok(n: usize, k: &Constraints) -> bool {
     k.min_len.is_none_or(|m| n as u64 >= m) && k.max_len.is_none_or(|m| n as u64 <= m)
 }
 
-/// The boundary lengths the constraints allow, plus the constraints' own bounds.
-fn lengths(k: &Constraints, points: &[usize]) -> Vec<usize> {
+/// The boundary lengths the constraints allow, plus the constraints' own bounds, none above `cap` (a
+/// `max_len` beyond it is generated at `cap`; docs/limits.md).
+pub(super) fn lengths(k: &Constraints, points: &[usize], cap: usize) -> Vec<usize> {
     let mut v: Vec<usize> = points.to_vec();
-    v.extend([k.min_len, k.max_len].into_iter().flatten().map(|n| n.min(1 << 20) as usize));
-    v.retain(|&n| len_ok(n, k));
+    v.extend([k.min_len, k.max_len].into_iter().flatten().map(|n| n.min(cap as u64) as usize));
+    v.retain(|&n| n <= cap && len_ok(n, k));
     v.sort();
     v.dedup();
     v
+}
+
+/// Most elements of a list or map edge case whose elements weigh `item` each (see [`super::budget`]):
+/// at most [`MAX_EDGE_ITEMS`], and at most half a case's weight in all.
+pub(super) fn edge_cap(item: u64) -> usize {
+    (MAX_EDGE_ITEMS as u64).min(MAX_CASE_BYTES / 2 / item.max(1)) as usize
+}
+
+/// The weight of one map entry whose value weighs `value`: the entry's key (a short string or an integer)
+/// and the value.
+pub(super) fn map_item(value: u64) -> u64 {
+    (2 * NODE + 8).saturating_add(value)
 }
 
 fn text_of_len(n: usize) -> String {
@@ -249,8 +266,10 @@ fn map_keys(kt: &Type, n: usize) -> Vec<Value> {
             let spread = [0i128, -1, 1, 127, -32, 128, -33, 255, 256, -129, 65535, 65536];
             let mut keys: Vec<i128> = spread.into_iter().filter(|&i| i >= it.min() && i <= it.max()).collect();
             let mut next = 2;
-            while keys.len() < n {
-                if !keys.contains(&next) && next <= it.max() {
+            let mut taken: std::collections::HashSet<i128> = keys.iter().copied().collect();
+            // Ends when the key type runs out of keys (lint rejects a `min_len` beyond them).
+            while keys.len() < n && next <= it.max() {
+                if taken.insert(next) {
                     keys.push(next);
                 }
                 next += 1;
@@ -266,7 +285,12 @@ fn map_keys(kt: &Type, n: usize) -> Vec<Value> {
 pub fn sample(c: &Contracts, ty: &Type, k: Option<&Constraints>, depth: usize) -> Value {
     let k = k.cloned().unwrap_or_default();
     // A length within the constraints: at least one where possible, so the value shows its type.
-    let len = |default: u64| default.max(k.min_len.unwrap_or(0)).min(k.max_len.unwrap_or(u64::MAX)) as usize;
+    // Contracts over the bounds of `budget` never get here; the cap only keeps a caller that skipped the
+    // check from asking for more memory than a case may weigh.
+    let len = |default: u64| {
+        default.max(k.min_len.unwrap_or(0)).min(k.max_len.unwrap_or(u64::MAX)).min(MAX_CASE_BYTES) as usize
+    };
+    let items_cap = (MAX_CASE_BYTES / NODE) as usize;
     match ty {
         Type::Bool => Value::Bool(false),
         Type::Int(it) => {
@@ -287,11 +311,11 @@ pub fn sample(c: &Contracts, ty: &Type, k: Option<&Constraints>, depth: usize) -
         Type::String => Value::Str(text_of_len(len(1))),
         Type::Bytes => Value::Bin(vec![1; len(1)]),
         Type::Timestamp => Value::Timestamp(Timestamp { secs: 0, nanos: 0 }),
-        Type::List(elem) => Value::Array(vec![sample(c, elem, None, depth + 1); len(0)]),
+        Type::List(elem) => Value::Array(vec![sample(c, elem, None, depth + 1); len(0).min(items_cap)]),
         Type::Map(kt, vt) => {
             let val = sample(c, vt, None, depth + 1);
             let mut entries: Vec<(Vec<u8>, (Value, Value))> =
-                map_keys(kt, len(0)).into_iter().map(|key| (encode(&key), (key, val.clone()))).collect();
+                map_keys(kt, len(0).min(items_cap)).into_iter().map(|key| (encode(&key), (key, val.clone()))).collect();
             entries.sort_by(|a, b| a.0.cmp(&b.0));
             Value::Map(entries.into_iter().map(|(_, kv)| kv).collect())
         }

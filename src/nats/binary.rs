@@ -14,8 +14,10 @@ use std::time::{Duration, Instant};
 
 use tokio::process::{Child, Command};
 
-use super::{free_port, nats_info, signals, Backend, NatsError, NatsOptions, NatsServer, Running as ServerRunning};
 use crate::progress::Progress;
+use crate::signals;
+
+use super::{free_port, nats_info, Backend, NatsError, NatsOptions, NatsServer, Running as ServerRunning};
 
 /// How many ports a start tries when the chosen one is taken before nats-server binds it.
 const PORT_ATTEMPTS: usize = 3;
@@ -29,6 +31,7 @@ pub(crate) struct Running {
     // Drop kills the process first; the fields, the directory among them, go after it.
     _registration: signals::Registration,
     dir: tempfile::TempDir,
+    _dir_registration: signals::Registration,
 }
 
 impl fmt::Debug for Running {
@@ -337,20 +340,25 @@ impl Failure {
 /// greets with INFO on the port, until it exits, or until `timeout`.
 async fn spawn(bin: &Path, port: u16, timeout: Duration) -> Result<Running, Failure> {
     let dir = tempfile::Builder::new().prefix("msgpact-nats-").tempdir().map_err(|e| Failure::Spawn(e.to_string()))?;
+    let dir_registration = signals::register_dir(dir.path());
     let log_path = dir.path().join("nats-server.log");
     let log = std::fs::File::create(&log_path).map_err(|e| Failure::Spawn(e.to_string()))?;
+    let spawning = signals::spawn_lock();
     let child = Command::new(bin)
         .args(["-a", "127.0.0.1", "-p", &port.to_string(), "-js", "-sd"])
         .arg(dir.path()) // nats-server keeps its store in <dir>/jetstream
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::from(log))
+        .process_group(0)
         .kill_on_drop(true)
         .spawn()
         .map_err(|e| Failure::Spawn(e.to_string()))?;
     let pid = child.id().unwrap_or(0);
+    let registration = signals::register_group(pid, format!("nats-server (pid {pid})"));
+    drop(spawning);
     let child = Arc::new(Mutex::new(child));
-    let running = Running { _registration: signals::register_child(&child, dir.path()), child, pid, dir };
+    let running = Running { _registration: registration, child, pid, dir, _dir_registration: dir_registration };
 
     let deadline = Instant::now() + timeout;
     let addr = format!("127.0.0.1:{port}");

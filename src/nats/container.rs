@@ -18,7 +18,8 @@ use testcontainers::runners::AsyncRunner;
 use testcontainers::{ContainerAsync, GenericImage, ImageExt};
 
 use super::docker::{self, Engine};
-use super::{free_port, nats_info, signals, Backend, NatsError, NatsOptions, NatsServer, Running as ServerRunning};
+use super::{free_port, nats_info, Backend, NatsError, NatsOptions, NatsServer, Running as ServerRunning};
+use crate::signals;
 
 /// How many host ports a start tries when the chosen one turns out to be taken.
 const PORT_ATTEMPTS: usize = 3;
@@ -108,8 +109,7 @@ pub(crate) async fn start(
         let port = free_port()?;
         let session = new_session();
         // Registered before the container exists, so that Ctrl-C during the start removes it too.
-        let registration =
-            signals::register(signals::Entry::Container { host: engine.host.clone(), session: session.clone() });
+        let registration = signals::register(removal(&engine.host, &session));
         let deadline = Instant::now() + opts.startup_timeout;
         let mut request = GenericImage::new(name.clone(), tag.clone())
             .with_wait_for(WaitFor::message_on_stderr("Server is ready"))
@@ -222,6 +222,24 @@ fn start_hint(error: &str) -> String {
 
 fn short(id: &str) -> &str {
     &id[..id.len().min(12)]
+}
+
+/// The cleanup step for the signal handler: remove the containers of `session` at `host`.
+fn removal(host: &str, session: &str) -> signals::Entry {
+    let (host, session) = (host.to_string(), session.to_string());
+    let what = format!("the NATS container (label {session})");
+    let task: signals::Task = Box::new(move || {
+        Box::pin(async move {
+            let removed = async {
+                let docker = docker::client(&host, Duration::from_secs(10))?;
+                docker::remove_session(&docker, &session).await
+            };
+            if let Err(e) = removed.await {
+                eprintln!("msgpact: could not remove the NATS container (label {session}) at {host}: {e}");
+            }
+        })
+    });
+    signals::Entry::Task { what, task }
 }
 
 #[cfg(test)]

@@ -36,10 +36,11 @@
 //! - [`default_cache_dir`]: where a built nats-server is kept (`~/.cache/msgpact`); [`docker_api`]: whether a
 //!   Docker API answers.
 //!
-//! Cleanup on Ctrl-C: with [`NatsOptions::cleanup_on_signal`] (the default), the first `start` installs a
-//! SIGINT/SIGTERM handler that kills every server this process started (children and containers, even a
-//! container still starting), then exits with status 130 (SIGINT) or 143 (SIGTERM). A caller that handles
-//! signals itself sets it to `false` and drops its [`NatsServer`]. Containers also carry labels with the
+//! Cleanup on signals: every server registers with the process-wide [`crate::signals`] registry. With
+//! [`NatsOptions::cleanup_on_signal`] (the default), the first `start` installs its SIGINT/SIGTERM/SIGHUP
+//! handler, which stops every server this process started (children and containers, even a container still
+//! starting) with everything else registered, then exits with status 130, 143 or 129 (`msgpact verify`
+//! installs it itself before anything starts). Containers also carry labels with the
 //! owner's pid and host name, and a later container start removes those whose owner is gone (after a
 //! SIGKILL, say).
 //!
@@ -47,7 +48,6 @@
 mod binary;
 mod container;
 mod docker;
-mod signals;
 mod url;
 
 pub use binary::{build_nats_server, cached_binary, find_nats_server, is_nats_server_build, NatsBuild};
@@ -168,7 +168,8 @@ pub struct NatsOptions {
     pub cache_dir: PathBuf,
     /// How long the server may take to become ready (an image pull or a `go install` has its own limits).
     pub startup_timeout: Duration,
-    /// Kill what this process started on SIGINT/SIGTERM, then exit (see the module docs).
+    /// Install the process-wide handler that stops what this process started on SIGINT, SIGTERM and
+    /// SIGHUP, then exits (see the module docs). Servers are registered with it either way.
     pub cleanup_on_signal: bool,
     /// Where a long step (the `go install` of nats-server) says that it is alive; [`Progress::stderr`] by
     /// default.
@@ -299,7 +300,13 @@ pub fn default_cache_dir() -> PathBuf {
 pub async fn start(opts: &NatsOptions) -> Result<NatsServer, NatsError> {
     let t0 = Instant::now();
     if opts.cleanup_on_signal {
-        signals::install();
+        crate::signals::install();
+    }
+    if let Some(u) = &opts.url {
+        crate::redact::add_url(u);
+    }
+    if let Some(c) = &opts.creds {
+        crate::redact::add_creds_file(c);
     }
     let mut server = match opts.backend {
         Backend::Url => {

@@ -4,13 +4,15 @@
 //! `NATS_URL` or `--nats-url`; nothing is started or stopped then. Credentials come in the URL
 //! (`nats://user:pass@host:4222`, `nats://token@host:4222`) or as a creds file. async-nats does not read
 //! credentials from a URL, so this module does, for the check at start and for every later [`connect`].
-//! URLs in messages have their credentials replaced by `***`.
+//! URLs in messages have their credentials replaced by `***` ([`crate::redact`], where the password or
+//! token is also registered so that it is hidden wherever else it shows up).
 use std::path::Path;
 use std::time::Duration;
 
 use async_nats::{ConnectOptions, ServerAddr};
 
 use super::{Backend, NatsError, NatsOptions, NatsServer, Running};
+use crate::redact::percent_decode;
 
 /// How long the check at start waits for the server at most (less if the startup timeout is shorter).
 const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
@@ -128,39 +130,7 @@ fn parse(url: &str) -> Result<Vec<ServerAddr>, NatsError> {
 
 /// Each URL of a comma-separated list with its user info (user, password, token) replaced by `***`.
 pub(crate) fn redact(url: &str) -> String {
-    url.split(',')
-        .map(|u| {
-            let (scheme, rest) = match u.find("://") {
-                Some(i) => (&u[..i + 3], &u[i + 3..]),
-                None => ("", u),
-            };
-            let authority_end = rest.find('/').unwrap_or(rest.len());
-            match rest[..authority_end].rfind('@') {
-                Some(at) => format!("{scheme}***{}", &rest[at..]),
-                None => u.to_string(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-fn percent_decode(s: &str) -> String {
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::redact::url(url)
 }
 
 #[cfg(test)]
@@ -172,12 +142,5 @@ mod tests {
         assert_eq!(redact("nats://u:p@h:4222"), "nats://***@h:4222");
         assert_eq!(redact("nats://tok@h:4222,nats://h2"), "nats://***@h:4222,nats://h2");
         assert_eq!(redact("h:4222"), "h:4222");
-    }
-
-    #[test]
-    fn decodes_percent_escapes() {
-        assert_eq!(percent_decode("p%40ss%3a"), "p@ss:");
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("a%2"), "a%2");
     }
 }

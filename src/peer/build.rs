@@ -331,8 +331,10 @@ fn is_cargo_run_env(name: &str) -> bool {
     name.starts_with("CARGO_PKG_") || CARGO_RUN_ENV.contains(&name)
 }
 
-/// Runs one build command in `dir` and hands every line of its output to `line` as it comes: the one
-/// place where a build spawns a process.
+/// Runs one build command in `dir` and hands every line of its output to `line` as it comes (secrets
+/// redacted): the one place where a build spawns a process. The command runs in its own process group,
+/// registered with [`crate::signals`], so that a signal to msgpact stops it and every compiler it started at
+/// once.
 fn run_command(
     args: &[String],
     dir: &Path,
@@ -347,7 +349,11 @@ fn run_command(
             cmd.env_remove(name);
         }
     }
+    crate::signals::isolate(&mut cmd);
+    let spawning = crate::signals::spawn_lock();
     let mut child = cmd.spawn()?;
+    let _registration = crate::signals::register_group(child.id(), format!("the build command `{}`", args.join(" ")));
+    drop(spawning);
     let (tx, rx) = std::sync::mpsc::channel::<(Stream, String)>();
     let pipes: [(Stream, Option<Box<dyn std::io::Read + Send>>); 2] = [
         (Stream::Out, child.stdout.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>)),
@@ -366,8 +372,10 @@ fn run_command(
         })
         .collect();
     drop(tx);
+    // Its output goes to build.log, into errors and into progress lines: through the one redaction of
+    // secrets (an index URL with a token in a pip or cargo message, say).
     for (which, l) in rx {
-        line(which, &l);
+        line(which, &crate::redact::redact(&l));
     }
     for r in readers {
         let _ = r.join();

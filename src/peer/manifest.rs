@@ -126,6 +126,36 @@ impl Manifest {
         self.policy.get(class.id()).and_then(|g| crate::classes::Gate::parse(g))
     }
 
+    /// Checks that every path this manifest names stays where it belongs: the expected-failure list (which
+    /// `--update-expected-failures` rewrites) inside the peer's directory, build inputs (which are read and
+    /// hashed) inside the peer's directory or `root`. A path that leaves them is refused, not followed.
+    pub fn check_paths(&self, root: &Path) -> Result<(), ManifestError> {
+        let err = |message: String| ManifestError { path: self.dir.join("peer.toml"), message };
+        let dir = &self.dir;
+        if let Some(p) = &self.expected_failures {
+            if !inside(&dir.join(p), &[dir]) {
+                return Err(err(format!(
+                    "expected_failures = \"{p}\" is outside the peer's directory {}; msgpact rewrites this file \
+                     (--update-expected-failures), so it must be a path inside it, like \"expected-failures.txt\"",
+                    dir.display()
+                )));
+            }
+        }
+        let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        for input in self.build.iter().flat_map(|b| &b.inputs) {
+            let expanded = self.expand(input, &root, Path::new("/nonexistent-cache"));
+            if !inside(&dir.join(&expanded), &[dir, &root]) {
+                return Err(err(format!(
+                    "[build] inputs names \"{input}\", which is outside the peer's directory {} and the repository \
+                     root {}; inputs are files msgpact reads to know when to rebuild, so they must be inside one of them",
+                    dir.display(),
+                    root.display()
+                )));
+            }
+        }
+        Ok(())
+    }
+
     pub fn expected_failures_path(&self) -> PathBuf {
         self.dir.join(self.expected_failures.as_deref().unwrap_or(super::expected::DEFAULT_FILE))
     }
@@ -136,6 +166,39 @@ impl Manifest {
             .replace("{dir}", &self.dir.display().to_string())
             .replace("{cache}", &cache.display().to_string())
     }
+}
+
+/// Whether `path`, with `.` and `..` resolved and links followed as far as it exists, is inside one of
+/// `dirs` (which are absolute and canonical).
+fn inside(path: &Path, dirs: &[&Path]) -> bool {
+    use std::path::Component;
+    let mut normal = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                normal.pop();
+            }
+            Component::CurDir => {}
+            c => normal.push(c),
+        }
+    }
+    // Follow links: the longest existing prefix is canonicalised, the rest appended.
+    let mut existing = normal.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match existing.file_name() {
+            Some(n) => rest.push(n.to_owned()),
+            None => break,
+        }
+        if !existing.pop() {
+            break;
+        }
+    }
+    let mut resolved = std::fs::canonicalize(&existing).unwrap_or(existing);
+    for n in rest.into_iter().rev() {
+        resolved.push(n);
+    }
+    dirs.iter().any(|d| resolved.starts_with(d))
 }
 
 #[cfg(test)]
@@ -156,6 +219,28 @@ mod tests {
         let m = Manifest::load(&p).unwrap();
         assert_eq!(m.name, "python");
         assert_eq!(m.expand(&m.run.command[0], Path::new("/r"), Path::new("/c")), "/c/venv/bin/python");
+    }
+
+    #[test]
+    fn an_expected_failures_path_outside_the_peer_dir_is_refused() {
+        let t = tempfile::tempdir().unwrap();
+        let base = "name = \"p\"\n[run]\ncommand = [\"x\"]\n";
+        for bad in ["../../../elsewhere/victim.txt", "/etc/passwd", "sub/../../x.txt"] {
+            let p = write(&t.path().join("h/p"), &format!("expected_failures = \"{bad}\"\n{base}"));
+            let e = Manifest::load(&p).unwrap().check_paths(t.path()).unwrap_err();
+            assert!(e.message.contains("outside the peer's directory"), "{bad}: {e}");
+        }
+        std::os::unix::fs::symlink(t.path(), t.path().join("h/p/link")).unwrap();
+        let p = write(&t.path().join("h/p"), &format!("expected_failures = \"link/victim.txt\"\n{base}"));
+        assert!(Manifest::load(&p).unwrap().check_paths(t.path()).is_err(), "a link out of the directory is followed");
+        let p = write(&t.path().join("h/p"), &format!("expected_failures = \"lists/x.txt\"\n{base}"));
+        assert!(Manifest::load(&p).unwrap().check_paths(t.path()).is_ok());
+        let p = write(
+            &t.path().join("h/p"),
+            "name = \"p\"\n[build]\ncommands = [[\"true\"]]\ninputs = [\"/\"]\n[run]\ncommand = [\"x\"]\n",
+        );
+        let e = Manifest::load(&p).unwrap().check_paths(&t.path().join("h")).unwrap_err();
+        assert!(e.message.contains("inputs"), "{e}");
     }
 
     #[test]

@@ -1,6 +1,14 @@
 //! Running a peer: start it with the run's environment, keep its output, notice when it dies, restart it.
+//!
+//! A peer's output is whatever it prints: read as bytes (one invalid UTF-8 byte must not stop the reading,
+//! or the peer dies of SIGPIPE on its next line), shown lossily, each line cut at
+//! [`MAX_PEER_LINE_BYTES`], its log file cut at [`MAX_PEER_LOG_BYTES`] (the pipes are still drained),
+//! secrets redacted and control characters escaped. Each peer runs in its own process group, registered
+//! with [`crate::signals`], so that a signal to msgpact stops it and everything it started.
 use super::protocol::{hello_subject, Hello, PROTOCOL};
 use super::Manifest;
+use crate::limits::{clean_line, MAX_PEER_LINE_BYTES, MAX_PEER_LOG_BYTES};
+use crate::signals;
 use std::collections::VecDeque;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -26,6 +34,39 @@ pub struct PeerProcess {
     tail: Arc<Mutex<VecDeque<String>>>,
     pub log: PathBuf,
     pub started: Instant,
+    pid: u32,
+    /// The tasks reading its stdout and stderr.
+    pumps: Vec<tokio::task::JoinHandle<()>>,
+    _registration: signals::Registration,
+}
+
+/// The log file of one peer process, written up to [`MAX_PEER_LOG_BYTES`].
+struct Log {
+    file: Option<std::fs::File>,
+    written: u64,
+    cut: bool,
+}
+
+impl Log {
+    fn line(&mut self, line: &str) {
+        let Some(f) = self.file.as_mut() else { return };
+        if self.cut {
+            return;
+        }
+        let len = line.len() as u64 + 1;
+        if self.written + len > MAX_PEER_LOG_BYTES {
+            self.cut = true;
+            let _ = writeln!(
+                f,
+                "[msgpact: this log stops at {} ({}); the peer's further output was read and dropped]",
+                crate::limits::size(MAX_PEER_LOG_BYTES),
+                crate::limits::DOC
+            );
+            return;
+        }
+        self.written += len;
+        let _ = writeln!(f, "{line}");
+    }
 }
 
 impl PeerProcess {
@@ -41,6 +82,7 @@ impl PeerProcess {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
+            .process_group(0)
             .kill_on_drop(true);
         if let Some(c) = &env.creds {
             cmd.env("MSGPACT_NATS_CREDS", c);
@@ -48,19 +90,35 @@ impl PeerProcess {
         for (k, v) in &m.run.env {
             cmd.env(k, m.expand(v, root, cache));
         }
+        let spawning = signals::spawn_lock();
         let mut child = cmd.spawn().map_err(|e| format!("cannot start `{}`: {e}", args.join(" ")))?;
+        let pid = child.id().unwrap_or(0);
+        let registration = signals::register_group(pid, format!("peer {} (pid {pid})", m.name));
+        drop(spawning);
         if let Some(dir) = log.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        let file = Arc::new(Mutex::new(std::fs::OpenOptions::new().create(true).append(true).open(log).ok()));
+        let file = std::fs::OpenOptions::new().create(true).append(true).open(log).ok();
+        let written = file.as_ref().and_then(|f| f.metadata().ok()).map_or(0, |m| m.len());
+        let file = Arc::new(Mutex::new(Log { file, written, cut: false }));
         let tail = Arc::new(Mutex::new(VecDeque::with_capacity(TAIL_LINES)));
+        let mut pumps = Vec::new();
         if let Some(out) = child.stdout.take() {
-            pump(BufReader::new(out), file.clone(), tail.clone());
+            pumps.push(pump(BufReader::new(out), file.clone(), tail.clone()));
         }
         if let Some(err) = child.stderr.take() {
-            pump(BufReader::new(err), file, tail.clone());
+            pumps.push(pump(BufReader::new(err), file, tail.clone()));
         }
-        Ok(PeerProcess { name: m.name.clone(), child, tail, log: log.to_path_buf(), started: Instant::now() })
+        Ok(PeerProcess {
+            name: m.name.clone(),
+            child,
+            tail,
+            log: log.to_path_buf(),
+            started: Instant::now(),
+            pid,
+            pumps,
+            _registration: registration,
+        })
     }
 
     /// The exit status if the process has ended.
@@ -74,21 +132,30 @@ impl PeerProcess {
         t.into_iter().rev().collect::<Vec<_>>().join("\n")
     }
 
-    /// Asks the peer to stop (SIGTERM), then kills it after a grace period.
-    pub async fn stop(&mut self, grace: Duration) {
-        if self.exited().is_some() {
-            return;
-        }
-        if let Some(pid) = self.child.id() {
-            // The `kill` command sends SIGTERM without unsafe code or a libc binding.
-            let _ = std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
-        }
-        if tokio::time::timeout(grace, self.child.wait()).await.is_err() {
-            let _ = self.child.kill().await;
+    /// Waits (at most `within`) until its output has been read to the end, so that the tail of a peer that
+    /// exited holds its last words. A child it left behind may keep a pipe open: hence the bound.
+    pub async fn drained(&self, within: Duration) {
+        let deadline = Instant::now() + within;
+        while Instant::now() < deadline && !self.pumps.iter().all(|p| p.is_finished()) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
         }
     }
 
+    /// Asks the peer to stop (SIGTERM to its process group), then kills the group after a grace period.
+    pub async fn stop(&mut self, grace: Duration) {
+        if self.exited().is_none() {
+            signals::kill_group(self.pid, libc::SIGTERM);
+            if tokio::time::timeout(grace, self.child.wait()).await.is_err() {
+                let _ = self.child.start_kill();
+            }
+        }
+        signals::kill_group(self.pid, libc::SIGKILL);
+        let _ = self.child.wait().await;
+    }
+
+    /// Kills the peer's process group and reaps the peer.
     pub async fn kill(&mut self) {
+        signals::kill_group(self.pid, libc::SIGKILL);
         let _ = self.child.kill().await;
     }
 
@@ -103,6 +170,7 @@ impl PeerProcess {
         let subject = hello_subject(prefix, &self.name);
         loop {
             if let Some(status) = self.exited() {
+                self.drained(Duration::from_millis(500)).await;
                 return Err(format!(
                     "exited ({status}) before answering hello; its last output:\n{}",
                     indent(&self.tail(15))
@@ -131,27 +199,69 @@ impl PeerProcess {
     }
 }
 
+impl Drop for PeerProcess {
+    /// Whatever the peer started goes with it (the peer itself is killed by `kill_on_drop`).
+    fn drop(&mut self) {
+        signals::kill_group(self.pid, libc::SIGKILL);
+    }
+}
+
+/// Reads one output pipe of the peer to its end, line by line as bytes, each line bounded.
 fn pump<R: tokio::io::AsyncRead + Unpin + Send + 'static>(
-    reader: BufReader<R>,
-    file: Arc<Mutex<Option<std::fs::File>>>,
+    mut reader: BufReader<R>,
+    log: Arc<Mutex<Log>>,
     tail: Arc<Mutex<VecDeque<String>>>,
-) {
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut lines = reader.lines();
-        while let Ok(Some(line)) = lines.next_line().await {
-            if let Ok(mut f) = file.lock() {
-                if let Some(f) = f.as_mut() {
-                    let _ = writeln!(f, "{line}");
+        let mut line: Vec<u8> = Vec::new();
+        let mut dropped: u64 = 0;
+        loop {
+            let (done, used) = match reader.fill_buf().await {
+                // A read error ends the stream like its end does: the line so far is kept.
+                Err(_) | Ok([]) => (true, 0),
+                Ok(buf) => {
+                    let (chunk, ends_line) = match buf.iter().position(|&b| b == b'\n') {
+                        Some(i) => (&buf[..i], true),
+                        None => (buf, false),
+                    };
+                    let room = MAX_PEER_LINE_BYTES.saturating_sub(line.len());
+                    line.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                    dropped += chunk.len().saturating_sub(room) as u64;
+                    let used = chunk.len() + usize::from(ends_line);
+                    if !ends_line {
+                        reader.consume(used);
+                        continue;
+                    }
+                    (false, used)
                 }
+            };
+            if !done {
+                reader.consume(used);
+            }
+            if done && line.is_empty() && dropped == 0 {
+                break;
+            }
+            let mut text = clean_line(line.strip_suffix(b"\r").unwrap_or(&line), MAX_PEER_LINE_BYTES);
+            if dropped > 0 {
+                text.push_str(&format!(" [msgpact: {dropped} more bytes of this line dropped]"));
+            }
+            let text = crate::redact::redact(&text).into_owned();
+            if let Ok(mut f) = log.lock() {
+                f.line(&text);
             }
             if let Ok(mut t) = tail.lock() {
                 if t.len() == TAIL_LINES {
                     t.pop_front();
                 }
-                t.push_back(line);
+                t.push_back(text);
+            }
+            line.clear();
+            dropped = 0;
+            if done {
+                break;
             }
         }
-    });
+    })
 }
 
 pub fn indent(text: &str) -> String {

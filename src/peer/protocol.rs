@@ -34,9 +34,24 @@ pub struct Hello {
 }
 
 impl Hello {
+    /// Parses the reply, its texts cleaned for showing (control characters escaped, each at most 1,000 bytes).
     pub fn parse(body: &[u8]) -> Result<Hello, String> {
-        serde_json::from_slice(body)
-            .map_err(|e| format!("the hello reply is not the JSON of docs/peer-protocol.md section 3: {e}"))
+        let mut h: Hello = serde_json::from_slice(body)
+            .map_err(|e| format!("the hello reply is not the JSON of docs/peer-protocol.md section 3: {e}"))?;
+        let clean = |s: &mut String| *s = crate::limits::clean_text(s, crate::limits::MAX_PEER_ERROR_BYTES);
+        for s in [
+            &mut h.name,
+            &mut h.language,
+            &mut h.library,
+            &mut h.library_version,
+            &mut h.nats_library,
+            &mut h.nats_library_version,
+            &mut h.contracts_hash,
+        ] {
+            clean(s);
+        }
+        h.types.iter_mut().for_each(clean);
+        Ok(h)
     }
 
     /// `rmp-serde 1.3.1`.

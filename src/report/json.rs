@@ -17,7 +17,8 @@ impl Json {
     pub fn render(&self) -> String {
         let summary = self.events.iter().rev().find_map(|e| if let Event::Finished(s) = e { Some(s) } else { None });
         let doc = serde_json::json!({ "schema": SCHEMA, "summary": summary, "events": self.events });
-        serde_json::to_string_pretty(&doc).unwrap_or_default()
+        let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        crate::redact::redact(&text).into_owned()
     }
 }
 

@@ -78,7 +78,7 @@ impl Junit {
             s.push_str("  </testsuite>\n");
         }
         s.push_str("</testsuites>\n");
-        s
+        crate::redact::redact(&s).into_owned()
     }
 }
 

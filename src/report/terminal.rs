@@ -31,20 +31,22 @@ impl<W: Write> Terminal<W> {
         self.out
     }
 
+    /// Every line the terminal view prints passes through the one redaction of secrets.
     fn line(&mut self, s: &str) {
-        let _ = writeln!(self.out, "{s}");
+        let _ = writeln!(self.out, "{}", crate::redact::redact(s));
     }
 }
 
 impl<W: Write> Sink for Terminal<W> {
     fn event(&mut self, e: &Event) {
         match e {
-            Event::Planned { messages, cases, peers, prefix } => {
+            Event::Planned { messages, cases, peers, prefix, manifests } => {
                 self.peers = peers.clone();
                 self.line(&format!(
                     "verify: {messages} messages, {cases} cases, peers: {} (subjects {prefix}.*)",
                     peers.join(", ")
                 ));
+                self.line(&format!("verify: runs the build and run commands of {}", manifests_line(manifests)));
             }
             Event::SetupError { what, message, hint } => {
                 let mut s = format!("error[E901]: {what}: {message}");
@@ -119,7 +121,7 @@ impl<W: Write> Sink for Terminal<W> {
             }
             Event::Finished(sum) => {
                 let text = self.finish(sum);
-                let _ = write!(self.out, "{text}");
+                let _ = write!(self.out, "{}", crate::redact::redact(&text));
             }
         }
         let _ = self.out.flush();
@@ -275,6 +277,23 @@ impl<W: Write> Terminal<W> {
             );
         }
         s
+    }
+}
+
+/// `/h/{go,rust}/peer.toml` for manifests in one directory, else the paths separated by commas.
+fn manifests_line(manifests: &[String]) -> String {
+    let split: Vec<(&str, &str)> =
+        manifests.iter().filter_map(|m| m.strip_suffix("/peer.toml")).filter_map(|d| d.rsplit_once('/')).collect();
+    match split.first() {
+        Some((parent, _)) if split.len() == manifests.len() && split.iter().all(|(p, _)| p == parent) => {
+            let names: Vec<&str> = split.iter().map(|(_, n)| *n).collect();
+            if names.len() == 1 {
+                format!("{parent}/{}/peer.toml", names[0])
+            } else {
+                format!("{parent}/{{{}}}/peer.toml", names.join(","))
+            }
+        }
+        _ => manifests.join(", "),
     }
 }
 

@@ -13,6 +13,8 @@ pub enum Event {
         cases: usize,
         peers: Vec<String>,
         prefix: String,
+        /// The peer.toml files whose build and run commands this run executes (absolute paths).
+        manifests: Vec<String>,
     },
     /// Something stopped part of the run before any verdict: invalid contracts, a peer that cannot start.
     SetupError {
@@ -136,6 +138,11 @@ pub struct Fanout(pub Vec<Box<dyn Sink>>);
 
 impl Sink for Fanout {
     fn event(&mut self, e: &Event) {
+        // After a signal, what the run still sees (a build killed by the cleanup, a lost connection) is a
+        // consequence of the stop, not news: the signal handler reports what it stopped.
+        if crate::signals::stopping() {
+            return;
+        }
         for s in &mut self.0 {
             s.event(e);
         }

@@ -1,4 +1,6 @@
-//! One request to a peer and what came back, before any judgement.
+//! One request to a peer and what came back, before any judgement. A peer's header values (its error text
+//! above all) are cleaned here, where they enter msgpact (docs/peer-protocol.md: at most 1,000 bytes).
+use crate::limits::{clean_text, MAX_PEER_ERROR_BYTES};
 use crate::peer::protocol::{Status, HEADER_CASE, HEADER_ERROR, HEADER_STATUS, HEADER_TYPE};
 use async_nats::{HeaderMap, RequestErrorKind};
 use bytes::Bytes;
@@ -50,7 +52,11 @@ pub async fn send(
             _ => Raw::Transport(e.to_string()),
         },
         Ok(Ok(msg)) => {
-            let get = |h: &str| msg.headers.as_ref().and_then(|m| m.get(h)).map(|v| v.as_str().to_string());
+            // Whatever a peer puts in its headers is cleaned here, before any verdict or reporter sees it:
+            // control characters escaped (no terminal escapes), at most the protocol's 1,000 bytes.
+            let get = |h: &str| {
+                msg.headers.as_ref().and_then(|m| m.get(h)).map(|v| clean_text(v.as_str(), MAX_PEER_ERROR_BYTES))
+            };
             Raw::Reply {
                 status: get(HEADER_STATUS),
                 case: get(HEADER_CASE),

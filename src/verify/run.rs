@@ -93,7 +93,10 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
         sink.event(&Event::SetupError { what: what.to_string(), message, hint: hint.to_string() });
     };
 
-    let (c, diags) = Contracts::load_dir(&opts.contracts);
+    let (c, mut diags) = Contracts::load_dir(&opts.contracts);
+    if !diags.has_errors() {
+        diags.items.extend(golden::budget::check(&c).items);
+    }
     if diags.has_errors() {
         setup(
             sink,
@@ -130,7 +133,15 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
     let replay = match &opts.against {
         None => None,
         Some(against) => match crate::breaking::load_previous(against, &opts.contracts) {
-            Ok(prev) => Some(replay_cases(&c, &prev)),
+            Ok(prev) => {
+                let over = golden::budget::check(&prev.contracts);
+                if over.has_errors() {
+                    let message = over.render_all(&prev.contracts.sources).trim_end().to_string();
+                    setup(sink, "previous version", message, "its golden cases are over the bounds of docs/limits.md");
+                    return finish(sink, sum, 2, start);
+                }
+                Some(replay_cases(&c, &prev))
+            }
             Err(e) => {
                 let mut message = e.message.clone();
                 for d in &e.details {
@@ -158,6 +169,7 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
         cases: golden_count,
         peers: manifests.iter().map(|m| m.name.clone()).collect(),
         prefix: prefix.clone(),
+        manifests: manifests.iter().map(|m| m.dir.join("peer.toml").display().to_string()).collect(),
     });
 
     // The NATS server (which may be a `go install` of nats-server) and the peer builds at once. The builds
@@ -346,6 +358,9 @@ fn finish(sink: &mut dyn Sink, mut sum: Summary, code: i32, start: Instant) -> S
 
 fn select_peers(opts: &Options) -> Result<Vec<Manifest>, String> {
     let all = Manifest::discover(&opts.harness).map_err(|e| e.to_string())?;
+    for m in &all {
+        m.check_paths(&opts.root).map_err(|e| e.to_string())?;
+    }
     if all.is_empty() {
         return Err(format!("no peers: no */peer.toml under {}", opts.harness.display()));
     }

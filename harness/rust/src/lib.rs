@@ -149,10 +149,18 @@ impl Peer {
                 }
             };
         }
-        let client = match opts.connect(&env.url).await {
+        let shown = redact_url(&env.url);
+        let (opts, addrs) = match with_url_credentials(opts, &env.url) {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("msgpact-peer: MSGPACT_NATS_URL {shown}: {e}");
+                return 2;
+            }
+        };
+        let client = match opts.connect(addrs).await {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("msgpact-peer: cannot connect to {}: {e}", env.url);
+                eprintln!("msgpact-peer: cannot connect to {shown}: {e}");
                 return 1;
             }
         };
@@ -337,6 +345,79 @@ pub fn one_line(text: &str) -> String {
     s
 }
 
+/// The server addresses of a comma-separated URL list, and `opts` with the credentials of the first URL
+/// that has some: `nats://user:pass@host` logs in with user and password, `nats://token@host` with a token
+/// (percent-escapes decoded), like nats.go and nats-py do. async-nats ignores credentials in a URL, so a
+/// peer that passed the URL through would be refused ("authorization violation").
+pub fn with_url_credentials(
+    opts: async_nats::ConnectOptions,
+    url: &str,
+) -> Result<(async_nats::ConnectOptions, Vec<async_nats::ServerAddr>), String> {
+    let addrs = url
+        .split(',')
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(|u| {
+            u.parse::<async_nats::ServerAddr>()
+                .map_err(|e| format!("`{}` is not a NATS server URL: {e}", redact_url(u)))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if addrs.is_empty() {
+        return Err("no server URL".into());
+    }
+    let opts = match addrs.iter().find(|a| a.has_user_pass()) {
+        Some(a) => {
+            let user = percent_decode(a.username().unwrap_or_default());
+            match a.password() {
+                Some(pass) => opts.user_and_password(user, percent_decode(pass)),
+                None => opts.token(user),
+            }
+        }
+        None => opts,
+    };
+    Ok((opts, addrs))
+}
+
+/// A URL list with the user information of each URL (user, password, token) written as `***`.
+pub fn redact_url(url: &str) -> String {
+    url.split(',')
+        .map(|u| {
+            let (scheme, rest) = match u.find("://") {
+                Some(i) => (&u[..i + 3], &u[i + 3..]),
+                None => ("", u),
+            };
+            let authority_end = rest.find('/').unwrap_or(rest.len());
+            match rest[..authority_end].rfind('@') {
+                Some(at) => format!("{scheme}***{}", &rest[at..]),
+                None => u.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn percent_decode(s: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            if let (Some(h), Some(l)) = (
+                b.get(i + 1).and_then(|&c| hex(c)),
+                b.get(i + 2).and_then(|&c| hex(c)),
+            ) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 struct Env {
     url: String,
     creds: Option<String>,
@@ -378,6 +459,26 @@ mod tests {
         let long = "é".repeat(800);
         let cut = one_line(&long);
         assert!(cut.len() <= 1000 && cut.ends_with('…'));
+    }
+
+    #[test]
+    fn url_credentials_are_read_and_never_shown() {
+        assert_eq!(
+            redact_url("nats://alice:S3cr3t@127.0.0.1:4222,nats://tok@h2"),
+            "nats://***@127.0.0.1:4222,nats://***@h2"
+        );
+        assert_eq!(redact_url("nats://127.0.0.1:4222"), "nats://127.0.0.1:4222");
+        assert_eq!(percent_decode("p%40ss"), "p@ss");
+        let (_, addrs) = with_url_credentials(
+            async_nats::ConnectOptions::new(),
+            "nats://alice:S3cr3t@127.0.0.1:4222, nats://h2:4222",
+        )
+        .unwrap();
+        assert_eq!(addrs.len(), 2);
+        assert_eq!(addrs[0].username(), Some("alice"));
+        let e =
+            with_url_credentials(async_nats::ConnectOptions::new(), "nats://a:b@[bad").unwrap_err();
+        assert!(!e.contains(":b@"), "{e}");
     }
 
     #[test]

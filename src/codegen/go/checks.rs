@@ -7,7 +7,7 @@ use crate::contract::{Message, Num, Type};
 use std::fmt::Write as _;
 
 impl PackageGen<'_> {
-    pub(super) fn checks(&mut self, m: &Message, fnames: &[String]) -> Result<String, String> {
+    pub(super) fn checks(&mut self, m: &Message, name: &str, fnames: &[String]) -> Result<String, String> {
         let mut out = String::new();
         for (i, (f, gname)) in m.fields.iter().zip(fnames).enumerate() {
             let mut lines: Vec<String> = Vec::new();
@@ -101,7 +101,7 @@ impl PackageGen<'_> {
                 continue;
             }
             if out.is_empty() {
-                let _ = writeln!(out, "\tw := wire{}", m.name);
+                let _ = writeln!(out, "\tw := wire{name}");
             }
             let _ = writeln!(out, "\t{open}");
             for l in &lines {

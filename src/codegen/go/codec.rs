@@ -7,13 +7,19 @@ use crate::contract::{Field, Message};
 use std::fmt::Write as _;
 
 impl PackageGen<'_> {
-    pub(super) fn encode_map(&mut self, out: &mut String, m: &Message, fnames: &[String]) -> Result<(), String> {
+    pub(super) fn encode_map(
+        &mut self,
+        out: &mut String,
+        m: &Message,
+        name: &str,
+        fnames: &[String],
+    ) -> Result<(), String> {
         if m.fields.is_empty() {
             let _ = writeln!(out, "\tif err := e.EncodeMapLen(0); err != nil {{\n\t\treturn err\n\t}}");
             return Ok(());
         }
         // The number of entries: the present fields that are on the wire.
-        let _ = writeln!(out, "\tw := wire{}", m.name);
+        let _ = writeln!(out, "\tw := wire{name}");
         let len = if m.fields.iter().any(|f| f.optional) {
             let flags: Vec<String> = m
                 .fields
@@ -27,7 +33,7 @@ impl PackageGen<'_> {
         };
         let _ = writeln!(out, "\tif err := e.EncodeMapLen({len}); err != nil {{\n\t\treturn err\n\t}}");
         for (i, (f, gname)) in m.fields.iter().zip(fnames).enumerate() {
-            let enc = self.enc_fn(&f.ty, false)?;
+            let enc = self.field_enc_fn(f)?;
             let wire = format!("w[{i}]");
             let (open, call) = match (f.optional, f.nullable) {
                 (false, false) => (None, format!("msgpactrt.EncodeField(e, {wire}, v.{gname}, {enc})")),
@@ -45,14 +51,20 @@ impl PackageGen<'_> {
         Ok(())
     }
 
-    pub(super) fn encode_array(&mut self, out: &mut String, m: &Message, fnames: &[String]) -> Result<(), String> {
+    pub(super) fn encode_array(
+        &mut self,
+        out: &mut String,
+        m: &Message,
+        name: &str,
+        fnames: &[String],
+    ) -> Result<(), String> {
         if m.fields.is_empty() {
             let _ = writeln!(out, "\tif err := e.EncodeArrayLen(0); err != nil {{\n\t\treturn err\n\t}}");
             return Ok(());
         }
         let required = m.fields.iter().take_while(|f| !f.optional).count();
         let optional: Vec<String> = m.fields.iter().zip(fnames).skip(required).map(|(f, g)| present(f, g)).collect();
-        let _ = writeln!(out, "\tw := wire{}", m.name);
+        let _ = writeln!(out, "\tw := wire{name}");
         if optional.is_empty() {
             let _ = writeln!(
                 out,
@@ -65,7 +77,7 @@ impl PackageGen<'_> {
             let _ = writeln!(out, "\tif err := e.EncodeArrayLen(w.OnWire(n)); err != nil {{\n\t\treturn err\n\t}}");
         }
         for (i, (f, gname)) in m.fields.iter().zip(fnames).enumerate() {
-            let enc = self.enc_fn(&f.ty, false)?;
+            let enc = self.field_enc_fn(f)?;
             let wire = format!("w[{i}]");
             let open = (i >= required).then(|| format!("n > {i}"));
             let call = match (f.optional, f.nullable) {
@@ -83,14 +95,15 @@ impl PackageGen<'_> {
         &mut self,
         out: &mut String,
         m: &Message,
+        name: &str,
         fnames: &[String],
         full: &str,
     ) -> Result<(), String> {
         let _ = writeln!(out, "\tn, err := msgpactrt.DecodeMapHeader(d, {})", quote(&format!("map ({full})")));
         let _ = writeln!(out, "\tif err != nil {{\n\t\treturn err\n\t}}");
-        let _ = writeln!(out, "\tvar x {}", m.name);
+        let _ = writeln!(out, "\tvar x {name}");
         if !m.fields.is_empty() {
-            let _ = writeln!(out, "\tw := wire{}", m.name);
+            let _ = writeln!(out, "\tw := wire{name}");
             let _ = writeln!(out, "\tvar seen [{}]bool", m.fields.len());
         }
         let _ = writeln!(out, "\tfor i := 0; i < n; i++ {{");
@@ -129,6 +142,7 @@ impl PackageGen<'_> {
         &mut self,
         out: &mut String,
         m: &Message,
+        name: &str,
         fnames: &[String],
         full: &str,
     ) -> Result<(), String> {
@@ -136,14 +150,14 @@ impl PackageGen<'_> {
         let _ = writeln!(out, "\tn, err := msgpactrt.DecodeArrayHeader(d, {})", quote(&format!("array ({full})")));
         let _ = writeln!(out, "\tif err != nil {{\n\t\treturn err\n\t}}");
         if !m.fields.is_empty() {
-            let _ = writeln!(out, "\tw := wire{}", m.name);
+            let _ = writeln!(out, "\tw := wire{name}");
         }
         if required > 0 {
             let _ = writeln!(out, "\tif n < w.OnWire({required}) {{");
             let _ = writeln!(out, "\t\treturn msgpactrt.Missing(w[w.Field(n)])");
             let _ = writeln!(out, "\t}}");
         }
-        let _ = writeln!(out, "\tvar x {}", m.name);
+        let _ = writeln!(out, "\tvar x {name}");
         let _ = writeln!(out, "\tfor i := 0; i < n; i++ {{");
         if m.fields.is_empty() {
             let _ = writeln!(out, "\t\tif err := msgpactrt.Skip(d); err != nil {{");

@@ -1,16 +1,17 @@
 //! A contract enum in Go: a named `string` type (`repr: string`) or `int32`/`int64` (`repr: int`), its
 //! constants aligned as gofmt aligns them, `Valid`, `String`, and the strict `EncodeMsgpack`/`DecodeMsgpack`.
-use super::names::go_ident;
 use super::package::PackageGen;
 use super::text::{doc_lines, quote};
 use crate::contract::{EnumDef, EnumRepr};
 use std::fmt::Write as _;
 
 impl PackageGen<'_> {
-    pub(super) fn enum_def(&mut self, out: &mut String, e: &EnumDef) {
+    pub(super) fn enum_def(&mut self, out: &mut String, ei: usize) {
         let p = &self.c.packages[self.pi];
+        let e = &p.enums[ei];
         let full = format!("{}.{}", p.name, e.name);
-        let consts: Vec<String> = e.values.iter().map(|v| format!("{}{}", e.name, go_ident(&v.name))).collect();
+        let name = self.names.enums[self.pi][ei].clone();
+        let consts = self.names.consts[self.pi][ei].clone();
         let listing = match e.repr {
             EnumRepr::String => e.values.iter().map(|v| v.name.clone()).collect::<Vec<_>>().join(", "),
             EnumRepr::Int => e.values.iter().map(|v| format!("{}={}", v.name, v.number)).collect::<Vec<_>>().join(", "),
@@ -23,7 +24,7 @@ impl PackageGen<'_> {
             EnumRepr::String => "sent as its name (a str)",
             EnumRepr::Int => "sent as its number (an int)",
         };
-        let _ = writeln!(out, "// {} is the enum {full}, {how}.", e.name);
+        let _ = writeln!(out, "// {} is the enum {full}, {how}.", name);
         if !e.doc.trim().is_empty() {
             out.push_str("//\n");
             doc_lines(out, 0, &e.doc);
@@ -31,9 +32,9 @@ impl PackageGen<'_> {
         if e.deprecated {
             out.push_str("//\n// Deprecated: the contract marks this enum deprecated.\n");
         }
-        let _ = writeln!(out, "type {} {underlying}", e.name);
+        let _ = writeln!(out, "type {} {underlying}", name);
         out.push('\n');
-        let _ = writeln!(out, "// The values of {}.", e.name);
+        let _ = writeln!(out, "// The values of {}.", name);
         let _ = writeln!(out, "const (");
         let width = consts.iter().map(|c| c.chars().count()).max().unwrap_or(0);
         for (v, cname) in e.values.iter().zip(&consts) {
@@ -41,12 +42,12 @@ impl PackageGen<'_> {
                 EnumRepr::String => quote(&v.name),
                 EnumRepr::Int => v.number.to_string(),
             };
-            let _ = writeln!(out, "\t{cname:<width$} {} = {value}", e.name);
+            let _ = writeln!(out, "\t{cname:<width$} {} = {value}", name);
         }
         let _ = writeln!(out, ")");
         out.push('\n');
-        let _ = writeln!(out, "// Valid tells whether x is one of the values of {}.", e.name);
-        let _ = writeln!(out, "func (x {}) Valid() bool {{", e.name);
+        let _ = writeln!(out, "// Valid tells whether x is one of the values of {}.", name);
+        let _ = writeln!(out, "func (x {}) Valid() bool {{", name);
         let _ = writeln!(out, "\tswitch x {{");
         let _ = writeln!(out, "\tcase {}:", consts.join(", "));
         let _ = writeln!(out, "\t\treturn true");
@@ -55,7 +56,7 @@ impl PackageGen<'_> {
         let _ = writeln!(out, "}}");
         out.push('\n');
         let _ = writeln!(out, "// String returns the name of x.");
-        let _ = writeln!(out, "func (x {}) String() string {{", e.name);
+        let _ = writeln!(out, "func (x {}) String() string {{", name);
         match e.repr {
             EnumRepr::String => {
                 let _ = writeln!(out, "\treturn string(x)");
@@ -71,14 +72,14 @@ impl PackageGen<'_> {
                 let _ = writeln!(
                     out,
                     "\treturn {} + strconv.FormatInt(int64(x), 10) + \")\"",
-                    quote(&format!("{}(", e.name))
+                    quote(&format!("{}(", name))
                 );
             }
         }
         let _ = writeln!(out, "}}");
         out.push('\n');
         let _ = writeln!(out, "// EncodeMsgpack writes x canonically, {how}; a value outside the enum is an error.");
-        let _ = writeln!(out, "func (x {}) EncodeMsgpack(e *msgpack.Encoder) error {{", e.name);
+        let _ = writeln!(out, "func (x {}) EncodeMsgpack(e *msgpack.Encoder) error {{", name);
         let _ = writeln!(out, "\tif !x.Valid() {{");
         match e.repr {
             EnumRepr::String => {
@@ -97,27 +98,27 @@ impl PackageGen<'_> {
         let _ = writeln!(out, "}}");
         out.push('\n');
         let _ = writeln!(out, "// DecodeMsgpack reads x strictly: a value that is not one of the enum's is an error.");
-        let _ = writeln!(out, "func (x *{}) DecodeMsgpack(d *msgpack.Decoder) error {{", e.name);
+        let _ = writeln!(out, "func (x *{}) DecodeMsgpack(d *msgpack.Decoder) error {{", name);
         match e.repr {
             EnumRepr::String => {
                 let _ = writeln!(out, "\ts, err := msgpactrt.DecodeString(d)");
                 let _ = writeln!(out, "\tif err != nil {{\n\t\treturn err\n\t}}");
-                let _ = writeln!(out, "\tif !{}(s).Valid() {{", e.name);
+                let _ = writeln!(out, "\tif !{}(s).Valid() {{", name);
                 let _ = writeln!(out, "\t\treturn msgpactrt.UnknownEnum({}, s, {})", quote(&full), quote(&listing));
                 let _ = writeln!(out, "\t}}");
-                let _ = writeln!(out, "\t*x = {}(s)", e.name);
+                let _ = writeln!(out, "\t*x = {}(s)", name);
             }
             EnumRepr::Int => {
                 let _ = writeln!(out, "\tn, err := msgpactrt.DecodeInt64(d)");
                 let _ = writeln!(out, "\tif err != nil {{\n\t\treturn err\n\t}}");
                 if underlying == "int64" {
-                    let _ = writeln!(out, "\tif !{}(n).Valid() {{", e.name);
+                    let _ = writeln!(out, "\tif !{}(n).Valid() {{", name);
                 } else {
-                    let _ = writeln!(out, "\tif int64({0}(n)) != n || !{0}(n).Valid() {{", e.name);
+                    let _ = writeln!(out, "\tif int64({0}(n)) != n || !{0}(n).Valid() {{", name);
                 }
                 let _ = writeln!(out, "\t\treturn msgpactrt.UnknownEnum({}, n, {})", quote(&full), quote(&listing));
                 let _ = writeln!(out, "\t}}");
-                let _ = writeln!(out, "\t*x = {}(n)", e.name);
+                let _ = writeln!(out, "\t*x = {}(n)", name);
             }
         }
         let _ = writeln!(out, "\treturn nil");

@@ -12,9 +12,11 @@ impl PackageGen<'_> {
         let c = self.c;
         let p = &c.packages[self.pi];
         let m = &p.messages[mi];
+        self.msg = mi;
         let fnames = self.names.fields[self.pi][mi].clone();
         let full = format!("{}.{}", p.name, m.name);
-        let name = &m.name;
+        let name = &self.names.messages[self.pi][mi];
+        let unmarshal = &self.names.unmarshal[self.pi][mi];
         let shape = match m.shape {
             Shape::Map => "sent as a map keyed by field name",
             Shape::Array => "sent as a positional array",
@@ -63,7 +65,7 @@ impl PackageGen<'_> {
         }
 
         // check: the constraints of its own fields.
-        let checks = self.checks(m, &fnames)?;
+        let checks = self.checks(m, name, &fnames)?;
         if !checks.is_empty() {
             out.push('\n');
             let _ =
@@ -83,8 +85,8 @@ impl PackageGen<'_> {
             let _ = writeln!(out, "\tif err := v.check(); err != nil {{\n\t\treturn err\n\t}}");
         }
         match m.shape {
-            Shape::Map => self.encode_map(out, m, &fnames)?,
-            Shape::Array => self.encode_array(out, m, &fnames)?,
+            Shape::Map => self.encode_map(out, m, name, &fnames)?,
+            Shape::Array => self.encode_array(out, m, name, &fnames)?,
         }
         let _ = writeln!(out, "\treturn nil");
         let _ = writeln!(out, "}}");
@@ -96,8 +98,8 @@ impl PackageGen<'_> {
         let _ = writeln!(out, "// unknown fields skipped, constraints checked; v is unchanged on error.");
         let _ = writeln!(out, "func (v *{name}) DecodeMsgpack(d *msgpack.Decoder) error {{");
         match m.shape {
-            Shape::Map => self.decode_map(out, m, &fnames, &full)?,
-            Shape::Array => self.decode_array(out, m, &fnames, &full)?,
+            Shape::Map => self.decode_map(out, m, name, &fnames, &full)?,
+            Shape::Array => self.decode_array(out, m, name, &fnames, &full)?,
         }
         if !checks.is_empty() {
             let _ = writeln!(out, "\tif err := x.check(); err != nil {{\n\t\treturn err\n\t}}");
@@ -109,21 +111,31 @@ impl PackageGen<'_> {
         // Conveniences.
         out.push('\n');
         let _ = writeln!(out, "// Marshal returns the canonical encoding of v.");
-        let _ = writeln!(out, "func (v {name}) Marshal() ([]byte, error) {{ return msgpactrt.Marshal(v) }}");
+        one_line_func(out, &format!("func (v {name}) Marshal() ([]byte, error)"), "return msgpactrt.Marshal(v)");
         out.push('\n');
         let _ = writeln!(out, "// Unmarshal decodes b, exactly one {full}, strictly into v; v is unchanged on error.");
-        let _ = writeln!(out, "func (v *{name}) Unmarshal(b []byte) error {{ return msgpactrt.Unmarshal(b, v) }}");
+        one_line_func(out, &format!("func (v *{name}) Unmarshal(b []byte) error"), "return msgpactrt.Unmarshal(b, v)");
         out.push('\n');
         let _ = writeln!(out, "// Validate checks v against the contract as Marshal does, without encoding it.");
-        let _ = writeln!(out, "func (v {name}) Validate() error {{ return msgpactrt.Validate(v) }}");
+        one_line_func(out, &format!("func (v {name}) Validate() error"), "return msgpactrt.Validate(v)");
         out.push('\n');
-        let _ = writeln!(out, "// Unmarshal{name} decodes b, exactly one {full}, strictly.");
-        let _ = writeln!(out, "func Unmarshal{name}(b []byte) ({name}, error) {{");
+        let _ = writeln!(out, "// {unmarshal} decodes b, exactly one {full}, strictly.");
+        let _ = writeln!(out, "func {unmarshal}(b []byte) ({name}, error) {{");
         let _ = writeln!(out, "\tvar v {name}");
         let _ = writeln!(out, "\terr := msgpactrt.Unmarshal(b, &v)");
         let _ = writeln!(out, "\treturn v, err");
         let _ = writeln!(out, "}}");
         Ok(())
+    }
+}
+
+/// A function whose body is one statement, on one line the way gofmt keeps it: only while the signature
+/// (from `func`) and the statement together take at most 100 characters (go/printer's `funcBody`).
+fn one_line_func(out: &mut String, signature: &str, statement: &str) {
+    if signature.len() + statement.len() <= 100 {
+        let _ = writeln!(out, "{signature} {{ {statement} }}");
+    } else {
+        let _ = writeln!(out, "{signature} {{\n\t{statement}\n}}");
     }
 }
 

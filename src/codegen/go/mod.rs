@@ -2,7 +2,8 @@
 //!
 //! Output, relative to `--out` (whose Go import path comes from `--go-import-path` or from the nearest
 //! `go.mod` above it):
-//! - `<pkg>/<pkg>.go` for every contract package: one struct per message, one type per enum, and for each
+//! - `<pkg>/<pkg>.go` for every contract package (another directory or file name where the go tool would
+//!   treat that one specially, see [`names`]): one struct per message, one type per enum, and for each
 //!   message the `msgpack.CustomEncoder`/`CustomDecoder` methods that write the canonical encoding and read
 //!   strictly, `Marshal`, `Unmarshal`, `Validate`, `Unmarshal<Message>`; `ContractsHash` and `Codecs`;
 //! - `msgpactrt/msgpactrt.go`, the runtime those methods call (same text for every contract set, except the
@@ -65,7 +66,7 @@ const RUNTIME_GO: &str = include_str!("runtime/msgpactrt.go");
 
 pub fn generate(c: &Contracts, opts: &Options) -> Result<Vec<GeneratedFile>, String> {
     let base = import_path::import_path(opts)?;
-    let names = Names::new(c)?;
+    let names = Names::new(c);
     let header: String = header_lines(c).iter().map(|l| format!("// {l}\n")).collect();
     let hash = wire_hash(c);
     let mut files = vec![GeneratedFile {
@@ -73,10 +74,9 @@ pub fn generate(c: &Contracts, opts: &Options) -> Result<Vec<GeneratedFile>, Str
         content: format!("{header}\n{RUNTIME_GO}"),
     }];
     for pi in 0..c.packages.len() {
-        let content = PackageGen { c, pi, names: &names, base: &base, std: BTreeSet::new(), deps: BTreeSet::new() }
-            .file(&header, &hash)?;
-        let dir = &c.packages[pi].name;
-        files.push(GeneratedFile { path: PathBuf::from(format!("{dir}/{dir}.go")), content });
+        let (std, deps) = (BTreeSet::new(), BTreeSet::new());
+        let content = PackageGen { c, pi, msg: 0, names: &names, base: &base, std, deps }.file(&header, &hash)?;
+        files.push(GeneratedFile { path: PathBuf::from(format!("{}/{}", names.dirs[pi], names.files[pi])), content });
     }
     files.push(GeneratedFile {
         path: PathBuf::from(format!("{REGISTRY}/{REGISTRY}.go")),
@@ -169,6 +169,94 @@ mod tests {
             "b.yaml",
             "package: p\nversion: 1.0.0\nenums:\n  Role:\n    values: [user]\nmessages:\n  RoleUser:\n    fields: []\n    examples:\n      x: {}\n",
         )]);
-        assert!(generate(&clash, &opts()).unwrap_err().contains("`RoleUser` would be declared twice"));
+        // The message keeps its name; the constant that would have been declared twice takes `Enum_Value`.
+        let files = generate(&clash, &opts()).unwrap();
+        let p = &files.iter().find(|f| f.path == Path::new("p/p.go")).unwrap().content;
+        assert!(p.contains("\ntype RoleUser struct{}\n"), "{p}");
+        assert!(p.contains("\tRole_User Role = \"user\"\n"), "{p}");
+        assert!(p.contains("func UnmarshalRoleUser(b []byte) (RoleUser, error) {"), "{p}");
+
+        // Packages named like the generated ones, or like the go tool's special directories, move aside.
+        let dirs = load(&[
+            ("a.yaml", "package: registry\nversion: 1.0.0\n"),
+            ("b.yaml", "package: msgpactrt\nversion: 1.0.0\n"),
+            ("c.yaml", "package: internal\nversion: 1.0.0\n"),
+            ("d.yaml", "package: main\nversion: 1.0.0\n"),
+            ("e.yaml", "package: x_test\nversion: 1.0.0\n"),
+            ("f.yaml", "package: x_linux\nversion: 1.0.0\n"),
+            ("g.yaml", "package: registrypkg\nversion: 1.0.0\n"),
+        ]);
+        let files = generate(&dirs, &opts()).unwrap();
+        let mut paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
+        paths.sort();
+        assert_eq!(
+            paths,
+            [
+                "internalpkg/internalpkg.go",
+                "main/main.go",
+                "msgpactrt/msgpactrt.go",
+                "msgpactrtpkg/msgpactrtpkg.go",
+                "registry/registry.go",
+                "registrypkg/registrypkg.go",
+                "registrypkgpkg/registrypkgpkg.go",
+                "x_linux/x_linux_msgpact.go",
+                "x_test/x_test_msgpact.go",
+            ]
+        );
+        let main = &files.iter().find(|f| f.path == Path::new("main/main.go")).unwrap().content;
+        assert!(main.contains("\npackage mainpkg\n"), "{main}");
+    }
+
+    /// `type` is imported as `typepkg`; a package really named `typepkg` must then get another name, or a
+    /// file importing both declares `typepkg` twice.
+    #[test]
+    fn import_names_are_distinct_across_packages() {
+        let c = load(&[
+            ("a.yaml", "package: type\nversion: 1.0.0\nenums:\n  K:\n    values: [a]\n"),
+            ("b.yaml", "package: typepkg\nversion: 1.0.0\nenums:\n  K:\n    values: [a]\n"),
+            ("c.yaml", "package: user\nversion: 1.0.0\nmessages:\n  M:\n    fields:\n      - {name: a, type: type.K}\n      - {name: b, type: typepkg.K}\n    examples:\n      x: {a: a, b: a}\n"),
+        ]);
+        let files = generate(&c, &opts()).unwrap();
+        let user = &files.iter().find(|f| f.path == Path::new("user/user.go")).unwrap().content;
+        assert!(user.contains("\ttypepkg \"example.com/gen/type\"\n"), "{user}");
+        assert!(user.contains("\ttypepkgpkg \"example.com/gen/typepkg\"\n"), "{user}");
+        assert!(user.contains("\tA typepkg.K `msgpack:\"a\"`\n\t// B is b"), "{user}");
+    }
+
+    /// `OptionalNullable[Node]` holds a Node by value: inside Node it is an invalid recursive type, so that
+    /// field (and only that one: pointers and slices already break the cycle) holds a `*Node`.
+    #[test]
+    fn an_optional_nullable_field_that_closes_a_cycle_holds_a_pointer() {
+        let c = load(&[(
+            "t.yaml",
+            "package: t\nversion: 1.0.0\nmessages:\n  Node:\n    fields:\n      - {name: opt, type: Node, optional: true}\n      - {name: both, type: Node, optional: true, nullable: true}\n      - {name: list, type: 'list<Node>'}\n    examples:\n      x: {list: []}\n",
+        )]);
+        let files = generate(&c, &opts()).unwrap();
+        let t = &files.iter().find(|f| f.path == Path::new("t/t.go")).unwrap().content;
+        for line in [
+            "\tOpt *Node `msgpack:\"opt,omitempty\"`\n",
+            "\tBoth msgpactrt.OptionalNullable[*Node] `msgpack:\"both\"`\n",
+            "\tList []Node `msgpack:\"list\"`\n",
+            "msgpactrt.EncodeNullableField(e, w[1], v.Both.Ptr(), msgpactrt.EncodeCustom[*Node])",
+            "if x.Both, err = msgpactrt.DecodeOptionalNullable(d, func(d *msgpack.Decoder) (*Node, error) {\n\t\t\t\treturn msgpactrt.DecodePtr(d, msgpactrt.DecodeCustom[Node])\n\t\t\t}); err != nil {",
+        ] {
+            assert!(t.contains(line), "{line}\n{t}");
+        }
+    }
+
+    /// gofmt keeps `func ... { return ... }` on one line only up to 100 characters (signature and body).
+    #[test]
+    fn one_line_methods_break_where_gofmt_breaks_them() {
+        let long = format!("M{}", "m".repeat(63));
+        let c = load(&[(
+            "a.yaml",
+            &format!("package: p\nversion: 1.0.0\nmessages:\n  {long}:\n    fields: []\n  Short:\n    fields: []\n"),
+        )]);
+        let files = generate(&c, &opts()).unwrap();
+        let p = &files.iter().find(|f| f.path == Path::new("p/p.go")).unwrap().content;
+        assert!(p.contains("func (v Short) Marshal() ([]byte, error) { return msgpactrt.Marshal(v) }\n"), "{p}");
+        assert!(
+            p.contains(&format!("func (v {long}) Marshal() ([]byte, error) {{\n\treturn msgpactrt.Marshal(v)\n}}\n"))
+        );
     }
 }

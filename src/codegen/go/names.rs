@@ -1,12 +1,77 @@
-//! Every Go name the generator writes: exported identifiers from contract names (`user_id` -> `UserID`,
-//! initialisms as golint writes them), package names that are Go keywords (`type` -> `typepkg`), import
-//! names that would shadow a predeclared identifier or a local variable of the generated code, field names
-//! that would clash with the generated methods or with each other (`Validate` -> `ValidateField`,
-//! `UserID2`), and the check that no two top-level declarations of a package get the same name.
-use super::super::naming::snake_case;
+//! Every Go name the generator writes, chosen once for the contract set ([`Names`]):
+//! - exported identifiers from contract names (`user_id` -> `UserID`, initialisms as golint writes them);
+//! - per contract package, its directory (the last element of its import path: the package name, with
+//!   `pkg` appended when it is the runtime's or the registry's directory or one the go tool treats
+//!   specially: `internal`, `vendor`, `testdata`), its file (`<dir>.go`, or `<dir>_msgpact.go` when a
+//!   `_test`, `_<GOOS>` or `_<GOARCH>` suffix would make the go tool skip it), its package clause (`typepkg`
+//!   for a keyword, `mainpkg` for `main`, which cannot be imported) and the name other files import it
+//!   under (an alias when the clause would shadow a predeclared identifier, another import, `init` or a
+//!   local variable of the generated code);
+//! - per package, one namespace for every top-level declaration: `ContractsHash` and `Codecs` first, then
+//!   the message and enum types (a `_` appended when taken), the `Unmarshal<Message>` functions
+//!   (`Unmarshal_<Message>` when taken) and the enum constants (`<Enum><Value>`, else `<Enum>_<Value>`);
+//! - field names that would clash with the generated methods or with each other (`Validate` ->
+//!   `ValidateField`, `UserID2`).
+use super::super::naming::{assign, assign_with, snake_case};
 use super::{REGISTRY, RUNTIME};
 use crate::contract::{Contracts, Message};
 use std::collections::HashSet;
+
+/// Directories a contract package cannot take: the generated runtime and registry, and the names the go
+/// tool gives a meaning (`internal` restricts importers, `vendor` and `testdata` are skipped by `./...`).
+const RESERVED_DIRS: [&str; 5] = [RUNTIME, REGISTRY, "internal", "vendor", "testdata"];
+
+/// Operating systems and architectures the go tool reads from a `_suffix` of a file name (go/build's
+/// syslist), so that `x_linux.go` is only built on Linux.
+const GOOS_GOARCH: [&str; 44] = [
+    "aix",
+    "android",
+    "darwin",
+    "dragonfly",
+    "freebsd",
+    "hurd",
+    "illumos",
+    "ios",
+    "js",
+    "linux",
+    "nacl",
+    "netbsd",
+    "openbsd",
+    "plan9",
+    "solaris",
+    "wasip1",
+    "windows",
+    "zos",
+    "386",
+    "amd64",
+    "amd64p32",
+    "arm",
+    "armbe",
+    "arm64",
+    "arm64be",
+    "loong64",
+    "mips",
+    "mipsle",
+    "mips64",
+    "mips64le",
+    "mips64p32",
+    "mips64p32le",
+    "ppc",
+    "ppc64",
+    "ppc64le",
+    "riscv",
+    "riscv64",
+    "s390",
+    "s390x",
+    "sparc",
+    "sparc64",
+    "wasm",
+    "unix",
+    "test",
+];
+
+/// Top-level names every generated package declares.
+const PACKAGE_DECLS: [&str; 2] = ["ContractsHash", "Codecs"];
 
 /// Methods of generated messages: a field may not take these names.
 const MESSAGE_METHODS: [&str; 5] = ["EncodeMsgpack", "DecodeMsgpack", "Marshal", "Unmarshal", "Validate"];
@@ -48,7 +113,7 @@ const GO_KEYWORDS: [&str; 25] = [
 
 /// Names an imported generated package must not take in a generated file: predeclared identifiers, the
 /// other imports and the local variables of the generated code.
-const RESERVED_REFS: [&str; 60] = [
+const RESERVED_REFS: [&str; 63] = [
     "any",
     "bool",
     "byte",
@@ -109,6 +174,9 @@ const RESERVED_REFS: [&str; 60] = [
     "err",
     "key",
     "seen",
+    "ok",
+    "s",
+    "init",
 ];
 
 /// `user_id` -> `UserID`, `sampleRate` -> `SampleRate`, `utf8_text` -> `UTF8Text`.
@@ -132,63 +200,99 @@ pub fn go_ident(name: &str) -> String {
     out
 }
 
-/// The Go names chosen for everything, checked for collisions once.
+/// The Go names chosen for everything.
 pub(super) struct Names {
+    /// Per contract package: its directory below `--out`, the last element of its import path.
+    pub(super) dirs: Vec<String>,
+    /// Per contract package: its file in that directory.
+    pub(super) files: Vec<String>,
     /// Package clause name, per contract package.
     pub(super) clause: Vec<String>,
     /// The name other generated files import each package under.
     pub(super) refs: Vec<String>,
+    /// Go type names, per package and message.
+    pub(super) messages: Vec<Vec<String>>,
+    /// Go type names, per package and enum.
+    pub(super) enums: Vec<Vec<String>>,
+    /// The `Unmarshal<Message>` function, per package and message.
+    pub(super) unmarshal: Vec<Vec<String>>,
+    /// The constants, per package, enum and value.
+    pub(super) consts: Vec<Vec<Vec<String>>>,
     /// Go field names, per package, message and field.
     pub(super) fields: Vec<Vec<Vec<String>>>,
 }
 
 impl Names {
-    pub(super) fn new(c: &Contracts) -> Result<Names, String> {
-        let mut clause = Vec::new();
+    pub(super) fn new(c: &Contracts) -> Names {
+        let pkgs: Vec<String> = c.packages.iter().map(|p| p.name.clone()).collect();
+        let dirs = assign(&pkgs, |s| !RESERVED_DIRS.contains(&s), |c, n| format!("{c}{}", "pkg".repeat(n)));
+        let files = dirs.iter().map(|d| file_name(d)).collect();
+        let clause: Vec<String> = dirs
+            .iter()
+            .map(|d| if GO_KEYWORDS.contains(&d.as_str()) || d == "main" { format!("{d}pkg") } else { d.clone() })
+            .collect();
+        // distinct across packages: a file may import all of them (`type` is `typepkg`, and so may be a package)
+        let refs = assign(&clause, |s| !RESERVED_REFS.contains(&s), |c, n| format!("{c}{}", "pkg".repeat(n)));
+        let mut names = Names {
+            dirs,
+            files,
+            clause,
+            refs,
+            messages: Vec::new(),
+            enums: Vec::new(),
+            unmarshal: Vec::new(),
+            consts: Vec::new(),
+            fields: Vec::new(),
+        };
         for p in &c.packages {
-            if p.name == RUNTIME || p.name == REGISTRY {
-                return Err(format!("contract package `{}` has the name of a generated Go package; rename it", p.name));
+            // One namespace: the fixed declarations, then types, functions and constants, in that order of
+            // precedence, each escaped its own way when its name is taken.
+            let (nm, ne) = (p.messages.len(), p.enums.len());
+            let mut cands: Vec<String> = PACKAGE_DECLS.iter().map(|s| s.to_string()).collect();
+            cands.extend(p.messages.iter().map(|m| m.name.clone()));
+            cands.extend(p.enums.iter().map(|e| e.name.clone()));
+            let types = assign(&cands, |_| true, |c, n| format!("{c}{}", "_".repeat(n)));
+            let types = &types[PACKAGE_DECLS.len()..];
+            let (messages, enums) = (types[..nm].to_vec(), types[nm..].to_vec());
+            let mut cands: Vec<String> = PACKAGE_DECLS.iter().map(|s| s.to_string()).collect();
+            cands.extend(types.iter().cloned());
+            cands.extend(messages.iter().map(|m| format!("Unmarshal{m}")));
+            for (e, ename) in p.enums.iter().zip(&enums) {
+                cands.extend(e.values.iter().map(|v| format!("{ename}{}", go_ident(&v.name))));
             }
-            clause.push(if GO_KEYWORDS.contains(&p.name.as_str()) { format!("{}pkg", p.name) } else { p.name.clone() });
+            // escaped: `Unmarshal_<Message>`, `<Enum>_<Value>`, then with `_`s appended
+            let fixed = PACKAGE_DECLS.len() + nm + ne;
+            let mut escaped: Vec<String> = messages.iter().map(|m| format!("Unmarshal_{m}")).collect();
+            for (e, ename) in p.enums.iter().zip(&enums) {
+                escaped.extend(e.values.iter().map(|x| format!("{ename}_{}", go_ident(&x.name))));
+            }
+            let all = assign_with(
+                &cands,
+                |_| true,
+                |i, c, n| match i.checked_sub(fixed) {
+                    Some(j) => format!("{}{}", escaped[j], "_".repeat(n - 1)),
+                    None => format!("{c}{}", "_".repeat(n)),
+                },
+            );
+            let mut it = all.into_iter().skip(fixed);
+            names.unmarshal.push(it.by_ref().take(nm).collect());
+            names.consts.push(p.enums.iter().map(|e| it.by_ref().take(e.values.len()).collect()).collect());
+            names.messages.push(messages);
+            names.enums.push(enums);
+            names.fields.push(p.messages.iter().map(field_names).collect());
         }
-        let mut taken: HashSet<String> = RESERVED_REFS.iter().map(|s| s.to_string()).collect();
-        taken.extend(clause.iter().filter(|n| !RESERVED_REFS.contains(&n.as_str())).cloned());
-        let mut refs = Vec::new();
-        for name in &clause {
-            let mut r = name.clone();
-            if RESERVED_REFS.contains(&name.as_str()) {
-                while taken.contains(&r) {
-                    r.push_str("pkg");
-                }
-                taken.insert(r.clone());
-            }
-            refs.push(r);
-        }
-        let mut fields = Vec::new();
-        for p in &c.packages {
-            let mut top: HashSet<String> = HashSet::new();
-            let mut claim = |n: String| -> Result<(), String> {
-                if top.insert(n.clone()) {
-                    Ok(())
-                } else {
-                    Err(format!("the Go name `{n}` would be declared twice in package `{}`; rename a message, enum or enum value", p.name))
-                }
-            };
-            claim("ContractsHash".into())?;
-            claim("Codecs".into())?;
-            for e in &p.enums {
-                claim(e.name.clone())?;
-                for v in &e.values {
-                    claim(format!("{}{}", e.name, go_ident(&v.name)))?;
-                }
-            }
-            for m in &p.messages {
-                claim(m.name.clone())?;
-                claim(format!("Unmarshal{}", m.name))?;
-            }
-            fields.push(p.messages.iter().map(field_names).collect());
-        }
-        Ok(Names { clause, refs, fields })
+        names
+    }
+}
+
+/// The file of a package's code in directory `dir`: `<dir>.go`, unless the go tool would read a suffix of
+/// that name as a build constraint (`_test`, `_linux`, `_amd64`) and skip the file.
+fn file_name(dir: &str) -> String {
+    let constrained = dir.contains('_') && dir.rsplit('_').next().is_some_and(|last| GOOS_GOARCH.contains(&last));
+    if constrained {
+        format!("{dir}_msgpact.go")
+    } else {
+        format!("{dir}.go")
     }
 }
 

@@ -1,16 +1,19 @@
 //! One contract package's Go file: the package clause and its doc, the imports it turned out to need, the
 //! `ContractsHash` and `Codecs` of the package, and the enums and messages in between (written by
 //! [`super::enums`] and [`super::messages`] through the same [`PackageGen`], which records the imports).
+use super::super::recursion::closes_cycle;
 use super::names::Names;
 use super::text::{doc_lines, quote};
 use super::{MSGPACK_IMPORT, RUNTIME};
-use crate::contract::Contracts;
+use crate::contract::{Contracts, Field, MsgId, Type};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 pub(super) struct PackageGen<'a> {
     pub(super) c: &'a Contracts,
     pub(super) pi: usize,
+    /// The message being written (its index in the package).
+    pub(super) msg: usize,
     pub(super) names: &'a Names,
     pub(super) base: &'a str,
     /// Standard library imports used.
@@ -29,9 +32,9 @@ impl PackageGen<'_> {
         );
         let _ = writeln!(body, "// reports it in its handshake.");
         let _ = writeln!(body, "const ContractsHash = {}", quote(hash));
-        for e in &p.enums {
+        for ei in 0..p.enums.len() {
             body.push('\n');
-            self.enum_def(&mut body, e);
+            self.enum_def(&mut body, ei);
         }
         for mi in 0..p.messages.len() {
             body.push('\n');
@@ -48,9 +51,8 @@ impl PackageGen<'_> {
             let _ = writeln!(body, "var Codecs = []msgpactrt.Codec{{}}");
         } else {
             let _ = writeln!(body, "var Codecs = []msgpactrt.Codec{{");
-            for m in &p.messages {
-                let _ =
-                    writeln!(body, "\tmsgpactrt.CodecOf[{}]({}),", m.name, quote(&format!("{}.{}", p.name, m.name)));
+            for (m, name) in p.messages.iter().zip(&self.names.messages[self.pi]) {
+                let _ = writeln!(body, "\tmsgpactrt.CodecOf[{name}]({}),", quote(&format!("{}.{}", p.name, m.name)));
             }
             let _ = writeln!(body, "}}");
         }
@@ -79,7 +81,7 @@ impl PackageGen<'_> {
             third.remove(0);
         }
         for &d in &self.deps {
-            let dir = &self.c.packages[d].name;
+            let dir = &self.names.dirs[d];
             let alias = if &self.names.refs[d] != dir { self.names.refs[d].clone() } else { String::new() };
             third.push((alias, format!("{}/{dir}", self.base)));
         }
@@ -102,6 +104,19 @@ impl PackageGen<'_> {
         out.push('\n');
         out.push_str(&body);
         Ok(out)
+    }
+
+    /// Whether field `f` of the message being written holds its message through a pointer
+    /// (`OptionalNullable[*T]`): it is optional and nullable, and leads back to this message through fields
+    /// Go holds by value (required ones and other `OptionalNullable`s), which would make an invalid
+    /// recursive type.
+    pub(super) fn indirect(&self, f: &Field) -> bool {
+        let by_value = |g: &Field| g.optional == g.nullable;
+        let from = MsgId { package: self.pi as u32, index: self.msg as u32 };
+        match f.ty {
+            Type::Message(to) if f.optional && f.nullable => closes_cycle(self.c, from, to, by_value),
+            _ => false,
+        }
     }
 
     /// The Go name of a message or enum of package `pkg`, qualified when it is another package.

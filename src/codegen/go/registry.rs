@@ -17,9 +17,10 @@ pub(super) fn registry(c: &Contracts, names: &Names, base: &str, header: &str, h
         .packages
         .iter()
         .enumerate()
-        .map(|(i, p)| {
-            let alias = if names.refs[i] != p.name { names.refs[i].clone() } else { String::new() };
-            (alias, format!("{base}/{}", p.name))
+        .map(|(i, _)| {
+            let dir = &names.dirs[i];
+            let alias = if &names.refs[i] != dir { names.refs[i].clone() } else { String::new() };
+            (alias, format!("{base}/{dir}"))
         })
         .collect();
     imports.push((String::new(), format!("{base}/{RUNTIME}")));

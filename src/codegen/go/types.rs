@@ -22,11 +22,11 @@ impl PackageGen<'_> {
                 format!("map[{}]{}", self.go_type(k)?, self.go_type(v)?)
             }
             Type::Enum(id) => {
-                let name = self.c.enum_def(*id).name.clone();
+                let name = self.names.enums[id.package as usize][id.index as usize].clone();
                 self.qualified(id.package, &name)
             }
             Type::Message(id) => {
-                let name = self.c.message(*id).name.clone();
+                let name = self.names.messages[id.package as usize][id.index as usize].clone();
                 self.qualified(id.package, &name)
             }
             Type::Named(n) => return Err(format!("unresolved type `{n}`")),
@@ -79,6 +79,15 @@ impl PackageGen<'_> {
             },
             (true, false) => format!("msgpactrt.DecodePtr(d, {})", self.dec_fn(ty, false)?),
             (false, true) => format!("msgpactrt.DecodeNullable(d, {})", self.dec_fn(ty, false)?),
+            (true, true) if self.indirect(f) => {
+                // a func literal over lines, where gofmt keeps it; the call stands in `if` at 3 tabs
+                let t = self.go_type(ty)?;
+                format!(
+                    "msgpactrt.DecodeOptionalNullable(d, func(d *msgpack.Decoder) (*{t}, error) {{\n\t\t\t\t\
+                     return msgpactrt.DecodePtr(d, {})\n\t\t\t}})",
+                    self.dec_fn(ty, false)?
+                )
+            }
             (true, true) => format!("msgpactrt.DecodeOptionalNullable(d, {})", self.dec_fn(ty, false)?),
         })
     }
@@ -110,6 +119,7 @@ impl PackageGen<'_> {
         let t = self.go_type(&f.ty)?;
         Ok(match (f.optional, f.nullable) {
             (false, false) => t,
+            (true, true) if self.indirect(f) => format!("msgpactrt.OptionalNullable[*{t}]"),
             (true, true) => format!("msgpactrt.OptionalNullable[{t}]"),
             _ => format!("*{t}"),
         })
@@ -125,4 +135,14 @@ pub(super) fn int_decoder(it: IntType) -> String {
     let mut cs = n.chars();
     let first = cs.next().map(|c| c.to_ascii_uppercase()).unwrap_or('I');
     format!("msgpactrt.Decode{first}{}", cs.as_str())
+}
+
+impl PackageGen<'_> {
+    /// The encoder of a field's value as its struct member holds it (`*T` where [`PackageGen::indirect`]).
+    pub(super) fn field_enc_fn(&mut self, f: &Field) -> Result<String, String> {
+        if self.indirect(f) {
+            return Ok(format!("msgpactrt.EncodeCustom[*{}]", self.go_type(&f.ty)?));
+        }
+        self.enc_fn(&f.ty, false)
+    }
 }

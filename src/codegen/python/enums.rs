@@ -1,6 +1,6 @@
 //! A contract enum in Python: an `enum.Enum` of names (`repr: string`) or an `enum.IntEnum` of numbers
 //! (`repr: int`), documented with how it travels, and registered with the runtime (`_rt.define_enum`).
-use super::literals::py_str;
+use super::expr::Py;
 use super::text::{docstring, join_paragraphs};
 use super::Gen;
 use crate::contract::EnumRepr;
@@ -29,12 +29,19 @@ impl Gen<'_> {
         o.push_str("\n\n");
         for (vi, v) in e.values.iter().enumerate() {
             let value = match e.repr {
-                EnumRepr::String => py_str(&v.name),
-                EnumRepr::Int => v.number.to_string(),
+                EnumRepr::String => Py::Str(v.name.clone()),
+                EnumRepr::Int => Py::atom(v.number),
             };
-            o.push_str(&format!("    {} = {value}\n", self.members[pi][ei][vi]));
+            o.push_str(&value.lines(4, &format!("{} = ", self.members[pi][ei][vi]), "").join("\n"));
+            o.push('\n');
         }
-        o.push_str(&format!("\n\n_rt.define_enum({class}, {})\n", py_str(&format!("{}.{}", p.name, e.name))));
+        let define = Py::Call(
+            "_rt.define_enum".into(),
+            vec![(None, Py::Atom(class.clone())), (None, Py::Str(format!("{}.{}", p.name, e.name)))],
+        );
+        o.push_str("\n\n");
+        o.push_str(&define.lines(0, "", "").join("\n"));
+        o.push('\n');
         o
     }
 }

@@ -2,8 +2,7 @@
 //! (`snake_case` of field names, never mangled `__x`) and enum members (`UPPER_SNAKE`); a name that is a
 //! keyword, is reserved by the generated code or would clash gets a trailing `_` (the wire name never
 //! changes).
-use super::super::naming::snake_case;
-use std::collections::HashSet;
+use super::super::naming::{self, snake_case};
 
 const KEYWORDS: &[&str] = &[
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
@@ -14,31 +13,15 @@ const KEYWORDS: &[&str] = &[
 /// Names a field attribute cannot take: they are used in class bodies or are the methods of `_rt.Message`.
 const RESERVED_ATTRS: &[&str] = &["_rt", "_dc", "_enum", "to_msgpack", "from_msgpack"];
 
-/// Names a module cannot take: they are defined in `__init__.py`.
-const RESERVED_MODULES: &[&str] = &["decode", "encode"];
+/// Names a module cannot take: they are defined in `__init__.py`, where `from __future__ import
+/// annotations` binds `annotations` before the modules are imported (and `from . import annotations` then
+/// finds that name instead of importing the module).
+const RESERVED_MODULES: &[&str] = &["decode", "encode", "annotations"];
 
 /// Gives every candidate a unique name: first those that are fine as they are (in order), then the others
 /// with `_` appended until they are free.
 pub(super) fn assign(candidates: &[String], reserved: impl Fn(&str) -> bool) -> Vec<String> {
-    let mut taken: HashSet<String> = HashSet::new();
-    let mut out: Vec<Option<String>> = vec![None; candidates.len()];
-    for (i, cand) in candidates.iter().enumerate() {
-        if !reserved(cand) && !taken.contains(cand) {
-            taken.insert(cand.clone());
-            out[i] = Some(cand.clone());
-        }
-    }
-    for (i, cand) in candidates.iter().enumerate() {
-        if out[i].is_none() {
-            let mut s = format!("{cand}_");
-            while reserved(&s) || taken.contains(&s) {
-                s.push('_');
-            }
-            taken.insert(s.clone());
-            out[i] = Some(s);
-        }
-    }
-    out.into_iter().map(|s| s.unwrap_or_default()).collect()
+    naming::assign(candidates, |s| !reserved(s), naming::underscores)
 }
 
 pub(super) fn is_keyword(s: &str) -> bool {
@@ -100,6 +83,7 @@ mod tests {
             ["USER", "USER_", "CONTENT_FILTER", "V_X", "PCM16"]
         );
         assert_eq!(module_names(&["chat", "import", "decode", "import_"]), ["chat", "import__", "decode_", "import_"]);
+        assert_eq!(module_names(&["annotations"]), ["annotations_"]);
         assert_eq!(class_names(&["None", "Turn", "True"]), ["None_", "Turn", "True_"]);
     }
 }

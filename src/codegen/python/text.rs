@@ -7,11 +7,12 @@ pub(super) fn join_paragraphs(parts: &[&str]) -> String {
     parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("\n\n")
 }
 
-/// `attr: annotation = default`, broken over lines when too long.
+/// `attr: annotation = default`, broken over lines when too long (the annotation in parentheses, one
+/// alternative of a union per line).
 pub(super) fn field_lines(attr: &str, ann: &str, default: Option<&Py>) -> Vec<String> {
     let mut head = format!("{attr}: {ann}");
-    if 4 + head.len() + default.map_or(0, |_| 3) > WIDTH && ann.contains(" | ") {
-        // a long annotation: one alternative per line, in parentheses
+    if 4 + head.len() + default.map_or(0, |_| 3) > WIDTH {
+        // a long annotation: in parentheses, one alternative per line
         let mut lines = vec![format!("    {attr}: (")];
         for (i, part) in ann.split(" | ").enumerate() {
             lines.push(format!("        {}{part}", if i == 0 { "" } else { "| " }));
@@ -123,6 +124,9 @@ mod tests {
     fn docstrings_wrap_and_escape() {
         assert_eq!(escape_doc("say \"\"\"hi\" \\o/"), "say \\\"\\\"\\\"hi\" \\\\o/");
         assert_eq!(escape_doc("ends with \""), "ends with \\\"");
+        let long = "x".repeat(64);
+        let lines = field_lines(&long, &format!("E{long}"), None);
+        assert_eq!(lines, [format!("    {long}: ("), format!("        E{long}"), "    )".to_string()]);
         let doc = docstring(&"word ".repeat(100), 4);
         assert!(doc.iter().all(|l| l.chars().count() <= WIDTH), "{doc:?}");
         assert!(doc[0].starts_with("    \"\"\"word"));

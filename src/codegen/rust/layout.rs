@@ -427,6 +427,17 @@ pub(super) fn if_some(indent: usize, field: &str) -> Vec<String> {
     vec![format!("{pad}if self"), format!("{inner}.{field}"), format!("{inner}.is_some()"), format!("{pad}{{")]
 }
 
+/// `if let PATTERN = EXPR {` at `indent`: on one line when it fits, else the expression on the next line,
+/// indented once more, and the brace on a line of its own.
+pub(super) fn if_let(indent: usize, pattern: &str, expr: &str) -> Vec<String> {
+    let pad = " ".repeat(indent);
+    let line = format!("{pad}if let {pattern} = {expr} {{");
+    if line.len() <= MAX_WIDTH {
+        return vec![line];
+    }
+    vec![format!("{pad}if let {pattern} ="), format!("{pad}{}{expr}", " ".repeat(INDENT)), format!("{pad}{{")]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -486,5 +497,19 @@ mod tests {
         let field = assign(8, "pub f", ":", &Rhs::Type(ty), ",");
         assert_eq!(field[0], "        pub f: Option<");
         assert_eq!(field.last().unwrap(), "        >,");
+    }
+
+    #[test]
+    fn long_if_let_puts_the_expression_and_the_brace_on_lines_of_their_own() {
+        assert_eq!(if_let(12, "Some(v)", "&self.x"), ["            if let Some(v) = &self.x {"]);
+        let long = format!("&self.{}", "y".repeat(64));
+        assert_eq!(
+            if_let(12, "Some(Some(v))", &long),
+            [
+                "            if let Some(Some(v)) =".to_string(),
+                format!("                {long}"),
+                "            {".into()
+            ]
+        );
     }
 }

@@ -2,31 +2,38 @@
 //! skipped when absent, nullable ones read with `rt::nullable`), and hand-written Serialize/Deserialize
 //! for array-shaped ones (a tuple that ends after the last present field).
 use super::layout::{assign, attribute, if_some, statement, struct_field, Expr, Rhs};
-use super::names::field_ident;
-use super::types::field_type;
+use super::names::{is_snake_case, Names};
+use super::types::{boxed_fields, field_type};
 use super::validate::validate;
 use super::{doc, push_lines};
-use crate::contract::{Contracts, Message, Package, Shape};
+use crate::contract::{Contracts, Message, MsgId, Shape};
 use std::fmt::Write;
 
-pub(super) fn message(c: &Contracts, p: &Package, m: &Message, out: &mut String) {
+pub(super) fn message(c: &Contracts, names: &Names, pi: usize, mi: usize, out: &mut String) {
+    let m = &c.packages[pi].messages[mi];
+    let name = &names.messages[pi][mi];
+    let idents = &names.fields[pi][mi];
+    let boxed = boxed_fields(c, MsgId { package: pi as u32, index: mi as u32 });
     doc(out, "    ", &m.doc);
     if m.deprecated {
         out.push_str("    #[deprecated]\n");
     }
+    // rustc checks field names at the struct, so that is where a contract name like `user__id` is allowed
+    if !idents.iter().all(|i| is_snake_case(i)) {
+        out.push_str("    #[allow(non_snake_case)]\n");
+    }
     let derives = if m.shape == Shape::Map { ", Serialize, Deserialize" } else { "" };
     let _ = writeln!(out, "    #[derive(Clone, Debug, PartialEq{derives})]");
     if m.fields.is_empty() {
-        let _ = writeln!(out, "    pub struct {} {{}}", m.name);
+        let _ = writeln!(out, "    pub struct {name} {{}}");
     } else {
-        let _ = writeln!(out, "    pub struct {} {{", m.name);
+        let _ = writeln!(out, "    pub struct {name} {{");
     }
-    for f in &m.fields {
+    for ((f, ident), &boxed) in m.fields.iter().zip(idents).zip(&boxed) {
         doc(out, "        ", &f.doc);
         if f.deprecated {
             out.push_str("        /// Deprecated.\n");
         }
-        let ident = field_ident(&f.name);
         if m.shape == Shape::Map {
             let mut attrs: Vec<&str> = Vec::new();
             let rename = format!("rename = \"{}\"", f.name);
@@ -47,21 +54,21 @@ pub(super) fn message(c: &Contracts, p: &Package, m: &Message, out: &mut String)
                 push_lines(out, attribute(8, "serde", &attrs));
             }
         }
-        let ty = Rhs::Type(field_type(c, p, f));
+        let ty = Rhs::Type(field_type(names, pi, f, boxed));
         push_lines(out, assign(8, &format!("pub {ident}"), ":", &ty, ","));
     }
     if !m.fields.is_empty() {
         out.push_str("    }\n");
     }
     if m.shape == Shape::Array {
-        array_serde(m, out);
+        array_serde(m, name, idents, out);
     }
-    validate(m, out);
+    validate(m, name, idents, &boxed, out);
 }
 
 /// Serialize and Deserialize for an array-shaped message: a tuple that ends after the last present field.
-fn array_serde(m: &Message, out: &mut String) {
-    let name = &m.name;
+/// `name` is its Rust type and `idents` its members.
+fn array_serde(m: &Message, name: &str, idents: &[String], out: &mut String) {
     let _ = writeln!(out, "\n    impl Serialize for {name} {{");
     out.push_str("        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {\n");
     out.push_str("            use serde::ser::SerializeTuple;\n");
@@ -70,15 +77,14 @@ fn array_serde(m: &Message, out: &mut String) {
     if required < m.fields.len() {
         let _ = writeln!(out, "            let mut len = {required};");
         has_len = true;
-        for (i, f) in m.fields.iter().enumerate().skip(required) {
-            push_lines(out, if_some(12, &field_ident(&f.name)));
+        for (i, id) in idents.iter().enumerate().skip(required) {
+            push_lines(out, if_some(12, id));
             let _ = writeln!(out, "                len = {};\n            }}", i + 1);
         }
     }
     let len = if has_len { "len".to_string() } else { required.to_string() };
     let _ = writeln!(out, "            let mut t = s.serialize_tuple({len})?;");
-    for (i, f) in m.fields.iter().enumerate() {
-        let id = field_ident(&f.name);
+    for (i, (f, id)) in m.fields.iter().zip(idents).enumerate() {
         if f.optional {
             let _ = writeln!(out, "            match &self.{id} {{");
             let _ = writeln!(out, "                Some(v) => t.serialize_element(v)?,");
@@ -98,7 +104,7 @@ fn array_serde(m: &Message, out: &mut String) {
     out.push_str("            struct V;\n            impl<'de> serde::de::Visitor<'de> for V {\n");
     let _ = writeln!(out, "                type Value = {name};");
     out.push_str("                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {\n");
-    let expecting = Expr::call("f.write_str", vec![Expr::atom(format!("\"an array of {name} fields\""))]);
+    let expecting = Expr::call("f.write_str", vec![Expr::atom(format!("\"an array of {} fields\"", m.name))]);
     push_lines(out, statement(20, &expecting, ""));
     out.push_str("                }\n");
     out.push_str("                fn visit_seq<A: serde::de::SeqAccess<'de>>(\n");
@@ -109,12 +115,12 @@ fn array_serde(m: &Message, out: &mut String) {
         let _ = writeln!(out, "                    let value = {name} {{}};");
     } else {
         let _ = writeln!(out, "                    let value = {name} {{");
-        for f in &m.fields {
+        for (f, id) in m.fields.iter().zip(idents) {
             let read = match f.optional {
                 true => "items.optional()?".to_string(),
                 false => format!("items.required(\"{}\")?", f.name),
             };
-            push_lines(out, struct_field(24, &field_ident(&f.name), "items", &read["items".len()..]));
+            push_lines(out, struct_field(24, id, "items", &read["items".len()..]));
         }
         out.push_str("                    };\n");
     }

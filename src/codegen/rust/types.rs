@@ -1,13 +1,16 @@
 //! Rust types of contract types: `serde_bytes::ByteBuf` for bytes (bin, not an array of ints),
 //! `rt::Timestamp`, `rt::Map` (keys sorted by their encoding), `Option<T>` for optional or nullable and
 //! `Option<Option<T>>` for both, other packages' types through `super::`.
+use super::super::recursion::closes_cycle;
 use super::layout::Type as RustType;
-use super::names::module_name;
-use crate::contract::{Contracts, Field, Package, Type};
+use super::names::Names;
+use crate::contract::{Contracts, Field, MsgId, Type};
 
-/// The type of a field's struct member: the value's type in one `Option` per way it may be missing.
-pub(super) fn field_type(c: &Contracts, p: &Package, f: &Field) -> RustType {
-    let t = rust_type(c, p, &f.ty);
+/// The type of a field's struct member (in package `pi`): the value's type in one `Option` per way it may
+/// be missing, boxed when `boxed` (the field closes a cycle of messages held by value).
+pub(super) fn field_type(n: &Names, pi: usize, f: &Field, boxed: bool) -> RustType {
+    let t = rust_type(n, pi, &f.ty);
+    let t = if boxed { RustType::Generic("Box".into(), vec![t]) } else { t };
     let option = |t| RustType::Generic("Option".into(), vec![t]);
     match (f.optional, f.nullable) {
         (false, false) => t,
@@ -16,7 +19,7 @@ pub(super) fn field_type(c: &Contracts, p: &Package, f: &Field) -> RustType {
     }
 }
 
-pub(super) fn rust_type(c: &Contracts, p: &Package, ty: &Type) -> RustType {
+pub(super) fn rust_type(n: &Names, pi: usize, ty: &Type) -> RustType {
     let path = |s: &str| RustType::Path(s.into());
     match ty {
         Type::Bool => path("bool"),
@@ -29,18 +32,35 @@ pub(super) fn rust_type(c: &Contracts, p: &Package, ty: &Type) -> RustType {
         Type::String => path("String"),
         Type::Bytes => path("serde_bytes::ByteBuf"),
         Type::Timestamp => path("rt::Timestamp"),
-        Type::List(t) => RustType::Generic("Vec".into(), vec![rust_type(c, p, t)]),
-        Type::Map(k, v) => RustType::Generic("rt::Map".into(), vec![rust_type(c, p, k), rust_type(c, p, v)]),
-        Type::Enum(id) => path(&qualified(&c.packages[id.package as usize].name, &c.enum_def(*id).name, p)),
-        Type::Message(id) => path(&qualified(&c.packages[id.package as usize].name, &c.message(*id).name, p)),
-        Type::Named(n) => path(n),
+        Type::List(t) => RustType::Generic("Vec".into(), vec![rust_type(n, pi, t)]),
+        Type::Map(k, v) => RustType::Generic("rt::Map".into(), vec![rust_type(n, pi, k), rust_type(n, pi, v)]),
+        Type::Enum(id) => {
+            path(&qualified(n, id.package as usize, &n.enums[id.package as usize][id.index as usize], pi))
+        }
+        Type::Message(id) => {
+            path(&qualified(n, id.package as usize, &n.messages[id.package as usize][id.index as usize], pi))
+        }
+        Type::Named(name) => path(name),
     }
 }
 
-fn qualified(pkg: &str, name: &str, current: &Package) -> String {
-    if pkg == current.name {
+fn qualified(n: &Names, pkg: usize, name: &str, current: usize) -> String {
+    if pkg == current {
         name.to_string()
     } else {
-        format!("super::{}::{name}", module_name(pkg))
+        format!("super::{}::{name}", n.modules[pkg])
     }
+}
+
+/// Per field of message `id`: whether it closes a cycle of messages that Rust would hold by value (an
+/// optional or nullable field of a message type that leads back), so that it must be boxed.
+pub(super) fn boxed_fields(c: &Contracts, id: MsgId) -> Vec<bool> {
+    c.message(id)
+        .fields
+        .iter()
+        .map(|f| match f.ty {
+            Type::Message(to) if f.optional || f.nullable => closes_cycle(c, id, to, |_| true),
+            _ => false,
+        })
+        .collect()
 }

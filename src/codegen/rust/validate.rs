@@ -1,23 +1,24 @@
 //! `rt::Validate` for a message: the contract's constraints on its fields (lengths, ranges, NaN and
 //! infinities), and nested messages validated at their path (`history[2]`).
-use super::layout::{statement, Expr};
-use super::names::field_ident;
+use super::layout::{if_let, statement, Expr};
 use super::push_lines;
 use crate::contract::{Field, Message, Num, Type};
 use std::fmt::Write;
 
-pub(super) fn validate(m: &Message, out: &mut String) {
-    let _ = writeln!(out, "\n    impl rt::Validate for {} {{", m.name);
+/// `rt::Validate` for message `m`, whose Rust type is `name` and members `idents` (`boxed` ones hold a
+/// `Box` of their message).
+pub(super) fn validate(m: &Message, name: &str, idents: &[String], boxed: &[bool], out: &mut String) {
+    let _ = writeln!(out, "\n    impl rt::Validate for {name} {{");
     let mut body = String::new();
-    for f in &m.fields {
-        let id = field_ident(&f.name);
+    for ((f, id), &boxed) in m.fields.iter().zip(idents).zip(boxed) {
         let pattern = match (f.optional, f.nullable) {
             (false, false) => None,
             (true, true) => Some("Some(Some(v))"),
             _ => Some("Some(v)"),
         };
         let indent = if pattern.is_some() { 16 } else { 12 };
-        let checks = value_checks(&f.ty, Some(f), "v", &Expr::atom(format!("\"{}\"", f.name)), 4, indent);
+        let v = if boxed { "&**v" } else { "v" };
+        let checks = value_checks(&f.ty, Some(f), v, &Expr::atom(format!("\"{}\"", f.name)), 4, indent);
         if checks.is_empty() {
             continue;
         }
@@ -27,7 +28,7 @@ pub(super) fn validate(m: &Message, out: &mut String) {
                 push_lines(&mut body, checks);
             }
             Some(pat) => {
-                let _ = writeln!(body, "            if let {pat} = &self.{id} {{");
+                push_lines(&mut body, if_let(12, pat, &format!("&self.{id}")));
                 push_lines(&mut body, checks);
                 body.push_str("            }\n");
             }

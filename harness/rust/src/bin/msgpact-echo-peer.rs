@@ -4,6 +4,8 @@
 //! - `crash:CASE` exits with status 3 when CASE arrives;
 //! - `hang:CASE` stops answering anything when CASE arrives;
 //! - `garbage:CASE` answers CASE without a valid Msgpact-Status;
+//! - `hostile-error:CASE` answers CASE with a decode-error whose Msgpact-Error holds a terminal escape and
+//!   5,000 bytes;
 //! - `wrongcase:CASE` answers CASE under another case id;
 //! - `slow:MS` waits MS milliseconds before every answer;
 //! - `widen-ints:all` answers with every integer rewritten at full width (int64, like Go's msgpack.Marshal);
@@ -37,9 +39,24 @@ async fn main() {
         .filter(|t| !t.is_empty())
         .map(str::to_string)
         .collect();
-    let client = match async_nats::connect(&url).await {
+    let mut opts = async_nats::ConnectOptions::new();
+    if let Ok(creds) = std::env::var("MSGPACT_NATS_CREDS") {
+        opts = match opts.credentials_file(&creds).await {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("echo peer: cannot read MSGPACT_NATS_CREDS {creds}: {e}");
+                std::process::exit(2);
+            }
+        };
+    }
+    let connected = match msgpact_peer::with_url_credentials(opts, &url) {
+        Ok((opts, addrs)) => opts.connect(addrs).await.map_err(|e| e.to_string()),
+        Err(e) => Err(e),
+    };
+    let client = match connected {
         Ok(c) => c,
         Err(e) => {
+            let url = msgpact_peer::redact_url(&url);
             eprintln!("echo peer: cannot connect to {url}: {e}");
             std::process::exit(1);
         }
@@ -85,6 +102,11 @@ async fn main() {
         let mut h = HeaderMap::new();
         if fault("garbage", &case) {
             h.insert("Msgpact-Status", "banana");
+        } else if fault("hostile-error", &case) {
+            // A terminal escape and 5,000 bytes: msgpact must clean and cut it before any report.
+            h.insert("Msgpact-Status", "decode-error");
+            let text = format!("\x1b[31mred\x1b[0m {}", "x".repeat(5000));
+            h.insert("Msgpact-Error", text.as_str());
         } else {
             h.insert("Msgpact-Status", "ok");
         }
