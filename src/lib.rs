@@ -10,7 +10,8 @@
 //! 4. [`annotate`]: a token-by-token reading of any payload against a message type.
 //! 5. [`golden`]: golden vectors generated from the contracts, with readable twins, written and checked.
 //! 6. [`codegen`]: Rust, Python and Go types generated from the contracts.
-//! 7. [`cli`]: the `msgpact` commands.
+//! 7. [`fuzz`]: random valid values from the contracts through the peers, failures shrunk and saved.
+//! 8. [`cli`]: the `msgpact` commands.
 //!
 //! [`progress`] (long steps reporting that they are alive) and [`fsx`] (atomic writes) serve every layer.
 pub mod annotate;
@@ -21,6 +22,7 @@ pub mod codegen;
 pub mod contract;
 pub mod diag;
 pub mod fsx;
+pub mod fuzz;
 pub mod golden;
 pub mod limits;
 pub mod nats;
