@@ -3,7 +3,7 @@
 //! This is where a typed value gets its canonical shape: message fields in declared order (or a positional
 //! array), floats at their declared width, `map<K,V>` entries sorted by their encoded keys, enums as names
 //! or numbers, timestamps as ext -1. The encoder then only picks smallest formats.
-use super::load::parse_num;
+use super::num::parse_num;
 use super::*;
 use crate::diag::{did_you_mean, Code};
 use crate::limits::{MAX_EXAMPLE_KEYS, MAX_UNKNOWN_KEYS_REPORTED};

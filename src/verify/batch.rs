@@ -2,10 +2,11 @@
 //! the exchanges that went wrong at the transport level replayed one at a time (restarting the peer as
 //! needed) to find which payload crashed or hung it. While a batch runs, its progress and that of anything
 //! else reporting to the run's `Progress` is forwarded into the event stream.
+use super::context::{Ctx, Done, Item, LivePeer};
 use super::events::{Event, Sink};
 use super::exchange::{send, Raw};
-use super::run::{judge, Ctx, Done, Item};
-use super::startup::{restart, LivePeer};
+use super::judge::judge;
+use super::startup::restart;
 use super::verdict::Verdict;
 use crate::peer::protocol::{hello_subject, roundtrip_subject};
 use crate::progress::{Step, Update};

@@ -10,7 +10,7 @@
 //! its subdirectories named `MAJOR.MINOR.PATCH` or `vMAJOR.MINOR.PATCH`. Both are sorted by version.
 //!
 //! Anything missing or corrupt is an error ([`PreviousError`], exit 2), never an empty comparison.
-use crate::contract::{load, Contracts, Version};
+use super::{files, Contracts, Version};
 use crate::diag::{plural, Code, Diagnostics, Severity};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -203,7 +203,7 @@ fn invalid(target: &Target, c: &Contracts, d: &Diagnostics) -> PreviousError {
 /// Builds [`Contracts`] from files in memory, named `label:path`, through the same passes as
 /// [`Contracts::load_files`].
 pub fn load_named(label: &str, files: Vec<(String, Vec<u8>)>) -> (Contracts, Diagnostics) {
-    load::load_sources(
+    files::load_sources(
         files.into_iter().map(|(path, bytes)| (PathBuf::from(format!("{label}:{path}")), Ok(bytes))).collect(),
     )
 }

@@ -1,7 +1,7 @@
 //! The findings as people and tools read them: text, JSON (schema below and in docs/breaking.md), JUnit
 //! (one testcase per rule per message, enum and package) and GitHub workflow annotations.
-use super::rules::{Level, RULES};
-use super::{Comparison, Finding, Origin, Report};
+use crate::breaking::rules::{Level, RULES};
+use crate::breaking::{Comparison, Finding, Location, Origin, Report, Side};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 
@@ -37,7 +37,7 @@ pub fn summary(report: &Report) -> String {
     )
 }
 
-fn location_json(l: &super::Location) -> Value {
+fn location_json(l: &Location) -> Value {
     json!({"file": l.path, "line": l.line, "col": l.col})
 }
 
@@ -55,7 +55,7 @@ pub fn finding_json(f: &Finding) -> Value {
         "file": f.location.path,
         "line": f.location.line,
         "col": f.location.col,
-        "side": match f.location.side { super::Side::Current => "current", super::Side::Previous => "previous" },
+        "side": match f.location.side { Side::Current => "current", Side::Previous => "previous" },
         "anchor": f.anchor.as_ref().map(location_json),
         "package": f.package,
         "subject": f.subject,
@@ -180,8 +180,8 @@ pub fn github(report: &Report) -> String {
     for f in report.findings() {
         let cmd = if f.is_error() { "error" } else { "warning" };
         let old = match f.location.side {
-            super::Side::Previous => format!(" (was at {})", f.location),
-            super::Side::Current => String::new(),
+            Side::Previous => format!(" (was at {})", f.location),
+            Side::Current => String::new(),
         };
         let msg = gh_data(&format!("{} {}{old}. Rollout: {}", f.rule.id(), f.message, f.rule.rollout()));
         match f.work_tree_location() {
