@@ -135,6 +135,12 @@ pub fn run(args: Args) -> i32 {
         eprintln!("error[E901]: `--json -` and `--junit -` both ask for stdout\n  hint: write one of them to a file");
         return EXIT_INVALID;
     }
+    // Still the only thread: the container backend's engine is chosen here, where writing DOCKER_HOST for
+    // testcontainers is sound (nats::pin_docker_host). Only when a container may be started.
+    let url_given = args.nats_url.is_some() || std::env::var_os("NATS_URL").is_some_and(|u| !u.is_empty());
+    if args.nats == Backend::Container || (args.nats == Backend::Auto && !url_given) {
+        crate::nats::pin_docker_host();
+    }
     // Before anything starts: from here on a signal stops every build, peer and server of this run.
     crate::signals::install();
     let opts = options(&args);

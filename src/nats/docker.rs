@@ -18,6 +18,9 @@ use testcontainers::bollard::{Docker, API_DEFAULT_VERSION};
 /// How long a probe waits for `GET /_ping`.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
 
+/// Docker's own socket: where testcontainers looks when `DOCKER_HOST` is unset.
+pub(crate) const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
+
 pub(crate) const NO_ENGINE_HINT: &str = "start Docker, or Podman's API socket (`mkdir -p /run/podman && \
     podman system service --time=0 unix:///run/podman/podman.sock &` and `export \
     DOCKER_HOST=unix:///run/podman/podman.sock`; bash ci/setup-nats.sh does all of it), or use --nats binary";
@@ -42,7 +45,7 @@ fn candidates(configured: Option<&str>) -> Vec<String> {
     if let Some(h) = configured {
         return vec![h.to_string()];
     }
-    let mut c = vec!["unix:///var/run/docker.sock".to_string(), "unix:///run/podman/podman.sock".to_string()];
+    let mut c = vec![DEFAULT_HOST.to_string(), "unix:///run/podman/podman.sock".to_string()];
     if let Ok(dir) = std::env::var("XDG_RUNTIME_DIR") {
         if !dir.is_empty() && dir != "/run" {
             c.push(format!("unix://{dir}/podman/podman.sock"));
@@ -91,6 +94,35 @@ pub(crate) async fn find_engine(configured: Option<&str>) -> Result<Engine, Stri
         }
     }
     Err(tried.join("; "))
+}
+
+/// When `DOCKER_HOST` is unset: probes the usual sockets in the order of [`find_engine`] (a plain
+/// `GET /_ping` on a Unix socket, at most [`PROBE_TIMEOUT`] each) and sets `DOCKER_HOST` to the first that
+/// answers, so that testcontainers, which reads only the environment, uses the engine the container backend
+/// chose. It writes the process environment, so it must run before any other thread exists: `msgpact
+/// verify` calls it first thing, before the signal handler's thread and the async runtime. Returns the host
+/// it set, if any.
+pub fn pin_docker_host() -> Option<String> {
+    if std::env::var_os("DOCKER_HOST").is_some_and(|h| !h.is_empty()) {
+        return None;
+    }
+    let host = candidates(None).into_iter().find(|h| h.strip_prefix("unix://").is_some_and(ping_unix))?;
+    // SAFETY (and soundness before edition 2024 marks it unsafe): no other thread exists yet; see above.
+    std::env::set_var("DOCKER_HOST", &host);
+    Some(host)
+}
+
+/// `GET /_ping` over the Unix socket at `path`, synchronously: whether a Docker API answers 200.
+fn ping_unix(path: &str) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::os::unix::net::UnixStream::connect(path) else { return false };
+    let _ = s.set_read_timeout(Some(PROBE_TIMEOUT));
+    let _ = s.set_write_timeout(Some(PROBE_TIMEOUT));
+    if s.write_all(b"GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n").is_err() {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    s.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.") && &head[8..12] == b" 200"
 }
 
 /// Makes sure `image` is there: `Ok(false)` if it was, `Ok(true)` if it was pulled just now.

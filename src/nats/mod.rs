@@ -51,6 +51,7 @@ mod docker;
 mod url;
 
 pub use binary::{build_nats_server, cached_binary, find_nats_server, is_nats_server_build, NatsBuild};
+pub use docker::pin_docker_host;
 pub use url::{connect, connect_with};
 
 use std::fmt;
