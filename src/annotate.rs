@@ -524,7 +524,7 @@ impl<'c> Walker<'c, '_> {
             }
             (Type::Timestamp, TokenKind::Ext(-1, _)) => {
                 if let Err(e) = Timestamp::from_ext_data(data) {
-                    self.note(idx, FindingKind::Problem, Class::TimestampForm, e);
+                    self.note(idx, FindingKind::Problem, Class::TimestampForm, e.0);
                 }
             }
             (Type::Timestamp, TokenKind::Str(_)) => {

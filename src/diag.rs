@@ -251,6 +251,41 @@ mod tests {
         assert_eq!(d.exit_code(), 2);
     }
 
+    /// Every `error[...]` comes from the registry through [`Diagnostic::render`]: no code is typed by hand in
+    /// a message anywhere else in `src/` (tests aside).
+    #[test]
+    fn no_diagnostic_code_is_typed_by_hand() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        let mut typed = Vec::new();
+        for f in files.iter().filter(|f| !f.ends_with("diag.rs") && !f.ends_with("layering.rs")) {
+            let text = std::fs::read_to_string(f).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap();
+            for (i, line) in code.lines().enumerate() {
+                let l = line.trim_start();
+                if l.starts_with("//") {
+                    continue;
+                }
+                let hand = ["error[E", "warning[W"].iter().any(|p| l.contains(p));
+                let bare = Code::ALL.iter().any(|c| l.contains(&format!("\"{}\"", c.id())));
+                if hand || bare {
+                    typed.push(format!("{}:{}: {l}", f.display(), i + 1));
+                }
+            }
+        }
+        assert!(typed.is_empty(), "diagnostic codes typed by hand (use a Code and Diagnostic):\n{}", typed.join("\n"));
+    }
+
     #[test]
     fn suggests_near_names_only() {
         assert_eq!(did_you_mean("strng", ["string", "bytes"]), Some("string"));

@@ -60,8 +60,9 @@ pub fn run(args: Args) -> i32 {
     let previous = match previous {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("{e}");
-            return EXIT_INVALID;
+            eprint!("{}", crate::redact::redact(&e.render()));
+            eprintln!();
+            return e.code.exit_code();
         }
     };
     let mode = match args.mode {

@@ -223,14 +223,14 @@ async fn run_batch(
 /// Restarts the peer if it has exited or does not answer `hello` promptly.
 async fn ensure_alive(ctx: &Ctx<'_>, p: &mut LivePeer, restarts: &mut Vec<(String, String)>) -> Result<(), String> {
     if let Some(status) = p.proc.exited() {
-        return restart(ctx, p, &format!("exited ({status})"), restarts).await;
+        return restart(ctx, p, &format!("exited ({status})"), restarts).await.map_err(|e| e.to_string());
     }
     let subject = hello_subject(&ctx.prefix, &p.manifest.name);
     let ping = tokio::time::timeout(Duration::from_secs(1), ctx.client.request(subject, Bytes::new())).await;
     if matches!(ping, Ok(Ok(_))) {
         return Ok(());
     }
-    restart(ctx, p, "stopped answering", restarts).await
+    restart(ctx, p, "stopped answering", restarts).await.map_err(|e| e.to_string())
 }
 
 pub(super) fn nats_gone(client: &async_nats::Client) -> Option<String> {

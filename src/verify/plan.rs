@@ -6,8 +6,9 @@ use super::error::SetupError;
 use super::verdict::Verdict;
 use crate::contract::previous::{load_previous, Previous};
 use crate::contract::Contracts;
+use crate::diag::Diagnostic;
 use crate::golden::{self, store, Case};
-use crate::peer::Manifest;
+use crate::peer::{Manifest, ManifestError, PeerError};
 use crate::wire::{decode, Value};
 use bytes::Bytes;
 use std::collections::HashMap;
@@ -120,9 +121,10 @@ fn select_peers(opts: &Options) -> Result<Vec<Manifest>, SetupError> {
             "peers are directories with a peer.toml (docs/peer-protocol.md section 6); see `--peer` and `--harness`",
         )
     };
-    let all = Manifest::discover(&opts.harness).map_err(|e| fail(e.to_string()))?;
+    let manifest = |e: ManifestError| fail(Diagnostic::from(&PeerError::from(e)).render_plain());
+    let all = Manifest::discover(&opts.harness).map_err(manifest)?;
     for m in &all {
-        m.check_paths(&opts.root).map_err(|e| fail(e.to_string()))?;
+        m.check_paths(&opts.root).map_err(manifest)?;
     }
     if all.is_empty() {
         return Err(fail(format!("no peers: no */peer.toml under {}", opts.harness.display())));

@@ -10,9 +10,11 @@ use super::events::{Event, Sink};
 use super::record::Recorder;
 use crate::contract::hash::wire_hash;
 use crate::contract::Def;
-use crate::peer::build::{self, BuildError, Built};
+use crate::diag::Diagnostic;
+use crate::peer::build::{self, Built};
 use crate::peer::expected::ExpectedFailures;
 use crate::peer::process::{indent, PeerProcess};
+use crate::peer::{BuildError, PeerError};
 use crate::peer::{Hello, Manifest};
 use crate::progress::Progress;
 use std::path::PathBuf;
@@ -61,7 +63,8 @@ pub(super) fn spawn_builds(
         let expected = match ExpectedFailures::load(&m.expected_failures_path()) {
             Ok(x) => x,
             Err(e) => {
-                let state = Err(failed(e, "fix the expected-failure list (docs/verify.md)"));
+                let message = Diagnostic::from(&e).render_plain();
+                let state = Err(failed(message, "fix the expected-failure list (docs/verify.md)"));
                 pending.push(Pending { name, state });
                 continue;
             }
@@ -112,12 +115,7 @@ pub(super) async fn finish_builds(pending: Vec<Pending>) -> Vec<BuildOutcome> {
 /// `{bin:NAME}` in the run command becomes the executable the build reported.
 fn resolve_run_command(m: &mut Manifest, built: &Built) -> Result<(), Failed> {
     for arg in &mut m.run.command {
-        *arg = build::expand_bins(arg, &built.bins).map_err(|name| {
-            failed(
-                format!("[run] command names {{bin:{name}}}, but the build reported no executable `{name}`"),
-                "build it with `cargo build --message-format=json-render-diagnostics ... --bin NAME` (docs/peer-protocol.md section 6)",
-            )
-        })?;
+        *arg = build::expand_bins(arg, &built.bins).map_err(|e| failed(e.to_string(), e.hint()))?;
     }
     Ok(())
 }
@@ -172,10 +170,10 @@ async fn launch(ctx: &Ctx<'_>, r: Ready) -> Result<LivePeer, Failed> {
     let log = ctx.opts.cache.join("logs").join(format!("{}.log", m.name));
     let _ = std::fs::remove_file(&log);
     let mut proc = PeerProcess::spawn(&m, &ctx.opts.root, &cache, &ctx.env, &log)
-        .map_err(|e| failed(e, "check [run] command in the peer's peer.toml"))?;
+        .map_err(|e| failed(e.to_string(), "check [run] command in the peer's peer.toml"))?;
     let checked = match proc.handshake(&ctx.client, &ctx.prefix, ctx.opts.handshake_timeout).await {
         Ok(hello) => check_hello(ctx, &m, hello),
-        Err(e) => Err(failed(e, format!("its whole output is in {}", log.display()))),
+        Err(e) => Err(failed(e.to_string(), format!("its whole output is in {}", log.display()))),
     };
     match checked {
         Ok(hello) => Ok(LivePeer { manifest: m, expected, cache, log, proc, hello, restarts: 0, broken: None }),
@@ -222,10 +220,11 @@ pub(super) async fn restart(
     p: &mut LivePeer,
     reason: &str,
     restarts: &mut Vec<(String, String)>,
-) -> Result<(), String> {
+) -> Result<(), PeerError> {
     p.proc.kill().await;
     if p.restarts >= ctx.opts.max_restarts {
-        return Err(format!("the peer was restarted {} times; gave up after: {reason}", p.restarts));
+        let why = format!("the peer was restarted {} times; gave up after: {reason}", p.restarts);
+        return Err(PeerError::Process(why));
     }
     p.restarts += 1;
     restarts.push((p.manifest.name.clone(), reason.to_string()));

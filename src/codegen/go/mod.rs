@@ -48,6 +48,7 @@ mod types;
 pub use names::go_ident;
 
 use super::{header_lines, GeneratedFile, Options};
+use crate::codegen::CodegenError;
 use crate::contract::hash::wire_hash;
 use crate::contract::Contracts;
 use names::Names;
@@ -64,7 +65,7 @@ const MSGPACK_IMPORT: &str = "github.com/vmihailenco/msgpack/v5";
 /// The runtime package: the same text for every contract set, after the header.
 const RUNTIME_GO: &str = include_str!("runtime/msgpactrt.go");
 
-pub fn generate(c: &Contracts, opts: &Options) -> Result<Vec<GeneratedFile>, String> {
+pub fn generate(c: &Contracts, opts: &Options) -> Result<Vec<GeneratedFile>, CodegenError> {
     let base = import_path::import_path(opts)?;
     let names = Names::new(c);
     let header: String = header_lines(c).iter().map(|l| format!("// {l}\n")).collect();

@@ -36,6 +36,7 @@ pub use literals::{py_bytes, py_f32, py_f64, py_str};
 pub use names::{attr_candidate, attr_names, class_names, member_candidate, member_names, module_names};
 
 use super::{header_lines, GeneratedFile, Options};
+use crate::codegen::CodegenError;
 use crate::contract::hash::wire_hash;
 use crate::contract::Contracts;
 use std::path::PathBuf;
@@ -46,7 +47,7 @@ pub const WIDTH: usize = 120;
 /// `_runtime.py` after the header: the contract-independent part of the generated package.
 pub const RUNTIME: &str = include_str!("runtime/_runtime.py");
 
-pub fn generate(c: &Contracts, _opts: &Options) -> Result<Vec<GeneratedFile>, String> {
+pub fn generate(c: &Contracts, _opts: &Options) -> Result<Vec<GeneratedFile>, CodegenError> {
     let g = Gen::new(c);
     let mut files = vec![
         GeneratedFile { path: PathBuf::from("__init__.py"), content: g.init_file() },
