@@ -234,6 +234,34 @@ mod tests {
         assert!(split_image("nats@sha256:abc").is_err());
     }
 
+    /// A Unix socket that answers one request with `reply`.
+    fn fake_api(dir: &Path, reply: &'static [u8]) -> String {
+        use std::io::{Read, Write};
+        let path = dir.join("api.sock");
+        let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        std::thread::spawn(move || {
+            if let Ok((mut s, _)) = listener.accept() {
+                let mut buf = [0u8; 256];
+                let _ = s.read(&mut buf);
+                let _ = s.write_all(reply);
+            }
+        });
+        path.display().to_string()
+    }
+
+    #[test]
+    fn the_sync_probe_knows_a_docker_api_by_its_ping() {
+        let t = tempfile::tempdir().unwrap();
+        let (a, b) = (t.path().join("a"), t.path().join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        let ok = fake_api(&a, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK");
+        assert!(ping_unix(&ok));
+        let not_found = fake_api(&b, b"HTTP/1.1 404 Not Found\r\n\r\n");
+        assert!(!ping_unix(&not_found));
+        assert!(!ping_unix(&t.path().join("none.sock").display().to_string()));
+    }
+
     #[test]
     fn docker_host_is_authoritative() {
         assert_eq!(candidates(Some("tcp://h:2375")), vec!["tcp://h:2375".to_string()]);
