@@ -233,15 +233,15 @@ impl<W: Write> Terminal<W> {
             }
             rows.push(row);
         }
-        matrix(header, rows)
+        matrix(header, rows, Some(1))
     }
 
     fn peer_matrix(&self) -> String {
-        let mut header = vec!["producer -> consumer".to_string(), String::new()];
+        let mut header = vec!["producer -> consumer".to_string()];
         header.extend(self.peers.iter().cloned());
         let mut rows = Vec::new();
         for producer in &self.peers {
-            let mut row = vec![format!("{producer} ->"), String::new()];
+            let mut row = vec![format!("{producer} ->")];
             for consumer in &self.peers {
                 let list: Vec<&Exchange> =
                     self.exchanges.iter().filter(|x| &x.producer == producer && &x.consumer == consumer).collect();
@@ -249,7 +249,7 @@ impl<W: Write> Terminal<W> {
             }
             rows.push(row);
         }
-        matrix(header, rows)
+        matrix(header, rows, None)
     }
 
     /// The failures, one group per distinct problem: exchanges of the same peers, message type, class, field
@@ -289,13 +289,13 @@ impl<W: Write> Terminal<W> {
 
 /// A matrix laid out by comfy-table: columns as wide as their longest cell (a peer named
 /// `mutant-go-fixed-ints` widens its column, it does not push the others), two spaces between columns, the
-/// counts (second column) right-aligned; preceded by an empty line.
-fn matrix(header: Vec<String>, rows: Vec<Vec<String>>) -> String {
+/// counts (column `right`) right-aligned; preceded by an empty line.
+fn matrix(header: Vec<String>, rows: Vec<Vec<String>>, right: Option<usize>) -> String {
     let mut t = Table::new();
     t.load_style(NOTHING).set_content_arrangement(ContentArrangement::Disabled).set_header(header).add_rows(rows);
     for (i, col) in t.column_iter_mut().enumerate() {
         col.set_padding((0, 2));
-        if i == 1 {
+        if Some(i) == right {
             col.set_cell_alignment(CellAlignment::Right);
         }
     }
