@@ -59,7 +59,7 @@ pub fn run(args: Args) -> i32 {
     if let Some(e) = &reading.error {
         let at = format!("{shown}:0x{:04x}", e.offset);
         let hint = "the payload is cut short or is not MessagePack; the tokens above are what could be read";
-        eprintln!("{}", Diagnostic::at(e.code, at, e.message.as_str(), hint).render_plain());
+        eprintln!("{}", crate::redact::redact(&Diagnostic::at(e.code, at, e.message.as_str(), hint).render_plain()));
         eprintln!("inspect: unreadable at byte {}, {} problem(s) before it", e.offset, reading.problems() - 1);
         return EXIT_INVALID;
     }
