@@ -4,10 +4,12 @@
 //! and prints as `path:line:col: error[CODE]: message` followed by `  hint: ...`. Commands collect all
 //! problems of a run instead of stopping at the first one.
 //!
-//! This is the one error path: each layer has one error type (`NatsError`, `PeerError`, `CodegenError`,
-//! `PreviousError`, `SetupError`, `GoldenError`, `DecodeError`, ...) and one conversion of it into a
-//! [`Diagnostic`], which knows its code and so its exit code ([`Code::exit_code`]). Every `error[...]`
-//! msgpact prints is rendered here, from a code of the registry: none is typed by hand.
+//! This is the one error path: each layer has one error type (`contract::PreviousError` besides the
+//! contracts' own diagnostics, `wire::DecodeError` for payloads and `wire::TextError` for text forms,
+//! `CodegenError`, `NatsError`, `PeerError`, verify's `SetupError`) and one conversion of it into a
+//! [`Diagnostic`], which knows its code and so its exit code ([`Code::exit_code`]); the commands stop
+//! through `cli::fail`. Every `error[...]` msgpact prints is rendered here, from a code of the registry:
+//! none is typed by hand.
 use crate::source::{SourceMap, Span};
 use std::fmt::Write as _;
 

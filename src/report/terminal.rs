@@ -1,6 +1,7 @@
 //! The terminal view: progress as it happens, then the matrices, the failures and one summary line.
 use crate::diag::{Code, Diagnostic};
 use crate::verify::verdict::{Outcome, Verdict};
+use crate::verify::SetupError;
 use crate::verify::{Event, Exchange, Sink, Summary};
 use comfy_table::presets::NOTHING;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
@@ -52,8 +53,8 @@ impl<W: Write> Sink for Terminal<W> {
                 self.line(&format!("verify: runs the build and run commands of {}", manifests_line(manifests)));
             }
             Event::SetupError { what, message, hint } => {
-                let d = Diagnostic::without_span(Code::Setup, format!("{what}: {message}"), hint.as_str());
-                self.line(&d.render_plain());
+                let e = SetupError { what: what.clone(), message: message.clone(), hint: hint.clone() };
+                self.line(&Diagnostic::from(&e).render_plain());
             }
             Event::GoldenDrift { added, removed, changed } => {
                 for (label, list) in [("added", added), ("removed", removed), ("changed", changed)] {

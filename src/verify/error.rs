@@ -24,8 +24,22 @@ impl SetupError {
     }
 }
 
-impl From<SetupError> for Diagnostic {
-    fn from(e: SetupError) -> Diagnostic {
-        Diagnostic::without_span(Code::Setup, format!("{}: {}", e.what, e.message), e.hint)
+impl From<&SetupError> for Diagnostic {
+    fn from(e: &SetupError) -> Diagnostic {
+        Diagnostic::without_span(Code::Setup, format!("{}: {}", e.what, e.message), e.hint.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_setup_error_is_an_e901_diagnostic_that_exits_2() {
+        let e = SetupError::new("peer", "build failed: boom", "see build.log").about("peer go");
+        let d = Diagnostic::from(&e);
+        assert_eq!(d.render_plain(), "error[E901]: peer go: build failed: boom\n  hint: see build.log");
+        assert_eq!(d.exit_code(), 2);
+        assert_eq!(e.to_string(), "peer go: build failed: boom");
     }
 }
