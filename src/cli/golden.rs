@@ -21,9 +21,10 @@ pub struct Args {
 pub fn run(args: Args) -> i32 {
     let start = Instant::now();
     let Some(c) = load_contracts(&args.contracts.contracts, true) else { return EXIT_INVALID };
-    let cases = golden::generate(&c);
-    let expected = store::expected(&c, &cases);
     let dir = &args.golden;
+    // With the cases `msgpact fuzz --save` kept (golden::saved): they persist while they fit.
+    let cases = golden::saved::all(&c, dir);
+    let expected = store::expected(&c, &cases);
     if args.write {
         return match store::write(dir, &expected) {
             Ok(d) => {

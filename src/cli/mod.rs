@@ -4,6 +4,7 @@
 //! or setup (bad contracts, bad arguments, NATS or a peer cannot start).
 mod breaking;
 mod codegen;
+mod fuzz;
 mod golden;
 mod inspect;
 mod lint;
@@ -33,6 +34,8 @@ struct Cli {
 enum Command {
     /// The main job: every golden vector through every peer over NATS, and the producer x consumer matrix.
     Verify(verify::Args),
+    /// Random valid values of every message type through every peer and the matrix; a failure shrunk.
+    Fuzz(fuzz::Args),
     /// Validate the contracts and report every problem.
     Lint(lint::Args),
     /// Generate golden vectors (--write) or check them against the contracts (--check, the default).
@@ -64,6 +67,7 @@ pub fn main() -> i32 {
     let code = match cli.command {
         Command::Lint(a) => lint::run(a),
         Command::Verify(a) => verify::run(a),
+        Command::Fuzz(a) => fuzz::run(a),
         Command::Golden(a) => golden::run(a),
         Command::Inspect(a) => inspect::run(a),
         Command::Codegen(a) => codegen::run(a),

@@ -10,10 +10,28 @@ use std::time::Duration;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]
-    contracts: ContractArgs,
+    run: RunArgs,
+    /// Write a JUnit XML report here (`-`: to stdout).
+    #[arg(long, value_name = "PATH")]
+    junit: Option<PathBuf>,
+    /// Remove entries that no longer fail from the peers' expected-failure lists.
+    #[arg(long)]
+    update_expected_failures: bool,
+    /// Also replay the golden vectors of an earlier version (a git ref or a directory of contracts)
+    /// through the current peers: can new readers read what old writers sent?
+    #[arg(long, value_name = "REF|DIR")]
+    against: Option<String>,
+}
+
+/// What verify and fuzz share: where everything is, the peers, the NATS server, the transport, the JSON
+/// report and the progress view.
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub contracts: ContractArgs,
     /// Directory of golden vectors.
     #[arg(long, default_value = "golden", value_name = "DIR")]
-    golden: PathBuf,
+    pub golden: PathBuf,
     /// Directory whose subdirectories with a peer.toml are the peers.
     #[arg(long, default_value = "harness", value_name = "DIR")]
     harness: PathBuf,
@@ -40,27 +58,17 @@ pub struct Args {
     #[arg(long, default_value_t = 128, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..=crate::limits::MAX_CONCURRENCY))]
     concurrency: u64,
-    /// Write a JUnit XML report here (`-`: to stdout).
-    #[arg(long, value_name = "PATH")]
-    junit: Option<PathBuf>,
     /// Write a JSON report here (`-`: to stdout, which then carries nothing else).
     #[arg(long, value_name = "PATH")]
-    json: Option<PathBuf>,
+    pub json: Option<PathBuf>,
     /// How long steps (building nats-server or a peer, exchanging vectors) show that they are alive, on
     /// stderr: a live line per step on a terminal, else a line at start and end and a heartbeat every 15 s.
     #[arg(long, value_enum, default_value = "auto", value_name = "MODE")]
-    progress: Mode,
-    /// Remove entries that no longer fail from the peers' expected-failure lists.
-    #[arg(long)]
-    update_expected_failures: bool,
-    /// Also replay the golden vectors of an earlier version (a git ref or a directory of contracts)
-    /// through the current peers: can new readers read what old writers sent?
-    #[arg(long, value_name = "REF|DIR")]
-    against: Option<String>,
+    pub progress: Mode,
 }
 
 /// Builds the run's options from the command line and the environment.
-pub fn options(args: &Args) -> crate::verify::Options {
+pub fn options(args: &RunArgs) -> crate::verify::Options {
     let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let cache =
         std::env::var_os("MSGPACT_CACHE_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target").join("msgpact"));
@@ -90,8 +98,8 @@ pub fn options(args: &Args) -> crate::verify::Options {
         handshake_timeout: Duration::from_secs(30),
         cache,
         max_restarts: 10,
-        update_expected_failures: args.update_expected_failures,
-        against: args.against.clone(),
+        update_expected_failures: false,
+        against: None,
     }
 }
 
@@ -106,7 +114,7 @@ fn parse_timeout(s: &str) -> Result<Duration, String> {
 }
 
 /// Options that contradict each other, found before anything starts.
-fn check(args: &Args, opts: &crate::verify::Options) -> Result<(), Diagnostic> {
+fn check(args: &RunArgs, opts: &crate::verify::Options) -> Result<(), Diagnostic> {
     let explicit = args.nats_creds.is_some();
     let Some(creds) = &opts.nats.creds else { return Ok(()) };
     let from = if explicit { "--nats-creds" } else { "NATS_CREDS" };
@@ -129,16 +137,10 @@ fn check(args: &Args, opts: &crate::verify::Options) -> Result<(), Diagnostic> {
     ))
 }
 
-pub fn run(args: Args) -> i32 {
-    let stdout = |p: &Option<PathBuf>| p.as_deref().is_some_and(|p| p.as_os_str() == "-");
-    if stdout(&args.json) && stdout(&args.junit) {
-        let d = Diagnostic::without_span(
-            Code::Setup,
-            "`--json -` and `--junit -` both ask for stdout",
-            "write one of them to a file",
-        );
-        return fail(&d);
-    }
+/// What every run does before anything starts: the container engine pinned while this is the only thread,
+/// signals installed, secrets registered for redaction, contradicting options refused, the async runtime.
+/// `Err` is the exit code (the error printed, `<command>: ERROR, nothing was run`).
+pub fn start(args: &RunArgs, command: &str) -> Result<(crate::verify::Options, tokio::runtime::Runtime), i32> {
     // Still the only thread: the container backend's engine is chosen here, where writing DOCKER_HOST for
     // testcontainers is sound (nats::pin_docker_host). Only when a container may be started.
     let url_given = args.nats_url.is_some() || std::env::var_os("NATS_URL").is_some_and(|u| !u.is_empty());
@@ -147,32 +149,48 @@ pub fn run(args: Args) -> i32 {
     }
     // Before anything starts: from here on a signal stops every build, peer and server of this run.
     crate::signals::install();
-    let opts = options(&args);
+    let opts = options(args);
     if let Some(u) = &opts.nats.url {
         crate::redact::add_url(u);
     }
     if let Some(c) = &opts.nats.creds {
         crate::redact::add_creds_file(c);
     }
-    if let Err(d) = check(&args, &opts) {
+    if let Err(d) = check(args, &opts) {
         let code = fail(&d);
-        eprintln!("verify: ERROR, nothing was run");
-        return code;
+        eprintln!("{command}: ERROR, nothing was run");
+        return Err(code);
     }
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(rt) => rt,
-        Err(e) => {
-            return fail(&Diagnostic::without_span(Code::Setup, format!("cannot start the async runtime: {e}"), ""))
-        }
+    match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => Ok((opts, rt)),
+        Err(e) => Err(fail(&Diagnostic::without_span(Code::Setup, format!("cannot start the async runtime: {e}"), ""))),
+    }
+}
+
+pub fn run(args: Args) -> i32 {
+    let stdout = |p: &Option<PathBuf>| p.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    if stdout(&args.run.json) && stdout(&args.junit) {
+        let d = Diagnostic::without_span(
+            Code::Setup,
+            "`--json -` and `--junit -` both ask for stdout",
+            "write one of them to a file",
+        );
+        return fail(&d);
+    }
+    let (mut opts, rt) = match start(&args.run, "verify") {
+        Ok(x) => x,
+        Err(code) => return code,
     };
-    let progress = ProgressView::new(args.progress);
+    opts.update_expected_failures = args.update_expected_failures;
+    opts.against = args.against.clone();
+    let progress = ProgressView::new(args.run.progress);
     let terminal = Terminal::new(progress.terminal_writer());
     // The progress view first: a finished step's live line is gone before the terminal prints its result.
     let mut sinks: Vec<Box<dyn Sink>> = vec![Box::new(progress), Box::new(terminal)];
     if let Some(p) = &args.junit {
         sinks.push(Box::new(Junit::new(p.clone())));
     }
-    if let Some(p) = &args.json {
+    if let Some(p) = &args.run.json {
         sinks.push(Box::new(Json::new(p.clone())));
     }
     let mut sink = Fanout(sinks);

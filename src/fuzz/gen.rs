@@ -146,8 +146,26 @@ const INT_POINTS: [i128; 24] = [
 /// Characters that break things: NUL and controls, the first and last of each UTF-8 length, the BOM, line
 /// and paragraph separators, the edges of the surrogate gap, a combining mark, emoji.
 const SPECIAL_CHARS: [char; 20] = [
-    '\0', '\u{1}', '\u{7f}', '\u{80}', '\u{7ff}', '\u{800}', '\u{ffff}', '\u{feff}', '\u{2028}', '\u{d7ff}', '\u{e000}',
-    '\u{fffd}', '\u{301}', '\u{10000}', '\u{10ffff}', '🎉', '中', 'é', '"', '\\',
+    '\0',
+    '\u{1}',
+    '\u{7f}',
+    '\u{80}',
+    '\u{7ff}',
+    '\u{800}',
+    '\u{ffff}',
+    '\u{feff}',
+    '\u{2028}',
+    '\u{d7ff}',
+    '\u{e000}',
+    '\u{fffd}',
+    '\u{301}',
+    '\u{10000}',
+    '\u{10ffff}',
+    '🎉',
+    '中',
+    'é',
+    '"',
+    '\\',
 ];
 
 /// Draws values. One per case: see [`stream`].
@@ -491,7 +509,7 @@ impl<'c> Gen<'c> {
     /// A timestamp in one of the three ext -1 forms (a third each), its bounds likelier.
     fn timestamp(&mut self) -> Timestamp {
         let nanos_points = [1, 999_999_999, 500_000_000, 1_000, 123_456_789];
-        let mut nanos = |rng: &mut ChaCha8Rng| -> u32 {
+        let nanos = |rng: &mut ChaCha8Rng| -> u32 {
             if rng.gen() {
                 nanos_points[rng.gen_range(0..nanos_points.len())]
             } else {

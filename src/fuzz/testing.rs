@@ -57,7 +57,7 @@ messages:
 "#;
 
 pub fn load(text: &str) -> Contracts {
-    let (c, d) = crate::contract::load::load_sources(vec![("t.yaml".into(), Ok(text.as_bytes().to_vec()))]);
+    let (c, d) = crate::contract::load_sources(vec![("t.yaml".into(), Ok(text.as_bytes().to_vec()))]);
     assert!(!d.has_errors(), "{}", d.render_all(&c.sources));
     c
 }

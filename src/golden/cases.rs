@@ -27,6 +27,8 @@ pub enum Origin {
     Example(Span),
     /// A variant of the field at this index.
     Edge { field: usize },
+    /// A value drawn by `msgpact fuzz`: a failure it found and saved (`fuzz.<id>`, see `golden::saved`).
+    Drawn,
 }
 
 /// Every case of every message, in contract order.

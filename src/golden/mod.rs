@@ -4,11 +4,13 @@
 //! [`points`] holds the edge points of each scalar type, [`budget`] weighs the cases before they exist (the
 //! bounds of docs/limits.md), [`cases`] derives them,
 //! [`twin`] renders the readable twin (an insta snapshot, so `cargo test`
-//! fails on an unreviewed change), and [`store`] writes and checks the files.
+//! fails on an unreviewed change), and [`store`] writes and checks the files. [`saved`] adds the cases
+//! `msgpact fuzz --save` kept, which are not derived from the contracts.
 pub mod budget;
 pub mod cases;
 pub mod diff;
 mod points;
+pub mod saved;
 pub mod store;
 pub mod twin;
 

@@ -1,7 +1,9 @@
 //! Reporters of a verify run. Each consumes the same event stream ([`crate::verify::Event`]): the
 //! terminal view for people, the progress view for long steps, JUnit for CI systems, JSON for everything
-//! else.
+//! else. A fuzz run's events ([`crate::fuzz::FuzzEvent`]) carry a session's events inside: [`fuzz`]
+//! prints them and hands the session's events to the same progress and JSON reporters.
 pub mod breaking;
+pub mod fuzz;
 pub mod json;
 pub mod junit;
 pub mod progress;

@@ -35,6 +35,11 @@ impl<W: Write> Terminal<W> {
         self.out
     }
 
+    /// Where the view writes (for views built on this one, such as fuzz's).
+    pub fn out_mut(&mut self) -> &mut W {
+        &mut self.out
+    }
+
     /// Every line the terminal view prints passes through the one redaction of secrets.
     fn line(&mut self, s: &str) {
         let _ = writeln!(self.out, "{}", crate::redact::redact(s));

@@ -36,7 +36,8 @@ pub(super) async fn forward<F: std::future::Future>(
     out
 }
 
-/// Runs each peer's batch, all peers at once.
+/// Runs each peer's batch, all peers at once. Phase 0 is a batch of a `session` (one of many small
+/// ones): it shows no progress step and emits no `BatchDone` of its own.
 pub(super) async fn run_all(
     ctx: &Ctx<'_>,
     peers: &mut [LivePeer],
@@ -47,7 +48,7 @@ pub(super) async fn run_all(
 ) -> Vec<Vec<Done>> {
     let total: usize = batches.iter().map(Vec::len).sum();
     let what = if phase == 1 { "golden vectors through every peer" } else { "every peer's output through every peer" };
-    let step = (total > 0).then(|| ctx.progress.start(format!("exchanges (phase {phase})"), what));
+    let step = (total > 0 && phase > 0).then(|| ctx.progress.start(format!("exchanges (phase {phase})"), what));
     let counter = Counter { step: step.as_ref(), done: AtomicU64::new(0), total: total as u64 };
     let counter = &counter;
     let futures = peers.iter_mut().zip(batches).map(|(p, items)| async move {
@@ -67,7 +68,7 @@ pub(super) async fn run_all(
         for (peer, reason) in restarts {
             sink.event(&Event::PeerRestarted { peer, reason });
         }
-        if !done.is_empty() {
+        if !done.is_empty() && phase > 0 {
             sink.event(&Event::BatchDone { peer, phase, exchanges: done.len(), elapsed });
         }
         out.push(done);

@@ -7,7 +7,8 @@
 //! greeted (`startup`); the transport, exchanges pipelined per peer (`batch`, [`exchange`]); the `judge`,
 //! which turns a reply into a [`Verdict`] ([`compare`], [`canonical`]) and a verdict into an outcome under
 //! the policy ([`hints`] for the fix); and the `record`er, through which every verdict becomes one of the
-//! [`events`] the reporters consume, and the summary its counts. `run` holds the phases together. A peer
+//! [`events`] the reporters consume, and the summary its counts. `run` holds the phases together; a `session` brings NATS and the peers up the same way and then takes
+//! batch after batch (what `msgpact fuzz` drives). A peer
 //! that crashes or hangs is restarted and the payload that did it is found by replaying the suspects one
 //! at a time; the rest of the run goes on. What stops part of a run is a [`SetupError`].
 mod batch;
@@ -22,6 +23,7 @@ mod judge;
 mod plan;
 mod record;
 mod run;
+pub mod session;
 mod startup;
 pub mod verdict;
 
@@ -29,4 +31,5 @@ pub use context::Options;
 pub use error::SetupError;
 pub use events::{Event, Exchange, Sink, Summary};
 pub use run::run;
+pub use session::{Judged, Session};
 pub use verdict::{Outcome, Verdict};

@@ -49,19 +49,9 @@ impl From<SetupError> for Stop {
 
 /// Checks everything that can be checked without NATS and the peers, and plans the cases.
 pub(super) fn prepare(opts: &Options) -> Result<Plan, Stop> {
-    let (c, mut diags) = Contracts::load_dir(&opts.contracts);
-    if !diags.has_errors() {
-        diags.items.extend(golden::budget::check(&c).items);
-    }
-    if diags.has_errors() {
-        return Err(SetupError::new(
-            "contracts",
-            diags.render_all(&c.sources).trim_end(),
-            "fix the contracts first; `msgpact lint` lists every problem",
-        )
-        .into());
-    }
-    let cases = golden::generate(&c);
+    let c = load_contracts(opts)?;
+    // With the cases `msgpact fuzz --save` kept (golden::saved).
+    let cases = golden::saved::all(&c, &opts.golden);
     match store::check(&opts.golden, &store::expected(&c, &cases)) {
         Err(e) => {
             return Err(SetupError::new(
@@ -112,8 +102,24 @@ pub(super) fn prepare(opts: &Options) -> Result<Plan, Stop> {
     Ok(Plan { c, cases, golden_count, old_payloads, previous, manifests, names, prefix })
 }
 
+/// The contracts, checked as `lint` checks them (and within the bounds of docs/limits.md).
+pub(super) fn load_contracts(opts: &Options) -> Result<Contracts, SetupError> {
+    let (c, mut diags) = Contracts::load_dir(&opts.contracts);
+    if !diags.has_errors() {
+        diags.items.extend(golden::budget::check(&c).items);
+    }
+    if diags.has_errors() {
+        return Err(SetupError::new(
+            "contracts",
+            diags.render_all(&c.sources).trim_end(),
+            "fix the contracts first; `msgpact lint` lists every problem",
+        ));
+    }
+    Ok(c)
+}
+
 /// The peers under `--harness`, or those `--peer` names.
-fn select_peers(opts: &Options) -> Result<Vec<Manifest>, SetupError> {
+pub(super) fn select_peers(opts: &Options) -> Result<Vec<Manifest>, SetupError> {
     let fail = |message: String| {
         SetupError::new(
             "peers",
@@ -142,7 +148,7 @@ fn select_peers(opts: &Options) -> Result<Vec<Manifest>, SetupError> {
 }
 
 /// A run id unique enough that runs sharing a server never meet: time, process and a counter.
-fn run_id() -> String {
+pub(super) fn run_id() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);

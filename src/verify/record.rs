@@ -41,29 +41,49 @@ impl<'s> Recorder<'s> {
     /// One judged exchange of `peers[consumer]`. A `reused` one (a matrix cell whose input was the canonical
     /// vector, so its verdict is the golden one's) is reported but not counted again.
     pub(super) fn exchange(&mut self, ctx: &Ctx, peers: &[LivePeer], d: &Done, consumer: usize, reused: bool) {
+        let x = self.judged(ctx, peers, d, consumer, reused);
+        if !reused {
+            self.count(x.outcome);
+        }
+        self.sink.event(&Event::Exchange(x));
+    }
+
+    /// One outcome in the summary's counts (an exchange whose event is not emitted: see `session`).
+    pub(super) fn count(&mut self, outcome: Outcome) {
+        let sum = &mut self.sum;
+        sum.exchanges += 1;
+        match outcome {
+            Outcome::Pass => sum.passed += 1,
+            Outcome::Skip => sum.skipped += 1,
+            Outcome::Warn => sum.warned += 1,
+            Outcome::Xfail => sum.xfailed += 1,
+            Outcome::Fail => sum.failed += 1,
+        }
+    }
+
+    /// The `Exchange` event of a judged exchange (the expected failure it used is marked as used).
+    pub(super) fn judged(
+        &mut self,
+        ctx: &Ctx,
+        peers: &[LivePeer],
+        d: &Done,
+        consumer: usize,
+        reused: bool,
+    ) -> Exchange {
         let case = &ctx.cases[d.item.case];
         let peer = &peers[consumer];
         let a = assess(ctx, peer, d);
         if let Some((i, _)) = a.expected {
-            self.used[consumer][i] = true;
+            if let Some(u) = self.used.get_mut(consumer).and_then(|u| u.get_mut(i)) {
+                *u = true;
+            }
         }
         let producer = match d.item.producer {
             Producer::Golden => "golden".to_string(),
             Producer::Previous => ctx.previous.clone().unwrap_or_default(),
             Producer::Peer(i) => peers[i].manifest.name.clone(),
         };
-        if !reused {
-            let sum = &mut self.sum;
-            sum.exchanges += 1;
-            match a.outcome {
-                Outcome::Pass => sum.passed += 1,
-                Outcome::Skip => sum.skipped += 1,
-                Outcome::Warn => sum.warned += 1,
-                Outcome::Xfail => sum.xfailed += 1,
-                Outcome::Fail => sum.failed += 1,
-            }
-        }
-        self.sink.event(&Event::Exchange(Exchange {
+        Exchange {
             producer,
             consumer: peer.manifest.name.clone(),
             message: ctx.names[d.item.case].clone(),
@@ -76,7 +96,7 @@ impl<'s> Recorder<'s> {
             location: a.location,
             duration: d.duration,
             reused,
-        }));
+        }
     }
 
     /// How long both phases of exchanges took.

@@ -1,16 +1,15 @@
 //! The orchestration of one verify run (see the module docs of [`super`]): the plan, then NATS and the
 //! peer builds at once, the peers started, phase 1 and phase 2 through the transport, everything said
 //! through one recorder.
-use super::batch::{forward, nats_gone, run_all};
+use super::batch::{nats_gone, run_all};
 use super::context::{Ctx, Options};
 use super::error::SetupError;
 use super::events::{Event, Sink, Summary};
 use super::plan::{self, Phase1, Stop};
 use super::record::Recorder;
-use super::startup::{finish_builds, launch_all, report_builds, spawn_builds};
-use crate::nats;
+use super::session::{bring_up, Up};
+use super::startup::launch_all;
 use crate::peer::process::PeerEnv;
-use crate::progress::{Progress, Update};
 use std::time::{Duration, Instant};
 
 pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
@@ -35,60 +34,8 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
         manifests: manifests.iter().map(|m| m.dir.join("peer.toml").display().to_string()).collect(),
     });
 
-    // The NATS server (which may be a `go install` of nats-server) and the peer builds at once. The builds
-    // start as soon as the server is ready or its build has begun, whichever comes first; peers built with
-    // Go wait for that build (see `spawn_builds`). Progress is forwarded into the event stream meanwhile.
-    let (progress, mut updates) = Progress::channel();
-    let mut nats_opts = opts.nats.clone();
-    nats_opts.progress = progress.clone();
-    let nats_start = nats::start(&nats_opts);
-    tokio::pin!(nats_start);
-    let mut started = None;
-    while started.is_none() {
-        tokio::select! {
-            biased;
-            Some(u) = updates.recv() => {
-                let nats_build = matches!(&u, Update::Started { label, .. } if nats::is_nats_server_build(label));
-                rec.event(&Event::Progress(u));
-                if nats_build {
-                    break;
-                }
-            }
-            r = &mut nats_start => started = Some(r),
-        }
-    }
-    let (go_gate, go_gate_rx) = tokio::sync::watch::channel(started.is_some());
-    let pending = spawn_builds(opts, manifests, &progress, &go_gate_rx);
-    let server = match started {
-        Some(r) => r,
-        None => forward(&mut nats_start, &mut updates, &mut rec).await,
-    };
-    let _ = go_gate.send(true);
-    let server = match server {
-        Ok(s) => {
-            rec.event(&Event::NatsReady {
-                backend: s.backend().to_string(),
-                reason: s.reason().to_string(),
-                url: s.redacted_url(),
-                startup: s.startup_time(),
-            });
-            Some(s)
-        }
-        Err(e) => {
-            rec.setup_error(SetupError::new("nats", e.message, e.hint));
-            None
-        }
-    };
-    // The builds are waited for even without a server: their results are cached for the next run.
-    let outcomes = forward(finish_builds(pending), &mut updates, &mut rec).await;
-    let built = report_builds(outcomes, &mut rec);
-    let Some(server) = server else { return rec.finish(2) };
-    let client = match nats::connect(&server).await {
-        Ok(c) => c,
-        Err(e) => {
-            rec.setup_error(SetupError::new("nats", e.message, e.hint));
-            return rec.finish(2);
-        }
+    let Some(Up { server, client, progress, mut updates, built }) = bring_up(opts, manifests, &mut rec).await else {
+        return rec.finish(2);
     };
     let ctx = Ctx {
         opts,
