@@ -186,7 +186,16 @@ impl<'c> Gen<'c> {
     /// (see [`presence`]); `None` draws it.
     pub fn message(&mut self, id: MsgId, combo: Option<u64>) -> Value {
         let presence = combo.map(|n| presence(self.c, id, n));
-        self.msg(id, presence, 0, self.limits.max_bytes)
+        // The budget is shared out as the value is drawn, with floors that a long list of small messages
+        // can add up past it: a value over the bound is drawn again with a quarter of the budget.
+        let mut budget = self.limits.max_bytes;
+        loop {
+            let v = self.msg(id, presence.clone(), 0, budget);
+            if budget <= 256 || encode(&v).len() <= self.limits.max_bytes {
+                return v;
+            }
+            budget /= 4;
+        }
     }
 
     fn msg(&mut self, id: MsgId, presence: Option<Vec<Presence>>, depth: usize, budget: usize) -> Value {

@@ -121,6 +121,7 @@ pub async fn run(o: &FuzzOptions, sink: &mut dyn FuzzSink) -> Summary {
         peers: peers.clone(),
     });
     let budget = o.case_budget();
+    let max_payload = session.max_payload();
     let mut drawn = 0u64;
     let mut next = 0u64;
     let mut failures: Vec<(Case, Judged)> = Vec::new();
@@ -135,7 +136,12 @@ pub async fn run(o: &FuzzOptions, sink: &mut dyn FuzzSink) -> Summary {
             for n in next..end {
                 let mut g = Gen::new(&c, stream(o.seed, mi, n), o.limits);
                 let value = g.message(id, Some(n % combos));
-                cases.push(case(id, format!("fuzz.{n}"), value));
+                let k = case(id, format!("fuzz.{n}"), value);
+                // A value over the server's max_payload is not a peer's bug; NATS refuses it (it is
+                // rare: values are drawn within `Limits::max_bytes`).
+                if k.bytes.len() <= max_payload {
+                    cases.push(k);
+                }
             }
         }
         drawn += cases.len() as u64;

@@ -20,6 +20,9 @@ use std::collections::HashSet;
 const POSITIONS: usize = 16;
 /// Most candidates kept per step (the smallest ones).
 const MAX_CANDIDATES: usize = 512;
+/// Most variants made per step, and about the most bytes they take together (large values get fewer).
+const MAX_RAW: usize = 4096;
+const RAW_BYTES: usize = 48 << 20;
 
 /// How big a value is: its encoded length, then how plain its content is (0 for `false`, `0`, `+0.0`,
 /// `"aaa"`, zero bytes and the epoch; more for larger numbers, other characters, non-zero bytes).
@@ -67,8 +70,10 @@ fn plainness(v: &Value) -> u64 {
 /// distinct, smallest first (at most [`MAX_CANDIDATES`]).
 pub fn candidates(c: &Contracts, id: MsgId, v: &Value) -> Vec<Value> {
     let mut raw = Vec::new();
-    message_variants(c, id, v, &mut raw);
     let current = size(v);
+    // Every variant is a whole copy of the value: at most about RAW_BYTES of them per step.
+    let cap = (RAW_BYTES / current.0.max(1)).clamp(64, MAX_RAW);
+    message_variants(c, id, v, &mut raw, 0, cap);
     let mut seen = HashSet::new();
     let mut out: Vec<((usize, u64), Value)> = raw
         .into_iter()
@@ -82,8 +87,10 @@ pub fn candidates(c: &Contracts, id: MsgId, v: &Value) -> Vec<Value> {
 }
 
 /// Variants of a message value, each with one change somewhere inside it.
-fn message_variants(c: &Contracts, id: MsgId, v: &Value, out: &mut Vec<Value>) {
+fn message_variants(c: &Contracts, id: MsgId, v: &Value, out: &mut Vec<Value>, depth: usize, cap: usize) {
     let m = c.message(id);
+    // An even share for every field, so that the first fields do not use up the cap.
+    let share = (cap / m.fields.len().max(1)).max(4);
     match (m.shape, v) {
         (Shape::Map, Value::Map(entries)) => {
             for (i, (k, x)) in entries.iter().enumerate() {
@@ -105,7 +112,7 @@ fn message_variants(c: &Contracts, id: MsgId, v: &Value, out: &mut Vec<Value>) {
                     if f.nullable {
                         out.push(with(Some(Value::Nil)));
                     }
-                    for w in typed_variants(c, &f.ty, &f.constraints, x) {
+                    for w in typed_variants(c, &f.ty, &f.constraints, x, depth, share) {
                         out.push(with(Some(w)));
                     }
                 }
@@ -127,7 +134,7 @@ fn message_variants(c: &Contracts, id: MsgId, v: &Value, out: &mut Vec<Value>) {
                     if f.nullable {
                         out.push(with(Value::Nil));
                     }
-                    for w in typed_variants(c, &f.ty, &f.constraints, x) {
+                    for w in typed_variants(c, &f.ty, &f.constraints, x, depth, share) {
                         out.push(with(w));
                     }
                 }
@@ -139,10 +146,15 @@ fn message_variants(c: &Contracts, id: MsgId, v: &Value, out: &mut Vec<Value>) {
 
 /// Up to [`POSITIONS`] indexes of a sequence of `n`, spread over it.
 fn positions(n: usize) -> Vec<usize> {
-    if n <= POSITIONS {
+    spread(n, POSITIONS)
+}
+
+/// Up to `most` (and the last) indexes of a sequence of `n`, spread over it.
+fn spread(n: usize, most: usize) -> Vec<usize> {
+    if n <= most {
         return (0..n).collect();
     }
-    let mut p: Vec<usize> = (0..POSITIONS).map(|i| i * n / POSITIONS).collect();
+    let mut p: Vec<usize> = (0..most).map(|i| i * n / most).collect();
     p.push(n - 1);
     p.dedup();
     p
@@ -162,7 +174,19 @@ fn shorter(n: usize, lo: usize) -> Vec<(usize, usize)> {
     out
 }
 
-fn typed_variants(c: &Contracts, ty: &Type, k: &Constraints, v: &Value) -> Vec<Value> {
+/// Elements of a list or map shrunk in place at `depth` (nested containers): fewer the deeper, since every
+/// variant of an element is a copy of the whole value around it (16, 4, then 1 position, none below 4).
+fn inner(n: usize, depth: usize) -> Vec<usize> {
+    match depth {
+        0 => spread(n, POSITIONS),
+        1 => spread(n, 4),
+        2 | 3 => spread(n, 1),
+        _ => Vec::new(),
+    }
+}
+
+/// Variants of a value of type `ty`, at most `cap` of them (the bigger changes first).
+fn typed_variants(c: &Contracts, ty: &Type, k: &Constraints, v: &Value, depth: usize, cap: usize) -> Vec<Value> {
     let none = Constraints::default();
     let lo = k.min_len.unwrap_or(0) as usize;
     let mut out = Vec::new();
@@ -223,7 +247,12 @@ fn typed_variants(c: &Contracts, ty: &Type, k: &Constraints, v: &Value) -> Vec<V
                     e.remove(j);
                     out.push(Value::Array(e));
                 }
-                for w in typed_variants(c, elem, &none, &items[j]) {
+            }
+            for j in inner(items.len(), depth) {
+                if out.len() >= cap {
+                    break;
+                }
+                for w in typed_variants(c, elem, &none, &items[j], depth + 1, cap - out.len()) {
                     let mut e = items.clone();
                     e[j] = w;
                     out.push(Value::Array(e));
@@ -240,12 +269,17 @@ fn typed_variants(c: &Contracts, ty: &Type, k: &Constraints, v: &Value) -> Vec<V
                     e.remove(j);
                     out.push(Value::Map(e));
                 }
-                for w in typed_variants(c, vt, &none, &entries[j].1) {
+            }
+            for j in inner(entries.len(), depth) {
+                if out.len() >= cap {
+                    break;
+                }
+                for w in typed_variants(c, vt, &none, &entries[j].1, depth + 1, cap - out.len()) {
                     let mut e = entries.clone();
                     e[j].1 = w;
                     out.push(Value::Map(e));
                 }
-                for key in typed_variants(c, kt, &none, &entries[j].0) {
+                for key in typed_variants(c, kt, &none, &entries[j].0, depth + 1, cap) {
                     let mut e = entries.clone();
                     e[j].0 = key;
                     if let Some(sorted) = sorted_distinct(e) {
@@ -254,9 +288,10 @@ fn typed_variants(c: &Contracts, ty: &Type, k: &Constraints, v: &Value) -> Vec<V
                 }
             }
         }
-        (Type::Message(id), _) => message_variants(c, *id, v, &mut out),
+        (Type::Message(id), _) if depth < 4 => message_variants(c, *id, v, &mut out, depth + 1, cap),
         _ => {}
     }
+    out.truncate(cap.max(1));
     out
 }
 

@@ -193,6 +193,11 @@ impl<'s> Session<'s> {
         self.peers[peer].hello.types.iter().any(|t| t == name)
     }
 
+    /// The largest payload the server takes (a larger one is judged `too-large` without being sent).
+    pub fn max_payload(&self) -> usize {
+        self.link.max_payload
+    }
+
     /// Passes an event on to the sink.
     pub fn event(&mut self, e: &Event) {
         self.rec.event(e);
