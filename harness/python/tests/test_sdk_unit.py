@@ -240,3 +240,23 @@ def test_run_with_missing_environment_exits_2(capsys):
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert "MSGPACT_NATS_URL" in err and "MSGPACT_SUBJECT_PREFIX" in err
+
+
+# ------------------------------------------------------------------------------------------- packaging
+
+
+def test_the_sdk_is_written_in_the_python_its_distribution_declares():
+    """pyproject.toml says requires-python >= 3.8: every module of the package must parse as Python 3.8."""
+    import ast
+    from pathlib import Path
+
+    import msgpact_peer
+
+    package = Path(msgpact_peer.__file__).parent
+    modules = sorted(package.glob("*.py"))
+    assert len(modules) >= 7, modules
+    for module in modules:
+        ast.parse(module.read_text(encoding="utf-8"), filename=str(module), feature_version=(3, 8))
+    pyproject = package.parent / "pyproject.toml"
+    if pyproject.is_file():  # in the source tree (the installed package has no pyproject.toml beside it)
+        assert 'requires-python = ">=3.8"' in pyproject.read_text(encoding="utf-8")
