@@ -1,8 +1,8 @@
 """The constants of the msgpact peer protocol (docs/peer-protocol.md), and the one-line rule for error texts.
 
 Why this module exists: subjects, headers, status words, environment variables and limits are named once here,
-with the same names as in the Rust (`src/protocol.rs`) and Go (`peer/protocol.go`) SDKs. msgpact's
-`src/peer/protocol.rs` holds the one table they all come from, and its test (`tests/protocol_constants.rs`)
+with the same names as in the Rust (harness/rust/peer/src/protocol.rs) and Go (harness/go/peer/protocol.go) SDKs.
+msgpact's src/peer/protocol.rs holds the one table they all come from, and its test (tests/protocol_constants.rs)
 fails when a copy here differs.
 """
 

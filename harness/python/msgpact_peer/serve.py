@@ -210,7 +210,9 @@ async def serve(peer: "Peer", config: Optional[Config] = None, stop: Optional[as
         await _shutdown(nc)
 
 
-async def _connect(peer: "Peer", client_class: Any, options: Dict[str, Any], config: Config, stop: asyncio.Event) -> Any:
+async def _connect(
+    peer: "Peer", client_class: Any, options: Dict[str, Any], config: Config, stop: asyncio.Event
+) -> Any:
     """Connect within `peer.connect_timeout` seconds; None when `stop` is set first."""
     nc = client_class()
     connect = asyncio.ensure_future(nc.connect(**options))

@@ -1,9 +1,9 @@
 //! The constants of the msgpact peer protocol (docs/peer-protocol.md), and the one-line rule for error texts.
 //!
 //! Why this module exists: subjects, headers, status words, environment variables and limits are named once
-//! here, with the same names as in the Python (`msgpact_peer/protocol.py`) and Go (`peer/protocol.go`) SDKs.
-//! msgpact's `src/peer/protocol.rs` holds the one table they all come from, and its test
-//! (`tests/protocol_constants.rs`) fails when a copy here differs.
+//! here, with the same names as in the Python (harness/python/msgpact_peer/protocol.py) and Go
+//! (harness/go/peer/protocol.go) SDKs. msgpact's `src/peer/protocol.rs` holds the one table they all come
+//! from, and its test (`tests/protocol_constants.rs`) fails when a copy here differs.
 
 /// The `protocol` number of the `hello` handshake.
 pub const PROTOCOL_VERSION: u32 = 1;
