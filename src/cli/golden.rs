@@ -42,17 +42,23 @@ pub fn run(args: Args) -> i32 {
                 );
                 EXIT_PASS
             }
-            Err(e) => {
-                eprintln!("{}: error[E702]: cannot write golden files: {e}\n  hint: check permissions and free space; files already written are complete", dir.display());
-                EXIT_INVALID
-            }
+            Err(e) => fail(&Diagnostic::at(
+                Code::WriteFailed,
+                dir.display(),
+                format!("cannot write golden files: {e}"),
+                "check permissions and free space; files already written are complete",
+            )),
         };
     }
     let drift = match store::check(dir, &expected) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("{}: error[E101]: cannot read golden files: {e}\n  hint: run from the repository root, or pass --golden DIR", dir.display());
-            return EXIT_INVALID;
+            return fail(&Diagnostic::at(
+                Code::Io,
+                dir.display(),
+                format!("cannot read golden files: {e}"),
+                "run from the repository root, or pass --golden DIR",
+            ))
         }
     };
     for k in &drift.pending {

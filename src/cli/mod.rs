@@ -10,7 +10,7 @@ mod lint;
 mod verify;
 
 use crate::contract::Contracts;
-use crate::diag::{plural, Diagnostics};
+use crate::diag::{plural, Code, Diagnostic, Diagnostics};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 
@@ -105,6 +105,13 @@ fn print_diags(c: &Contracts, diags: &Diagnostics, quiet_warnings: bool) {
         }
         eprintln!("{}", d.render(&c.sources));
     }
+}
+
+/// Prints `d` on standard error (through the redaction of secrets) and returns its exit code: the one way
+/// a command stops on an error.
+pub(crate) fn fail(d: &Diagnostic) -> i32 {
+    eprintln!("{}", crate::redact::redact(&d.render_plain()));
+    d.exit_code()
 }
 
 /// Writes `text` to standard output (through the redaction of secrets, like every output). A reader that

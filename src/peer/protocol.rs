@@ -6,6 +6,7 @@
 //! harness/go/peer/protocol.go) each keep a copy, because each is a package of its own that cannot read this
 //! file; tests/protocol_constants.rs fails when a copy, or the table of docs/peer-protocol.md section 7, differs
 //! from this one, and prints what to write.
+use super::error::PeerError;
 use serde::{Deserialize, Serialize};
 
 /// The `protocol` number of the `hello` handshake; a peer with another is refused.
@@ -141,9 +142,10 @@ pub struct Hello {
 
 impl Hello {
     /// Parses the reply, its texts cleaned for showing (control characters escaped, each at most 1,000 bytes).
-    pub fn parse(body: &[u8]) -> Result<Hello, String> {
-        let mut h: Hello = serde_json::from_slice(body)
-            .map_err(|e| format!("the hello reply is not the JSON of docs/peer-protocol.md section 3: {e}"))?;
+    pub fn parse(body: &[u8]) -> Result<Hello, PeerError> {
+        let mut h: Hello = serde_json::from_slice(body).map_err(|e| {
+            PeerError::Protocol(format!("the hello reply is not the JSON of docs/peer-protocol.md section 3: {e}"))
+        })?;
         let clean = |s: &mut String| *s = crate::limits::clean_text(s, crate::limits::MAX_PEER_ERROR_BYTES);
         for s in [
             &mut h.name,
@@ -201,7 +203,7 @@ mod tests {
         .unwrap();
         assert_eq!(h.types, vec!["a.B"]);
         assert_eq!(h.contracts_hash, "");
-        assert!(Hello::parse(b"not json").unwrap_err().contains("section 3"));
+        assert!(Hello::parse(b"not json").unwrap_err().to_string().contains("section 3"));
     }
 
     #[test]
