@@ -123,6 +123,54 @@ def decode_params(payload: bytes) -> dict:
     return msgpack.unpackb(payload)
 
 
+# ---- Fuzz-only mutants: no golden vector triggers them; `msgpact fuzz` finds them (docs/mutation-suite.md) ----
+
+# ---- str-chars: a hand-written packer that picks the str format from the character count ----
+# The length field holds the UTF-8 byte count, as it must; the format (fixstr, str8, str16) is chosen from
+# len(s), the number of characters: the format-selection half of the str-length bugs of
+# vsergeev/u-msgpack-python#8, arthurprs/msgpack-delphi#1 and dotnet/signalr-client-swift#112. Any string
+# whose characters and bytes fall on different sides of a format boundary (32 to 124 bytes in fewer than
+# 32 characters, say) gets a header that cannot hold its length. ASCII strings, and short non-ASCII ones
+# (golden's edge.text.utf8 is 27 bytes), come out right.
+
+def pack_str_by_chars(s: str) -> bytes:
+    b = s.encode("utf-8")
+    n = len(s)  # the bug: characters, where the format needs bytes
+    if n <= 31:
+        return bytes([(0xA0 + len(b)) & 0xFF]) + b
+    if n <= 0xFF:
+        return b"\xd9" + bytes([len(b) & 0xFF]) + b
+    if n <= 0xFFFF:
+        return b"\xda" + (len(b) & 0xFFFF).to_bytes(2, "big") + b
+    return b"\xdb" + len(b).to_bytes(4, "big") + b
+
+
+def pack_by_chars(o) -> bytes:
+    if isinstance(o, str):
+        return pack_str_by_chars(o)
+    if isinstance(o, dict):
+        n = len(o)
+        head = bytes([0x80 | n]) if n <= 15 else b"\xde" + n.to_bytes(2, "big")
+        return head + b"".join(pack_by_chars(k) + pack_by_chars(v) for k, v in o.items())
+    return msgpack.packb(o)
+
+
+def encode_by_chars(d: dict) -> bytes:
+    return pack_by_chars(d)
+
+
+# ---- nul-cstring: the text passes through a C API as a char* (ctypes.c_char_p), which ends at NUL ----
+# What tarantool/tarantool#5041 ('\0' truncates string) and capnproto/pycapnp#19 reported: a string with an
+# embedded NUL comes back cut at the NUL. Golden strings have no NUL.
+
+def decode_through_c(payload: bytes) -> dict:
+    import ctypes
+
+    d = msgpack.unpackb(payload)
+    d["text"] = ctypes.c_char_p(d["text"].encode("utf-8")).value.decode("utf-8")
+    return d
+
+
 MUTANTS = {
     "no-bin-type": [("voice.AudioChunk", no_bin_type, no_bin_type_encode), ("chat.ChatTurn", no_bin_type, no_bin_type_encode)],
     "float-tokens": [("common.TokenUsage", decode_usage, encode_usage_float)],
@@ -132,6 +180,8 @@ MUTANTS = {
     "isoformat": [("chat.ChatRequest", decode_datetimes, encode_isoformat)],
     "datetime-us": [("chat.ChatRequest", decode_datetimes, encode_datetime)],
     "float64": [("pipeline.PipelineParams", decode_params, encode_plain)],
+    "str-chars": [("chat.ChatTurn", decode_params, encode_by_chars)],
+    "nul-cstring": [("chat.ChatTurn", decode_through_c, encode_plain)],
 }
 
 
