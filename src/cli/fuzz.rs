@@ -3,8 +3,7 @@
 //! `--save`, kept as a golden case. docs/fuzz.md.
 use super::verify::{start, RunArgs};
 use crate::fuzz::{FuzzOptions, FuzzSink};
-use crate::report::fuzz::{FuzzFanout, FuzzTerminal, SessionEvents};
-use crate::report::json::Json;
+use crate::report::fuzz::{FuzzFanout, FuzzJson, FuzzTerminal, SessionEvents};
 use crate::report::progress::ProgressView;
 use std::time::Duration;
 
@@ -57,7 +56,7 @@ pub fn run(args: Args) -> i32 {
     // The progress view first: a finished step's live line is gone before the terminal prints its result.
     let mut sinks: Vec<Box<dyn FuzzSink>> = vec![Box::new(SessionEvents(progress)), Box::new(terminal)];
     if let Some(p) = &args.run.json {
-        sinks.push(Box::new(SessionEvents(Json::new(p.clone()))));
+        sinks.push(Box::new(FuzzJson::new(p.clone())));
     }
     let mut sink = FuzzFanout(sinks);
     let code = rt.block_on(async { crate::fuzz::run(&o, &mut sink).await.exit_code });

@@ -150,8 +150,11 @@ pub async fn run(o: &FuzzOptions, sink: &mut dyn FuzzSink) -> Summary {
         let failed: Vec<&Judged> = judged.iter().filter(|j| j.exchange.outcome == Outcome::Fail).collect();
         say(FuzzEvent::Round { cases: cases.len() as u64, exchanges: judged.len(), failed: failed.len() });
         if !failed.is_empty() {
-            // Each distinct failure once, the smallest payload of each first.
-            let mut sorted: Vec<&Judged> = failed;
+            // Each distinct failure once, the smallest payload of each first. A peer that failed a case
+            // itself also hands its wrong output on: the matrix's failures of that output are its echo.
+            let echo =
+                |j: &Judged| j.producer.is_some_and(|p| failed.iter().any(|f| f.producer.is_none() && f.consumer == p));
+            let mut sorted: Vec<&Judged> = failed.iter().copied().filter(|j| !echo(j)).collect();
             sorted.sort_by_key(|j| cases[j.case].bytes.len());
             for j in sorted {
                 if failures.len() < MAX_FINDINGS && !failures.iter().any(|(_, f)| Signature::of(f) == Signature::of(j))
@@ -165,7 +168,12 @@ pub async fn run(o: &FuzzOptions, sink: &mut dyn FuzzSink) -> Summary {
     for (found, j) in failures {
         let finding = shrink(&mut session, &c, o, &found, j).await;
         match finding {
-            Ok((mut finding, judged)) => {
+            Ok((mut finding, mut judged)) => {
+                if judged.producer.is_none() {
+                    // The canonical bytes of a drawn value, not a golden vector.
+                    judged.exchange.producer = "fuzz".into();
+                    finding.exchange.producer = "fuzz".into();
+                }
                 // The same seed and the same number of cases per message type draw the same values.
                 finding.repeat = format!("msgpact fuzz --seed {} --cases {next}", o.seed);
                 session.emit(&judged);

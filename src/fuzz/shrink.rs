@@ -329,6 +329,20 @@ fn string_variants(s: &str, lo: usize) -> Vec<String> {
         out.push(t.into_iter().collect());
     }
     out.push(chars.iter().map(|ch| if ch.is_ascii() { *ch } else { 'a' }).collect());
+    // The same bytes in plainer characters: every non-ASCII character as as many `a`s as it has bytes, or
+    // one at a time as a 2-byte `é` and `a`s (a bug may need the byte length and a multi-byte character).
+    out.push(chars.iter().map(|ch| "a".repeat(ch.len_utf8())).collect());
+    let mut wide: Vec<usize> = (0..n).filter(|&j| chars[j].len_utf8() > 1).collect();
+    wide.sort_by_key(|&j| std::cmp::Reverse(chars[j].len_utf8()));
+    for &j in wide.iter().take(POSITIONS) {
+        let mut t: Vec<String> = chars.iter().map(|ch| ch.to_string()).collect();
+        t[j] = "a".repeat(chars[j].len_utf8());
+        out.push(t.concat());
+        if chars[j].len_utf8() > 2 || chars[j] != '\u{e9}' {
+            t[j] = format!("\u{e9}{}", "a".repeat(chars[j].len_utf8() - 2));
+            out.push(t.concat());
+        }
+    }
     // Non-ASCII characters first: they are the likelier suspects, and the costlier ones.
     let mut order: Vec<usize> = (0..n).filter(|&j| chars[j] != 'a').collect();
     order.sort_by_key(|&j| std::cmp::Reverse(chars[j].len_utf8()));

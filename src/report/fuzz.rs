@@ -138,3 +138,65 @@ impl FuzzSink for FuzzFanout {
         }
     }
 }
+
+pub const SCHEMA: &str = "msgpact-fuzz/1";
+
+/// JSON of a fuzz run (`--json`): the seed, the summary, the findings (each with its shrunk value, its
+/// bytes and the peer's, and the command that repeats it) and every event of the session underneath, as
+/// verify's JSON has them (docs/fuzz.md).
+pub struct FuzzJson {
+    path: std::path::PathBuf,
+    seed: Option<u64>,
+    cases: u64,
+    findings: Vec<crate::fuzz::Finding>,
+    events: Vec<Event>,
+}
+
+impl FuzzJson {
+    pub fn new(path: std::path::PathBuf) -> Self {
+        FuzzJson { path, seed: None, cases: 0, findings: Vec::new(), events: Vec::new() }
+    }
+
+    pub fn render(&self) -> String {
+        let summary = self.events.iter().rev().find_map(|e| if let Event::Finished(s) = e { Some(s) } else { None });
+        let doc = serde_json::json!({
+            "schema": SCHEMA,
+            "seed": self.seed,
+            "cases": self.cases,
+            "summary": summary,
+            "findings": self.findings,
+            "events": self.events,
+        });
+        let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        crate::redact::redact(&text).into_owned()
+    }
+}
+
+impl FuzzSink for FuzzJson {
+    fn fuzz_event(&mut self, e: &FuzzEvent) {
+        match e {
+            FuzzEvent::Started { seed, .. } => self.seed = Some(*seed),
+            FuzzEvent::Round { cases, .. } => self.cases += cases,
+            FuzzEvent::Finding(f) => self.findings.push(f.as_ref().clone()),
+            FuzzEvent::Session(e) => {
+                if matches!(e.as_ref(), Event::Progress(_)) {
+                    return;
+                }
+                self.events.push(e.as_ref().clone());
+                if let Event::Finished(_) = e.as_ref() {
+                    if let Err(err) = super::write_report(&self.path, self.render().as_bytes()) {
+                        let message = format!("cannot write the JSON report: {err}");
+                        let d = crate::diag::Diagnostic::at(
+                            crate::diag::Code::WriteFailed,
+                            self.path.display(),
+                            message,
+                            "",
+                        );
+                        eprintln!("{}", d.render_plain());
+                    }
+                }
+            }
+            FuzzEvent::Done { .. } => {}
+        }
+    }
+}
