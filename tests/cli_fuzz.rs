@@ -118,7 +118,7 @@ fn bad_budgets_are_refused_before_anything_starts() {
     for (args, says) in [
         (&["fuzz", "--time", "0"][..], "0 seconds is not between 0.1 and 604800"),
         (&["fuzz", "--cases", "0"][..], "--cases"),
-        (&["fuzz", "--seed", "-1"][..], "--seed"),
+        (&["fuzz", "--seed=-1"][..], "--seed"),
     ] {
         let (code, err) = run(args, &[]);
         assert_eq!(code, Some(2), "{args:?}: {err}");

@@ -19,7 +19,9 @@ fn every_value_fits_its_contract() {
     for c in [load(ALL_KINDS), repository()] {
         for id in c.message_ids() {
             let name = c.message_name(id);
-            for n in 0..300 {
+            // Debug builds annotate large values slowly: 40 values of each type, two of them over 64 KiB on
+            // average, is what `cargo test` can afford on every run.
+            for n in 0..40 {
                 let v = draw(&c, &name, 7, n, n % 2 == 0);
                 let bytes = encode(&v);
                 assert!(
@@ -55,8 +57,12 @@ fn values_reach_the_format_boundaries_and_the_awkward_characters() {
     let mut map_sizes = HashSet::new();
     let mut ints = HashSet::new();
     let (mut nan, mut inf) = (false, false);
-    for n in 0..3000 {
-        let v = draw(&c, "k.All", 1, n, false);
+    let id = c.find_message("k.All").unwrap();
+    let mi = c.message_ids().position(|m| m == id).unwrap();
+    // Values of up to 8 KiB (the 64 KiB boundaries are checked below, one field at a time).
+    let small = Limits { max_depth: 4, max_bytes: 8 << 10 };
+    for n in 0..1500 {
+        let v = Gen::new(&c, stream(1, mi, n), small).message(id, None);
         for key in ["s", "text"] {
             if let Some(Value::Str(s)) = field(&v, key) {
                 str_lens.insert(s.len());
@@ -88,7 +94,7 @@ fn values_reach_the_format_boundaries_and_the_awkward_characters() {
             inf |= x.is_infinite();
         }
     }
-    for len in [0, 31, 32, 255, 256, 65535, 65536] {
+    for len in [0, 31, 32, 255, 256] {
         assert!(str_lens.contains(&len), "a string of {len} bytes (seen {} lengths)", str_lens.len());
     }
     assert!(nul && two && three && four, "NUL {nul}, 2-byte {two}, 3-byte {three}, 4-byte {four}");
@@ -103,6 +109,34 @@ fn values_reach_the_format_boundaries_and_the_awkward_characters() {
         assert!(ints.contains(&i), "int64 at the boundary {i}");
     }
     assert!(nan && inf, "NaN and infinities where allowed");
+}
+
+#[test]
+fn lengths_reach_the_64_kib_boundaries_within_a_large_budget() {
+    let c = load(ALL_KINDS);
+    let none = Constraints::default();
+    let mut g = Gen::new(&c, stream(5, 0, 0), Limits::default());
+    let (mut strs, mut bins, mut lists) = (HashSet::new(), HashSet::new(), HashSet::new());
+    for _ in 0..1500 {
+        if let Value::Str(s) = g.typed(&Type::String, &none, 0, 200_000) {
+            strs.insert(s.len());
+        }
+        if let Value::Bin(b) = g.typed(&Type::Bytes, &none, 0, 200_000) {
+            bins.insert(b.len());
+        }
+        if let Value::Array(a) = g.typed(&Type::List(Box::new(Type::Bool)), &none, 0, 200_000) {
+            lists.insert(a.len());
+        }
+    }
+    for n in [65535, 65536] {
+        assert!(strs.contains(&n) && bins.contains(&n) && lists.contains(&n), "{n}: str, bin and array lengths");
+    }
+    // Within a constraint, never past it.
+    let k = Constraints { max_len: Some(300), ..Constraints::default() };
+    for _ in 0..300 {
+        let Value::Str(s) = g.typed(&Type::String, &k, 0, 200_000) else { panic!() };
+        assert!(s.len() <= 300);
+    }
 }
 
 #[test]
@@ -147,7 +181,7 @@ fn recursive_types_stop_at_the_depth_limit_and_values_at_the_size_budget() {
     let c = load(ALL_KINDS);
     let limits = Limits::default();
     let mut deepest = 0;
-    for n in 0..500 {
+    for n in 0..60 {
         let v = draw(&c, "k.Node", 9, n, false);
         deepest = deepest.max(depth(&v));
         let all = draw(&c, "k.All", 9, n, false);
