@@ -24,7 +24,7 @@
 //! 9. [`report`]: the reporters of verify's and fuzz's events (terminal, progress, JUnit, JSON) and of
 //!    breaking's findings.
 //! 10. [`cli`]: the `msgpact` commands, one file each; where every error becomes a diagnostic and an exit
-//!    code.
+//!     code.
 pub mod annotate;
 pub mod breaking;
 pub mod classes;

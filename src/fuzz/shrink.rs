@@ -82,7 +82,7 @@ pub fn candidates(c: &Contracts, id: MsgId, v: &Value) -> Vec<Value> {
             (s < current && seen.insert(encode(&w))).then_some((s, w))
         })
         .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.sort_by_key(|a| a.0);
     out.into_iter().map(|(_, w)| w).filter(|w| fits(c, id, w)).take(MAX_CANDIDATES).collect()
 }
 
