@@ -125,6 +125,8 @@ pub async fn run(o: &FuzzOptions, sink: &mut dyn FuzzSink) -> Summary {
     let mut drawn = 0u64;
     let mut next = 0u64;
     let mut failures: Vec<(Case, Judged)> = Vec::new();
+    // Drawing, exchanging and judging the rounds: the summary's `exchanging` (what a rate is taken over).
+    let rounds = Instant::now();
     while next < budget && !messages.is_empty() {
         if o.time.is_some_and(|t| start.elapsed() >= t) || session.nats_gone().is_some() {
             break;
@@ -165,6 +167,7 @@ pub async fn run(o: &FuzzOptions, sink: &mut dyn FuzzSink) -> Summary {
             break;
         }
     }
+    session.exchanging(rounds.elapsed());
     for (found, j) in failures {
         let finding = shrink(&mut session, &c, o, &found, j).await;
         match finding {

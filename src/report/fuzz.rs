@@ -47,7 +47,13 @@ impl<W: Write> FuzzTerminal<W> {
         if sum.setup_errors > 0 {
             let _ = write!(counts, "; {} setup error(s)", sum.setup_errors);
         }
-        format!("fuzz: {status}, {counts} in {:.1} s (seed {})\n", sum.elapsed.as_secs_f64(), self.seed)
+        let rounds = sum.exchanging.as_secs_f64();
+        let rate = if rounds > 0.0 {
+            format!("; rounds {rounds:.1} s, {:.0} exchanges/s", sum.exchanges as f64 / rounds)
+        } else {
+            String::new()
+        };
+        format!("fuzz: {status}, {counts} in {:.1} s (seed {}{rate})\n", sum.elapsed.as_secs_f64(), self.seed)
     }
 }
 

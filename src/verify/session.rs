@@ -193,6 +193,12 @@ impl<'s> Session<'s> {
         self.peers[peer].hello.types.iter().any(|t| t == name)
     }
 
+    /// The session's subject prefix (`msgpact.run.<id>`): a peer's round trips go to
+    /// `<prefix>.<peer>.roundtrip` (benches send there directly, as a baseline).
+    pub fn prefix(&self) -> &str {
+        &self.link.prefix
+    }
+
     /// The largest payload the server takes (a larger one is judged `too-large` without being sent).
     pub fn max_payload(&self) -> usize {
         self.link.max_payload
@@ -298,6 +304,11 @@ impl<'s> Session<'s> {
     /// Whether the connection to NATS is gone (then no further exchange can run).
     pub fn nats_gone(&self) -> Option<String> {
         nats_gone(&self.link.client)
+    }
+
+    /// How long the driver spent exchanging (the summary's `exchanging`).
+    pub fn exchanging(&mut self, d: Duration) {
+        self.rec.exchanging(d);
     }
 
     /// Records a setup error (exit 2).
