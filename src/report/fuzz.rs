@@ -206,3 +206,96 @@ impl FuzzSink for FuzzJson {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fuzz::Finding;
+    use crate::verify::verdict::{Outcome, Verdict};
+    use crate::verify::Exchange;
+    use std::time::Duration;
+
+    fn finding() -> Finding {
+        Finding {
+            exchange: Exchange {
+                producer: "fuzz".into(),
+                consumer: "py".into(),
+                message: "chat.ChatTurn".into(),
+                case: "fuzz.603506e94ef5".into(),
+                verdict: Verdict::DecodeError { error: "cut at NUL".into() },
+                class: None,
+                hint: "keep the NUL".into(),
+                outcome: Outcome::Fail,
+                expected_failure: None,
+                location: "contracts/chat.yaml:11:9".into(),
+                duration: Duration::ZERO,
+                reused: false,
+            },
+            value: r#"{role: "user", text: "\0"}"#.into(),
+            expected: "82 a1 00".into(),
+            actual: Some("82 a0".into()),
+            found_as: "chat.ChatTurn fuzz.29".into(),
+            found_size: 30,
+            size: 18,
+            checks: 34,
+            steps: 2,
+            saved: None,
+            repeat: "msgpact fuzz --seed 9 --cases 50".into(),
+        }
+    }
+
+    #[test]
+    fn the_terminal_says_the_seed_first_and_last_and_a_finding_with_its_value_bytes_and_repeat() {
+        let mut t = FuzzTerminal::new(Vec::new());
+        t.fuzz_event(&FuzzEvent::Started {
+            seed: 9,
+            cases: Some(200),
+            time: None,
+            messages: vec!["chat.ChatTurn".into()],
+            peers: vec!["py".into()],
+        });
+        t.fuzz_event(&FuzzEvent::Round { cases: 50, exchanges: 65, failed: 1 });
+        t.fuzz_event(&FuzzEvent::Finding(Box::new(finding())));
+        let sum = Summary {
+            exit_code: 1,
+            exchanges: 65,
+            passed: 64,
+            failed: 1,
+            exchanging: Duration::from_millis(500),
+            ..Summary::default()
+        };
+        t.fuzz_event(&FuzzEvent::Session(Box::new(Event::Finished(sum))));
+        let out = String::from_utf8(t.into_inner()).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "fuzz: seed 9 (repeat with --seed 9), 200 cases per message type, 1 messages, peers: py");
+        assert!(out.contains("FAIL py chat.ChatTurn fuzz.603506e94ef5 (fuzz -> py)"), "{out}");
+        assert!(out.contains("found as chat.ChatTurn fuzz.29 (30 bytes), shrunk to 18 bytes in 34 checks"), "{out}");
+        assert!(out.contains(
+            "     value     {role: \"user\", text: \"\\0\"}\n     canonical 82 a1 00\n     peer      82 a0\n"
+        ));
+        assert!(out.contains("repeat:   msgpact fuzz --seed 9 --cases 50\n"), "{out}");
+        assert!(out.contains("keep it:  msgpact fuzz --seed 9 --cases 50 --save"), "{out}");
+        assert_eq!(
+            *lines.last().unwrap(),
+            "fuzz: FAILED, 50 cases, 65 exchanges: 64 passed, 1 failed, 0 warned, 0 skipped in 0.0 s (seed 9; rounds 0.5 s, 130 exchanges/s)"
+        );
+    }
+
+    #[test]
+    fn the_json_report_has_the_seed_the_findings_and_the_session_events() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fuzz.json");
+        let mut j = FuzzJson::new(path.clone());
+        j.fuzz_event(&FuzzEvent::Started { seed: 9, cases: None, time: Some(5.0), messages: vec![], peers: vec![] });
+        j.fuzz_event(&FuzzEvent::Round { cases: 50, exchanges: 65, failed: 1 });
+        j.fuzz_event(&FuzzEvent::Finding(Box::new(finding())));
+        j.fuzz_event(&FuzzEvent::Session(Box::new(Event::Finished(Summary { exit_code: 1, ..Summary::default() }))));
+        let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(doc["schema"], SCHEMA);
+        assert_eq!((doc["seed"].as_u64(), doc["cases"].as_u64()), (Some(9), Some(50)));
+        assert_eq!(doc["findings"][0]["size"], 18);
+        assert_eq!(doc["findings"][0]["exchange"]["case"], "fuzz.603506e94ef5");
+        assert_eq!(doc["summary"]["exit_code"], 1);
+        assert_eq!(doc["events"].as_array().unwrap().len(), 1);
+    }
+}
