@@ -10,7 +10,9 @@
 //! 4. [`annotate`]: a token-by-token reading of any payload against a message type.
 //! 5. [`golden`]: golden vectors generated from the contracts, with readable twins, written and checked.
 //! 6. [`codegen`]: Rust, Python and Go types generated from the contracts.
-//! 7. [`cli`]: the `msgpact` commands.
+//! 7. [`project`]: a service repository's msgpact.toml, its pinned contracts (msgpact.lock, the cache) and
+//!    `msgpact init`'s scaffold.
+//! 8. [`cli`]: the `msgpact` commands.
 //!
 //! [`progress`] (long steps reporting that they are alive) and [`fsx`] (atomic writes) serve every layer.
 pub mod annotate;
@@ -25,6 +27,7 @@ pub mod golden;
 pub mod limits;
 pub mod nats;
 pub mod peer;
+pub mod project;
 pub mod progress;
 pub mod redact;
 pub mod report;

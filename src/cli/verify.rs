@@ -11,12 +11,13 @@ use std::time::Duration;
 pub struct Args {
     #[command(flatten)]
     contracts: ContractArgs,
-    /// Directory of golden vectors.
-    #[arg(long, default_value = "golden", value_name = "DIR")]
-    golden: PathBuf,
-    /// Directory whose subdirectories with a peer.toml are the peers.
-    #[arg(long, default_value = "harness", value_name = "DIR")]
-    harness: PathBuf,
+    /// Directory of golden vectors [default: msgpact.toml's, else golden].
+    #[arg(long, value_name = "DIR")]
+    golden: Option<PathBuf>,
+    /// Directory whose subdirectories with a peer.toml are the peers [default: msgpact.toml's [peers] dir,
+    /// else harness]. Another directory than msgpact.toml's leaves its required types out.
+    #[arg(long, value_name = "DIR")]
+    harness: Option<PathBuf>,
     /// Run only this peer (repeat for several).
     #[arg(long = "peer", value_name = "NAME")]
     peers: Vec<String>,
@@ -57,10 +58,14 @@ pub struct Args {
     /// through the current peers: can new readers read what old writers sent?
     #[arg(long, value_name = "REF|DIR")]
     against: Option<String>,
+    /// Output format: text, or github (also a GitHub workflow annotation per distinct problem, at its
+    /// contract location, on stdout when the run ends).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 /// Builds the run's options from the command line and the environment.
-pub fn options(args: &Args) -> crate::verify::Options {
+pub fn options(args: &Args, paths: &project::Paths) -> crate::verify::Options {
     let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let cache =
         std::env::var_os("MSGPACT_CACHE_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target").join("msgpact"));
@@ -80,9 +85,9 @@ pub fn options(args: &Args) -> crate::verify::Options {
     }
     crate::verify::Options {
         root,
-        contracts: args.contracts.contracts.clone(),
-        golden: args.golden.clone(),
-        harness: args.harness.clone(),
+        contracts: paths.contracts.clone(),
+        golden: paths.golden.clone(),
+        harness: paths.harness.clone(),
         peers: args.peers.clone(),
         nats,
         timeout: args.timeout,
@@ -135,9 +140,18 @@ pub fn run(args: Args) -> i32 {
         eprintln!("error[E901]: `--json -` and `--junit -` both ask for stdout\n  hint: write one of them to a file");
         return EXIT_INVALID;
     }
+    let flags = project::Flags {
+        contracts: args.contracts.contracts.as_deref(),
+        golden: args.golden.as_deref(),
+        harness: args.harness.as_deref(),
+    };
+    let paths = match project::paths(flags, true) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
     // Before anything starts: from here on a signal stops every build, peer and server of this run.
     crate::signals::install();
-    let opts = options(&args);
+    let opts = options(&args, &paths);
     if let Some(u) = &opts.nats.url {
         crate::redact::add_url(u);
     }
@@ -165,6 +179,9 @@ pub fn run(args: Args) -> i32 {
     }
     if let Some(p) = &args.json {
         sinks.push(Box::new(Json::new(p.clone())));
+    }
+    if args.format == Format::Github {
+        sinks.push(Box::new(crate::report::github::Annotations::new()));
     }
     let mut sink = Fanout(sinks);
     let code = rt.block_on(async { crate::verify::run(&opts, &mut sink).await.exit_code });

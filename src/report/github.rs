@@ -1,0 +1,147 @@
+//! GitHub workflow annotations (`::error file=...,line=...,col=...::message`) for every command's findings,
+//! so that a CI job shows them at their line of the contracts (or of msgpact.toml).
+//!
+//! [`Annotations`] is verify's reporter: one annotation per distinct problem (the terminal view's groups),
+//! at the contract location of the field or message it is about.
+use crate::verify::verdict::Outcome;
+use crate::verify::{Event, Exchange, Sink};
+
+/// Escapes workflow command data (`%`, CR, LF).
+pub fn data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a workflow command property (also `:` and `,`).
+pub fn prop(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// `::LEVEL file=F,line=L,col=C::MESSAGE` for a location `path:line:col` (or `::LEVEL::MESSAGE` when the
+/// location has no line).
+pub fn annotation(level: &str, location: &str, message: &str) -> String {
+    match split_location(location) {
+        Some((file, line, col)) => format!("::{level} file={},line={line},col={col}::{}", prop(file), data(message)),
+        None => format!("::{level}::{}", data(message)),
+    }
+}
+
+/// `contracts/chat.yaml:31:9` -> (`contracts/chat.yaml`, 31, 9); a file alone or a line alone also parse.
+pub fn split_location(location: &str) -> Option<(&str, u32, u32)> {
+    let mut parts = location.rsplitn(3, ':');
+    let last = parts.next()?;
+    let middle = parts.next();
+    let first = parts.next();
+    match (first, middle.and_then(|m| m.parse().ok()), last.parse().ok()) {
+        (Some(file), Some(line), Some(col)) if !file.is_empty() => Some((file, line, col)),
+        _ => None,
+    }
+}
+
+/// verify's annotations, written to stdout when the run ends.
+#[derive(Default)]
+pub struct Annotations {
+    exchanges: Vec<Exchange>,
+    lines: Vec<String>,
+}
+
+impl Annotations {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The annotations of the run so far.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for l in &self.lines {
+            out.push_str(l);
+            out.push('\n');
+        }
+        let bad: Vec<&Exchange> = self
+            .exchanges
+            .iter()
+            .filter(|x| !x.reused && matches!(x.outcome, Outcome::Fail | Outcome::Warn))
+            .collect();
+        // One annotation per distinct problem: same consumer, message, class, location and hint.
+        let mut seen: Vec<(&str, &str, Option<crate::classes::Class>, &str, &str, usize)> = Vec::new();
+        for x in &bad {
+            let key = (x.consumer.as_str(), x.message.as_str(), x.class, x.location.as_str(), x.hint.as_str());
+            match seen.iter_mut().find(|s| (s.0, s.1, s.2, s.3, s.4) == key) {
+                Some(s) => s.5 += 1,
+                None => seen.push((key.0, key.1, key.2, key.3, key.4, 1)),
+            }
+        }
+        for (consumer, message, class, location, hint, n) in seen {
+            let x = bad
+                .iter()
+                .find(|x| x.consumer == consumer && x.message == message && x.class == class && x.location == location)
+                .expect("a group has its first exchange");
+            let level = if x.outcome == Outcome::Fail { "error" } else { "warning" };
+            let class = class.map_or(String::new(), |c| format!(" [{}]", c.id()));
+            let more = if n > 1 { format!(" (and {} more case(s))", n - 1) } else { String::new() };
+            let hint = if hint.is_empty() { String::new() } else { format!("\nhint: {hint}") };
+            let msg = format!(
+                "{} {message} {} ({} -> {consumer}){class}: {}{more}{hint}",
+                if x.outcome == Outcome::Fail { "FAIL" } else { "WARN" },
+                x.case,
+                x.producer,
+                x.verdict.summary()
+            );
+            out.push_str(&annotation(level, location, &msg));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+impl Sink for Annotations {
+    fn event(&mut self, e: &Event) {
+        match e {
+            Event::Exchange(x) => self.exchanges.push(x.clone()),
+            Event::SetupError { what, message, hint } => {
+                let first = message.lines().next().unwrap_or("");
+                self.lines.push(annotation("error", first, &format!("{what}: {message}\nhint: {hint}")));
+            }
+            Event::GoldenDrift { added, removed, changed } => self.lines.push(annotation(
+                "error",
+                "",
+                &format!(
+                    "golden vectors differ from the contracts: {} changed, {} added, {} removed; `msgpact golden --check` lists them",
+                    changed.len(),
+                    added.len(),
+                    removed.len()
+                ),
+            )),
+            Event::StaleExpectedFailure { file, line, message, case, removed: false, command, .. } => {
+                self.lines.push(annotation(
+                    "error",
+                    &format!("{file}:{line}:1"),
+                    &format!("{message} {case} no longer fails; update the list with `{command}`"),
+                ));
+            }
+            Event::Finished(_) => {
+                use std::io::Write;
+                let mut stdout = std::io::stdout().lock();
+                let _ = stdout.write_all(crate::redact::redact(&self.render()).as_bytes()).and_then(|()| stdout.flush());
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_split_and_annotations_escape() {
+        assert_eq!(split_location("contracts/chat.yaml:31:9"), Some(("contracts/chat.yaml", 31, 9)));
+        assert_eq!(split_location("v1.0.0:contracts/chat.yaml:3:5"), Some(("v1.0.0:contracts/chat.yaml", 3, 5)));
+        assert_eq!(split_location("contracts/chat.yaml"), None);
+        assert_eq!(split_location(""), None);
+        assert_eq!(
+            annotation("error", "a,b.yaml:2:3", "x\ny 100%"),
+            "::error file=a%2Cb.yaml,line=2,col=3::x%0Ay 100%25"
+        );
+        assert_eq!(annotation("warning", "", "m"), "::warning::m");
+    }
+}
