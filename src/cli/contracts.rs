@@ -160,8 +160,17 @@ fn status(args: StatusArgs) -> Result<i32, project::Error> {
     let from = load_at(&p.cache, &p.lock.contracts.commit, &p.project.config.dir.value, &pinned)?;
     let mut breaking: Vec<(String, Vec<String>, usize)> = Vec::new();
     let mut annotations = Vec::new();
+    let mut unreadable = Vec::new();
     for r in &newer {
-        let to = load_at(&p.cache, &r.commit, &p.project.config.dir.value, &r.tag)?;
+        // A release whose contracts do not load cannot be weighed: said, and left for its authors to fix.
+        let to = match load_at(&p.cache, &r.commit, &p.project.config.dir.value, &r.tag) {
+            Ok(to) => to,
+            Err(e) => {
+                outln!("{}: newer, but cannot be weighed: {}", r.tag, e.message.lines().next().unwrap_or(""));
+                unreadable.push(r.tag.clone());
+                continue;
+            }
+        };
         let from = crate::breaking::Previous { target: from.target.clone(), contracts: from.contracts.clone() };
         let m = Move::new(from, &to.contracts, &required);
         let ours = m.breaking_for_us();
@@ -177,6 +186,12 @@ fn status(args: StatusArgs) -> Result<i32, project::Error> {
             annotations.push(format!("contracts {} breaks {}: {} {}", r.tag, f.subject, f.rule.id(), f.message));
         }
         breaking.push((r.tag.clone(), types, ours.len()));
+    }
+    if !unreadable.is_empty() {
+        eprintln!(
+            "contracts: warning: the contracts of {} do not load; `msgpact lint` in the contracts repository at that tag lists why",
+            unreadable.join(", ")
+        );
     }
     let offline = if matches!(p.freshness, Freshness::Fetched) { "" } else { " (offline: from the cache)" };
     let newest = newer.last().map(|r| r.tag.clone());

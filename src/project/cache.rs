@@ -32,11 +32,14 @@ impl Freshness {
     pub fn note(&self, url: &str) -> Option<String> {
         match self {
             Freshness::Fetched => None,
-            Freshness::Offline { error, last } => Some(format!(
-                "offline: cannot reach {url} ({}); using the cache {}",
-                error.lines().last().unwrap_or("").trim(),
-                last.map_or_else(|| "(never fetched)".to_string(), |t| format!("fetched {}", ago(t)))
-            )),
+            Freshness::Offline { error, last } => {
+                let when = last.map_or_else(|| "(never fetched)".to_string(), |t| format!("fetched {}", ago(t)));
+                Some(if error == "--offline" {
+                    format!("offline (--offline): using the cache of {url}, {when}")
+                } else {
+                    format!("offline: cannot reach {url} ({}); using the cache, {when}", error.lines().last().unwrap_or("").trim())
+                })
+            }
         }
     }
 }
