@@ -68,7 +68,7 @@ pub fn paths(flags: Flags, need_golden: bool) -> Result<Paths, i32> {
     Ok(Paths {
         contracts: from(flags.contracts, |r| &r.contracts),
         golden: from(flags.golden, |r| &r.golden),
-        harness: flags.harness.map_or_else(|| p.root.join(&p.config.peers.value), Path::to_path_buf),
+        harness: flags.harness.map_or_else(|| project::shown(&p.root.join(&p.config.peers.value)), Path::to_path_buf),
         project_peers: flags.harness.is_none(),
         lock: resolved.and_then(|r| r.lock),
         project: Some(p),

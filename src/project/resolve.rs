@@ -25,11 +25,11 @@ pub struct Resolved {
 /// Resolves the project's sources; fetches only what the cache lacks.
 pub fn resolve(p: &Project) -> Result<Resolved, Error> {
     let c = &p.config;
-    let peers = p.root.join(&c.peers.value);
+    let peers = super::shown(&p.root.join(&c.peers.value));
     let Source::Git { url, pin } = &c.source else {
         return Ok(Resolved {
-            contracts: p.root.join(&c.dir.value),
-            golden: p.root.join(&c.golden.value),
+            contracts: super::shown(&p.root.join(&c.dir.value)),
+            golden: super::shown(&p.root.join(&c.golden.value)),
             peers,
             lock: None,
             notes: Vec::new(),

@@ -9,6 +9,7 @@
 //! ([`container_backend_or_skip`]); each skip is recorded, and the test binary ends with a summary of the
 //! run's skips so far (see [`skip`]).
 #![allow(dead_code)]
+pub mod contracts_repo;
 mod skips;
 
 use serde_json::Value as Json;
