@@ -97,7 +97,40 @@ pub fn options(args: &Args, paths: &project::Paths) -> crate::verify::Options {
         max_restarts: 10,
         update_expected_failures: args.update_expected_failures,
         against: args.against.clone(),
+        required: required(args, paths),
+        policy: paths.project.as_ref().map(|p| p.config.policy.clone()).unwrap_or_default(),
     }
+}
+
+/// msgpact.toml's required types, when this run is about the repository's own peers: all of them, from
+/// msgpact.toml's peers directory (`--peer` or another `--harness` leaves them out, and says so).
+fn required(args: &Args, paths: &project::Paths) -> Vec<crate::verify::coverage::Required> {
+    let Some(p) = &paths.project else { return Vec::new() };
+    if p.config.required.is_empty() {
+        return Vec::new();
+    }
+    let why = if !paths.project_peers {
+        Some("--harness names another peers directory than msgpact.toml's")
+    } else if !args.peers.is_empty() {
+        Some("--peer runs part of the peers")
+    } else {
+        None
+    };
+    if let Some(why) = why {
+        eprintln!("verify: msgpact.toml's {} are not checked: {why}", plural(p.config.required.len(), "required type"));
+        return Vec::new();
+    }
+    p.config
+        .required
+        .iter()
+        .map(|r| crate::verify::coverage::Required {
+            name: r.value.clone(),
+            location: match r.at {
+                Some((l, c)) => format!("{}:{l}:{c}", p.file.display()),
+                None => p.file.display().to_string(),
+            },
+        })
+        .collect()
 }
 
 /// `--timeout`: a number of seconds, finite, from 0.01 to [`crate::limits::MAX_TIMEOUT_SECS`].
@@ -149,6 +182,9 @@ pub fn run(args: Args) -> i32 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    if let Some(l) = &paths.lock {
+        eprintln!("verify: contracts {} from {} (msgpact.lock), wire hash {}", l.describe(), l.contracts.git, l.contracts.wire_hash);
+    }
     // Before anything starts: from here on a signal stops every build, peer and server of this run.
     crate::signals::install();
     let opts = options(&args, &paths);

@@ -26,6 +26,9 @@ pub struct PeerEnv {
     pub nats_url: String,
     pub creds: Option<PathBuf>,
     pub prefix: String,
+    /// The wire hash of the run's contracts (`MSGPACT_CONTRACTS_HASH`): what a peer of hand-written types
+    /// reports in its hello, having been checked against them (for pinned contracts, msgpact.lock's hash).
+    pub contracts_hash: String,
 }
 
 pub struct PeerProcess {
@@ -79,6 +82,7 @@ impl PeerProcess {
             .env("MSGPACT_NATS_URL", &env.nats_url)
             .env("MSGPACT_SUBJECT_PREFIX", &env.prefix)
             .env("MSGPACT_PEER", &m.name)
+            .env("MSGPACT_CONTRACTS_HASH", &env.contracts_hash)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

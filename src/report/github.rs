@@ -97,6 +97,11 @@ impl Sink for Annotations {
     fn event(&mut self, e: &Event) {
         match e {
             Event::Exchange(x) => self.exchanges.push(x.clone()),
+            Event::Coverage(c) => {
+                for u in &c.required_unserved {
+                    self.lines.push(annotation("error", &u.location, &format!("E704 {}\nhint: {}", u.message, u.hint)));
+                }
+            }
             Event::SetupError { what, message, hint } => {
                 let first = message.lines().next().unwrap_or("");
                 self.lines.push(annotation("error", first, &format!("{what}: {message}\nhint: {hint}")));

@@ -8,11 +8,12 @@ pub struct Junit {
     path: PathBuf,
     exchanges: Vec<Exchange>,
     setup: Vec<(String, String)>,
+    coverage: Option<crate::verify::coverage::Coverage>,
 }
 
 impl Junit {
     pub fn new(path: PathBuf) -> Self {
-        Junit { path, exchanges: Vec::new(), setup: Vec::new() }
+        Junit { path, exchanges: Vec::new(), setup: Vec::new(), coverage: None }
     }
 
     pub fn render(&self) -> String {
@@ -28,6 +29,39 @@ impl Junit {
             );
             for (what, message) in &self.setup {
                 let _ = writeln!(s, "    <testcase classname=\"setup\" name=\"{}\">\n      <error message=\"{}\">{}</error>\n    </testcase>", esc(what), esc(first_line(message)), esc(message));
+            }
+            s.push_str("  </testsuite>\n");
+        }
+        if let Some(cov) = &self.coverage {
+            // One testcase per required type (failing when no peer serves it); the types nothing serves or
+            // requires are one line, not skipped testcases.
+            let n = cov.required_served.len() + cov.required_unserved.len();
+            let _ = writeln!(
+                s,
+                "  <testsuite name=\"required types\" tests=\"{n}\" failures=\"{}\" errors=\"0\" skipped=\"0\">",
+                cov.required_unserved.len()
+            );
+            for t in &cov.required_served {
+                let _ = writeln!(s, "    <testcase classname=\"required\" name=\"{}\"/>", esc(t));
+            }
+            for u in &cov.required_unserved {
+                let _ = writeln!(
+                    s,
+                    "    <testcase classname=\"required\" name=\"{}\">\n      <failure type=\"E704\" message=\"{}\">{}: {}\nhint: {}</failure>\n    </testcase>",
+                    esc(&u.name),
+                    esc(&u.message),
+                    esc(&u.location),
+                    esc(&u.message),
+                    esc(&u.hint)
+                );
+            }
+            if !cov.unserved.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "    <system-out>not exchanged: {} neither required nor served by any peer: {}</system-out>",
+                    crate::diag::plural(cov.unserved.len(), "type"),
+                    esc(&cov.unserved.join(", "))
+                );
             }
             s.push_str("  </testsuite>\n");
         }
@@ -122,6 +156,7 @@ impl Sink for Junit {
     fn event(&mut self, e: &Event) {
         match e {
             Event::Exchange(x) => self.exchanges.push(x.clone()),
+            Event::Coverage(c) => self.coverage = Some(c.clone()),
             Event::SetupError { what, message, .. } => self.setup.push((what.clone(), message.clone())),
             Event::StaleExpectedFailure { peer, file, line, message, case, removed: false, command } => {
                 self.setup.push((

@@ -9,6 +9,7 @@
 mod batch;
 pub mod canonical;
 pub mod compare;
+pub mod coverage;
 pub mod events;
 pub mod exchange;
 pub mod hints;

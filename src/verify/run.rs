@@ -48,6 +48,10 @@ pub struct Options {
     /// Replay the golden vectors of an earlier version (a git ref or a directory of contracts) through the
     /// current peers: can new readers read what old writers sent?
     pub against: Option<String>,
+    /// Message types the peers must serve (msgpact.toml's `[peers] required`).
+    pub required: Vec<super::coverage::Required>,
+    /// Classes that fail or warn for every peer (msgpact.toml's `[policy]`), under each peer's own policy.
+    pub policy: Vec<(Class, crate::classes::Gate)>,
 }
 
 /// The producer of a payload: the golden vector, an earlier version's golden vector, or a peer's output.
@@ -239,6 +243,7 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
             nats_url: server.url().to_string(),
             creds: server.creds().map(|p| p.to_path_buf()),
             prefix: prefix.clone(),
+            contracts_hash: crate::contract::hash::wire_hash(&c),
         },
         prefix,
         previous: previous_label,
@@ -249,6 +254,15 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
     sum.setup_errors += failed_peers;
 
     let mut used: Vec<Vec<bool>> = peers.iter().map(|p| vec![false; p.expected.entries.len()]).collect();
+
+    // Which types the peers serve: a required type nobody serves fails; one nobody serves or requires is
+    // named once, not exchanged.
+    let served_types: std::collections::BTreeSet<String> =
+        peers.iter().flat_map(|p| p.hello.types.iter().cloned()).collect();
+    let types: Vec<String> = c.message_ids().map(|id| c.message_name(id)).collect();
+    let coverage = super::coverage::Coverage::new(&types, &served_types, &opts.required);
+    sum.required_unserved = coverage.required_unserved.len();
+    sink.event(&Event::Coverage(coverage));
 
     // Phase 1: every golden vector through every peer.
     let golden_items = |p: &LivePeer| -> Vec<Item> {
@@ -281,7 +295,8 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
         }
     }
     for pi in 0..peers.len() {
-        for i in (0..golden_count).filter(|i| !golden_verdicts.contains_key(&(pi, *i))) {
+        let served_by_some = |i: &usize| served_types.contains(&ctx.names[*i]);
+        for i in (0..golden_count).filter(|i| !golden_verdicts.contains_key(&(pi, *i))).filter(served_by_some) {
             let d = Done {
                 item: Item { case: i, producer: Producer::Golden, payload: Bytes::new() },
                 verdict: Verdict::NotServed,
@@ -338,7 +353,7 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
     let _ = server.stop().await;
     let code = if sum.setup_errors > 0 {
         2
-    } else if sum.failed > 0 || sum.stale > 0 {
+    } else if sum.failed > 0 || sum.stale > 0 || sum.required_unserved > 0 {
         1
     } else {
         0
@@ -463,7 +478,10 @@ fn emit(
         _ => None,
     };
     let package = ctx.c.package_of(case.message);
-    let gate = |cl: Class| peer.manifest.gate(cl).or_else(|| package.gate(cl)).unwrap_or_else(|| default_gate(cl));
+    let repository = |cl: Class| ctx.opts.policy.iter().find(|(c, _)| *c == cl).map(|(_, g)| *g);
+    let gate = |cl: Class| {
+        peer.manifest.gate(cl).or_else(|| repository(cl)).or_else(|| package.gate(cl)).unwrap_or_else(|| default_gate(cl))
+    };
     let mut outcome = d.verdict.outcome(class, gate);
     let field = ctx.c.field_at(case.message, &path);
     let language =
