@@ -112,12 +112,13 @@ fn pinned_contracts_are_locked_and_status_and_update_follow_the_releases() {
     let status = run(&svc, &cache, &["contracts", "status"]);
     assert_eq!(status.status.code(), Some(0), "{}", stderr(&status));
     assert!(stdout(&status).starts_with("v1.1.0: newer, compatible with this repository's types"), "{}", stdout(&status));
-    assert!(stderr(&status).contains("1 release newer and compatible"), "{}", stderr(&status));
+    assert!(stderr(&status).contains("msgpact.toml:4:7: warning[W1105]: v1.1.0 is newer than the pinned v1.0.0"), "{}", stderr(&status));
+    assert!(stderr(&status).contains("contracts status: ok: pinned v1.0.0, 1 release newer and compatible"), "{}", stderr(&status));
     // outdated = "fail": a newer release fails the gate even when it is compatible.
     std::fs::write(svc.join("msgpact.toml"), toml.replace("tag = \"v1.0.0\"   # our release\n", "tag = \"v1.0.0\"   # our release\noutdated = \"fail\"\n")).unwrap();
     let status = run(&svc, &cache, &["contracts", "status"]);
     assert_eq!(status.status.code(), Some(1), "{}", stderr(&status));
-    assert!(stderr(&status).contains("contracts status: OUTDATED"), "{}", stderr(&status));
+    assert!(stderr(&status).contains("contracts status: OUTDATED (outdated = \"fail\")"), "{}", stderr(&status));
     std::fs::write(svc.join("msgpact.toml"), &toml).unwrap();
 
     repo.release_breaking();
@@ -126,15 +127,18 @@ fn pinned_contracts_are_locked_and_status_and_update_follow_the_releases() {
     let out = stdout(&status);
     assert!(out.contains("v2.0.0: newer, BREAKING for chat.ChatTurn (1 breaking change):"), "{out}");
     assert!(out.contains("v2.0.0:contracts/chat.yaml:9:9: FIELD_RENAMED field `role` of map-shaped `chat.ChatTurn` was renamed to `speaker`"), "{out}");
-    assert!(out.contains("::error file=msgpact.toml,line=4,col=7::contracts v2.0.0 breaks chat.ChatTurn: FIELD_RENAMED"), "{out}");
-    assert!(stderr(&status).contains("hint: `msgpact contracts update --to v1.1.0` takes the newest compatible release"), "{}", stderr(&status));
+    assert!(out.contains("::error file=msgpact.toml,line=4,col=7::E1104 contracts v2.0.0 breaks chat.ChatTurn: FIELD_RENAMED"), "{out}");
+    let err = stderr(&status);
+    assert!(err.contains("msgpact.toml:4:7: error[E1104]: v2.0.0 breaks chat.ChatTurn of this repository (1 breaking change)\n  hint: "), "{err}");
+    assert!(err.contains("contracts status: BREAKING: v2.0.0 breaks this repository's types; pinned v1.0.0, 2 releases newer"), "{err}");
+    assert!(err.contains("hint: `msgpact contracts update --to v1.1.0` takes the newest release before the breaking one"), "{err}");
 
     // Offline: the repository is gone, the cache answers, and says so.
     std::fs::rename(&repo.path, tmp.path().join("gone")).unwrap();
     let status = run(&svc, &cache, &["contracts", "status"]);
     assert_eq!(status.status.code(), Some(1), "{}", stderr(&status));
     assert!(stderr(&status).contains("contracts: offline: cannot reach"), "{}", stderr(&status));
-    assert!(stderr(&status).contains("contracts status: BREAKING (offline: from the cache)"), "{}", stderr(&status));
+    assert!(stderr(&status).contains("contracts status: BREAKING (offline: from the cache): v2.0.0 breaks"), "{}", stderr(&status));
 
     // update: the pin moves in msgpact.toml (comments kept) and in the lock, with what changed.
     let up = run(&svc, &cache, &["contracts", "update", "--to", "v1.1.0"]);

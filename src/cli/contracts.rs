@@ -183,7 +183,7 @@ fn status(args: StatusArgs) -> Result<i32, project::Error> {
         outln!("{}: newer, BREAKING for {} ({}):", r.tag, types.join(", "), plural(ours.len(), "breaking change"));
         for f in &ours {
             print_finding(f, true);
-            annotations.push(format!("contracts {} breaks {}: {} {}", r.tag, f.subject, f.rule.id(), f.message));
+            annotations.push(format!("E1104 contracts {} breaks {}: {} {}", r.tag, f.subject, f.rule.id(), f.message));
         }
         breaking.push((r.tag.clone(), types, ours.len()));
     }
@@ -195,38 +195,49 @@ fn status(args: StatusArgs) -> Result<i32, project::Error> {
     }
     let offline = if matches!(p.freshness, Freshness::Fetched) { "" } else { " (offline: from the cache)" };
     let newest = newer.last().map(|r| r.tag.clone());
+    let pin = match &p.project.config.source {
+        Source::Git { pin, .. } => pin.clone().map(|_| ()),
+        Source::Local => project::Located { value: (), at: None },
+    };
+    // One located diagnostic per release that breaks this repository (E1104), or for the newest
+    // compatible one (W1105); then the one summary line.
+    let diag = |code: Code, message: String, hint: String| {
+        eprintln!("{}", p.project.error_at(&pin, code, message, hint));
+    };
+    let compatible: Vec<&Release> = newer.iter().filter(|r| !breaking.iter().any(|b| b.0 == r.tag)).collect();
     let code = if !breaking.is_empty() {
-        let (tag, types, n) = &breaking[0];
-        let mut s = format!(
-            "contracts status: BREAKING{offline}: {tag} breaks {} of this repository ({}); pinned {pinned}",
-            types.join(", "),
-            plural(*n, "breaking change")
-        );
-        if breaking.len() > 1 {
-            let more: Vec<&str> = breaking[1..].iter().map(|b| b.0.as_str()).collect();
-            let _ = std::fmt::Write::write_fmt(&mut s, format_args!(", and so do {}", more.join(", ")));
+        for (tag, types, n) in &breaking {
+            diag(
+                Code::ContractsBreaking,
+                format!("{tag} breaks {} of this repository ({})", types.join(", "), plural(*n, "breaking change")),
+                format!("adapt the peers' types to it before its producers roll out: `msgpact contracts update --to {tag}`, then `msgpact verify` says what to change"),
+            );
         }
-        let compatible: Vec<&Release> =
-            newer.iter().take_while(|r| !breaking.iter().any(|b| b.0 == r.tag)).collect();
-        let hint = match compatible.last() {
-            Some(r) => format!(
-                "`msgpact contracts update --to {}` takes the newest compatible release; adapt the peers' types to {tag} (`msgpact contracts update --to {tag}`, then `msgpact verify`) before its producers roll out",
-                r.tag
-            ),
-            None => format!(
-                "adapt this repository to {tag}: `msgpact contracts update --to {tag}`, then `msgpact verify` says what to change"
-            ),
+        let tags: Vec<&str> = breaking.iter().map(|b| b.0.as_str()).collect();
+        let hint = match compatible.iter().rev().find(|r| newer.iter().position(|x| x.tag == r.tag) < newer.iter().position(|x| x.tag == tags[0])) {
+            Some(r) => format!("\n  hint: `msgpact contracts update --to {}` takes the newest release before the breaking one", r.tag),
+            None => String::new(),
         };
-        eprintln!("{s}\n  hint: {hint}");
+        let verb = if tags.len() == 1 { "breaks" } else { "break" };
+        eprintln!(
+            "contracts status: BREAKING{offline}: {} {verb} this repository's types; pinned {pinned}, {} newer{hint}",
+            tags.join(", "),
+            plural(newer.len(), "release")
+        );
         EXIT_FAIL
     } else if let Some(n) = &newest {
         let fail = p.project.config.outdated == Gate::Fail;
-        let word = if fail { "OUTDATED" } else { "ok" };
+        diag(
+            Code::ContractsOutdated,
+            format!("{n} is newer than the pinned {pinned}, and compatible with this repository's types"),
+            format!("`msgpact contracts update` moves the pin to {n}"),
+        );
+        let word = if fail { "OUTDATED (outdated = \"fail\")" } else { "ok" };
         eprintln!(
-            "contracts status: {word}{offline}: pinned {pinned}, {} newer and compatible with this repository's types (newest {n})\n  hint: `msgpact contracts update` moves the pin to {n}",
+            "contracts status: {word}{offline}: pinned {pinned}, {} newer and compatible with this repository's types (newest {n})",
             plural(newer.len(), "release")
         );
-        annotations.push(format!("contracts {n} is newer than the pinned {pinned} and compatible: `msgpact contracts update`"));
+        annotations.push(format!("W1105 contracts {n} is newer than the pinned {pinned} and compatible: `msgpact contracts update`"));
         if fail {
             EXIT_FAIL
         } else {
@@ -237,14 +248,13 @@ fn status(args: StatusArgs) -> Result<i32, project::Error> {
         EXIT_PASS
     };
     if args.format == Format::Github {
-        let pin = match &p.project.config.source {
-            Source::Git { pin, .. } => pin.at,
-            Source::Local => None,
+        let location = match pin.at {
+            Some((l, c)) => format!("{}:{l}:{c}", p.project.file.display()),
+            None => p.project.file.display().to_string(),
         };
-        let (line, col) = pin.unwrap_or((1, 1));
         let level = if code == EXIT_FAIL { "error" } else { "warning" };
         for a in annotations {
-            outln!("::{level} file={},line={line},col={col}::{}", crate::report::github::prop(&p.project.file.display().to_string()), crate::report::github::data(&a));
+            outln!("{}", crate::report::github::annotation(level, &location, &a));
         }
     }
     Ok(code)
