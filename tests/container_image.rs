@@ -24,7 +24,9 @@ fn reference_rust_peer() -> PathBuf {
     // src/peer/build.rs leaves them out).
     for (k, _) in std::env::vars_os() {
         let k = k.to_string_lossy();
-        if k.starts_with("CARGO_PKG_") || k.starts_with("CARGO_MANIFEST") || k.starts_with("CARGO_CRATE")
+        if k.starts_with("CARGO_PKG_")
+            || k.starts_with("CARGO_MANIFEST")
+            || k.starts_with("CARGO_CRATE")
             || ["CARGO_BIN_NAME", "CARGO_PRIMARY_PACKAGE", "CARGO_TARGET_TMPDIR", "CARGO_RUSTC_CURRENT_DIR", "OUT_DIR"]
                 .contains(&k.as_ref())
         {
@@ -80,7 +82,8 @@ fn the_image_runs_lint_golden_and_a_real_verify_without_rust() {
     assert!(!shell.status.success(), "the image built FROM scratch has a shell: {}", text(&shell));
 
     let repo = root().display().to_string();
-    let lint = run(engine, &["run", "--rm", "-v", &format!("{repo}:/repo:ro"), "-w", "/repo", &image, "msgpact", "lint"]);
+    let lint =
+        run(engine, &["run", "--rm", "-v", &format!("{repo}:/repo:ro"), "-w", "/repo", &image, "msgpact", "lint"]);
     assert!(lint.status.success() && text(&lint).contains("lint: ok, 5 packages"), "{}", text(&lint));
     let golden = run(
         engine,

@@ -44,7 +44,10 @@ fn a_broken_msgpact_toml_is_located_for_every_command() {
         let out = run(dir.path(), dir.path(), args);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert!(err.starts_with("msgpact.toml:2:7: error[E1101]: the git contracts are not pinned\n  hint: add `tag = "), "{args:?}: {err}");
+        assert!(
+            err.starts_with("msgpact.toml:2:7: error[E1101]: the git contracts are not pinned\n  hint: add `tag = "),
+            "{args:?}: {err}"
+        );
     }
 }
 
@@ -74,7 +77,11 @@ fn a_local_source_is_what_every_command_reads_and_flags_override_it() {
     assert!(write.status.success(), "{}", stderr(&write));
     assert!(d.join("vectors/chat/ChatTurn").is_dir(), "golden --write writes into msgpact.toml's golden dir");
     let check = run(d, d, &["golden", "--check"]);
-    assert!(check.status.success() && stderr(&check).contains("322 cases of 8 messages match vectors"), "{}", stderr(&check));
+    assert!(
+        check.status.success() && stderr(&check).contains("322 cases of 8 messages match vectors"),
+        "{}",
+        stderr(&check)
+    );
     let flag = run(d, d, &["lint", "--contracts", "one"]);
     assert!(flag.status.success() && stderr(&flag).contains("lint: ok, 1 package"), "{}", stderr(&flag));
     let no_lock = d.join("msgpact.lock");
@@ -111,11 +118,27 @@ fn pinned_contracts_are_locked_and_status_and_update_follow_the_releases() {
     repo.release_compatible();
     let status = run(&svc, &cache, &["contracts", "status"]);
     assert_eq!(status.status.code(), Some(0), "{}", stderr(&status));
-    assert!(stdout(&status).starts_with("v1.1.0: newer, compatible with this repository's types"), "{}", stdout(&status));
-    assert!(stderr(&status).contains("msgpact.toml:4:7: warning[W1105]: v1.1.0 is newer than the pinned v1.0.0"), "{}", stderr(&status));
-    assert!(stderr(&status).contains("contracts status: ok: pinned v1.0.0, 1 release newer and compatible"), "{}", stderr(&status));
+    assert!(
+        stdout(&status).starts_with("v1.1.0: newer, compatible with this repository's types"),
+        "{}",
+        stdout(&status)
+    );
+    assert!(
+        stderr(&status).contains("msgpact.toml:4:7: warning[W1105]: v1.1.0 is newer than the pinned v1.0.0"),
+        "{}",
+        stderr(&status)
+    );
+    assert!(
+        stderr(&status).contains("contracts status: ok: pinned v1.0.0, 1 release newer and compatible"),
+        "{}",
+        stderr(&status)
+    );
     // outdated = "fail": a newer release fails the gate even when it is compatible.
-    std::fs::write(svc.join("msgpact.toml"), toml.replace("tag = \"v1.0.0\"   # our release\n", "tag = \"v1.0.0\"   # our release\noutdated = \"fail\"\n")).unwrap();
+    std::fs::write(
+        svc.join("msgpact.toml"),
+        toml.replace("tag = \"v1.0.0\"   # our release\n", "tag = \"v1.0.0\"   # our release\noutdated = \"fail\"\n"),
+    )
+    .unwrap();
     let status = run(&svc, &cache, &["contracts", "status"]);
     assert_eq!(status.status.code(), Some(1), "{}", stderr(&status));
     assert!(stderr(&status).contains("contracts status: OUTDATED (outdated = \"fail\")"), "{}", stderr(&status));
@@ -127,23 +150,44 @@ fn pinned_contracts_are_locked_and_status_and_update_follow_the_releases() {
     let out = stdout(&status);
     assert!(out.contains("v2.0.0: newer, BREAKING for chat.ChatTurn (1 breaking change):"), "{out}");
     assert!(out.contains("v2.0.0:contracts/chat.yaml:9:9: FIELD_RENAMED field `role` of map-shaped `chat.ChatTurn` was renamed to `speaker`"), "{out}");
-    assert!(out.contains("::error file=msgpact.toml,line=4,col=7::E1104 contracts v2.0.0 breaks chat.ChatTurn: FIELD_RENAMED"), "{out}");
+    assert!(
+        out.contains(
+            "::error file=msgpact.toml,line=4,col=7::E1104 contracts v2.0.0 breaks chat.ChatTurn: FIELD_RENAMED"
+        ),
+        "{out}"
+    );
     let err = stderr(&status);
     assert!(err.contains("msgpact.toml:4:7: error[E1104]: v2.0.0 breaks chat.ChatTurn of this repository (1 breaking change)\n  hint: "), "{err}");
-    assert!(err.contains("contracts status: BREAKING: v2.0.0 breaks this repository's types; pinned v1.0.0, 2 releases newer"), "{err}");
-    assert!(err.contains("hint: `msgpact contracts update --to v1.1.0` takes the newest release before the breaking one"), "{err}");
+    assert!(
+        err.contains(
+            "contracts status: BREAKING: v2.0.0 breaks this repository's types; pinned v1.0.0, 2 releases newer"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: `msgpact contracts update --to v1.1.0` takes the newest release before the breaking one"),
+        "{err}"
+    );
 
     // Offline: the repository is gone, the cache answers, and says so.
     std::fs::rename(&repo.path, tmp.path().join("gone")).unwrap();
     let status = run(&svc, &cache, &["contracts", "status"]);
     assert_eq!(status.status.code(), Some(1), "{}", stderr(&status));
     assert!(stderr(&status).contains("contracts: offline: cannot reach"), "{}", stderr(&status));
-    assert!(stderr(&status).contains("contracts status: BREAKING (offline: from the cache): v2.0.0 breaks"), "{}", stderr(&status));
+    assert!(
+        stderr(&status).contains("contracts status: BREAKING (offline: from the cache): v2.0.0 breaks"),
+        "{}",
+        stderr(&status)
+    );
 
     // update: the pin moves in msgpact.toml (comments kept) and in the lock, with what changed.
     let up = run(&svc, &cache, &["contracts", "update", "--to", "v1.1.0"]);
     assert_eq!(up.status.code(), Some(0), "{}", stderr(&up));
-    assert!(stderr(&up).contains("contracts update: v1.0.0 -> v1.1.0: compatible with this repository's types"), "{}", stderr(&up));
+    assert!(
+        stderr(&up).contains("contracts update: v1.0.0 -> v1.1.0: compatible with this repository's types"),
+        "{}",
+        stderr(&up)
+    );
     assert_eq!(std::fs::read_to_string(svc.join("msgpact.toml")).unwrap(), toml.replace("v1.0.0", "v1.1.0"));
     let dry = run(&svc, &cache, &["contracts", "update", "--dry-run"]);
     assert!(stderr(&dry).contains("(dry run): v1.1.0 -> v2.0.0: BREAKING for chat.ChatTurn"), "{}", stderr(&dry));
@@ -151,7 +195,11 @@ fn pinned_contracts_are_locked_and_status_and_update_follow_the_releases() {
     let up = run(&svc, &cache, &["contracts", "update"]);
     assert_eq!(up.status.code(), Some(0), "{}", stderr(&up));
     assert!(stdout(&up).contains("FIELD_RENAMED field `role`"), "{}", stdout(&up));
-    assert!(stderr(&up).contains("v1.1.0 -> v2.0.0: BREAKING for chat.ChatTurn (1 breaking change)"), "{}", stderr(&up));
+    assert!(
+        stderr(&up).contains("v1.1.0 -> v2.0.0: BREAKING for chat.ChatTurn (1 breaking change)"),
+        "{}",
+        stderr(&up)
+    );
     let lock = std::fs::read_to_string(svc.join("msgpact.lock")).unwrap();
     let v2 = git(&tmp.path().join("gone"), &["rev-parse", "v2.0.0"]);
     assert!(lock.contains("tag = \"v2.0.0\"") && lock.contains(&v2), "{lock}");
@@ -181,13 +229,26 @@ fn init_scaffolds_a_repository_and_never_overwrites() {
 
     let typo = run(&svc, &cache, &["init", "--lang", "python", "--contracts", &contracts, "--types", "chat.ChatTurm"]);
     assert_eq!(typo.status.code(), Some(2));
-    assert!(stderr(&typo).contains("did you mean `chat.ChatTurn`?") && stderr(&typo).contains("nothing was written"), "{}", stderr(&typo));
+    assert!(
+        stderr(&typo).contains("did you mean `chat.ChatTurn`?") && stderr(&typo).contains("nothing was written"),
+        "{}",
+        stderr(&typo)
+    );
     assert!(!svc.join("msgpact.toml").exists());
     let bad_tag = run(&svc, &cache, &["init", "--lang", "python", "--contracts", &format!("{}@v9.9.9", repo.url())]);
     assert_eq!(bad_tag.status.code(), Some(2));
-    assert!(stderr(&bad_tag).contains("`v9.9.9` is not a tag or commit") && stderr(&bad_tag).contains("its releases: v1.0.0"), "{}", stderr(&bad_tag));
+    assert!(
+        stderr(&bad_tag).contains("`v9.9.9` is not a tag or commit")
+            && stderr(&bad_tag).contains("its releases: v1.0.0"),
+        "{}",
+        stderr(&bad_tag)
+    );
 
-    let init = run(&svc, &cache, &["init", "--lang", "python", "--contracts", &contracts, "--types", "chat.ChatTurn,common.TokenUsage"]);
+    let init = run(
+        &svc,
+        &cache,
+        &["init", "--lang", "python", "--contracts", &contracts, "--types", "chat.ChatTurn,common.TokenUsage"],
+    );
     assert!(init.status.success(), "{}", stderr(&init));
     for f in [
         "msgpact.toml",
@@ -202,7 +263,12 @@ fn init_scaffolds_a_repository_and_never_overwrites() {
         assert!(svc.join(f).is_file(), "init wrote no {f}: {}", stderr(&init));
     }
     let peer = std::fs::read_to_string(svc.join("peers/worker-python/peer.py")).unwrap();
-    assert!(peer.contains("peer.register(\"chat.ChatTurn\", decode=codec.decode_chat_chat_turn, encode=codec.encode_chat_chat_turn)"), "{peer}");
+    assert!(
+        peer.contains(
+            "peer.register(\"chat.ChatTurn\", decode=codec.decode_chat_chat_turn, encode=codec.encode_chat_chat_turn)"
+        ),
+        "{peer}"
+    );
     assert!(peer.contains("peer.register(\"common.TokenUsage\""), "{peer}");
     let manifest = std::fs::read_to_string(svc.join("peers/worker-python/peer.toml")).unwrap();
     assert!(manifest.contains("\"-r\", \"{root}/requirements.txt\"") && !manifest.contains("msgpack=="), "{manifest}");
@@ -213,14 +279,21 @@ fn init_scaffolds_a_repository_and_never_overwrites() {
     assert_eq!(status.status.code(), Some(0), "{}", stderr(&status));
     // The CI templates run the gate with JUnit and annotations.
     let gh = std::fs::read_to_string(svc.join(".github/workflows/msgpact.yml")).unwrap();
-    assert!(gh.contains("msgpact verify --junit msgpact-verify.xml --format github") && gh.contains("actions/setup-python"), "{gh}");
+    assert!(
+        gh.contains("msgpact verify --junit msgpact-verify.xml --format github") && gh.contains("actions/setup-python"),
+        "{gh}"
+    );
     let gl = std::fs::read_to_string(svc.join("msgpact.gitlab-ci.yml")).unwrap();
     assert!(gl.contains("junit: msgpact-verify.xml") && gl.contains("image: python:"), "{gl}");
 
     let before = std::fs::read_to_string(svc.join("msgpact.toml")).unwrap();
     let again = run(&svc, &cache, &["init", "--lang", "go", "--contracts", &contracts]);
     assert_eq!(again.status.code(), Some(2));
-    assert!(stderr(&again).starts_with("msgpact.toml: error[E1106]: this repository has a msgpact.toml already"), "{}", stderr(&again));
+    assert!(
+        stderr(&again).starts_with("msgpact.toml: error[E1106]: this repository has a msgpact.toml already"),
+        "{}",
+        stderr(&again)
+    );
     assert_eq!(std::fs::read_to_string(svc.join("msgpact.toml")).unwrap(), before);
     assert!(!svc.join("peers/worker-go").exists());
 }

@@ -13,7 +13,10 @@ fn repository(dir: &Path, required: &[&str], types: &str, fault: &str, extra: &s
     let required: Vec<String> = required.iter().map(|r| format!("\"{r}\"")).collect();
     std::fs::write(
         dir.join("msgpact.toml"),
-        format!("[contracts]\ndir = \"contracts\"\n\n[peers]\ndir = \"peers\"\nrequired = [{}]\n{extra}", required.join(", ")),
+        format!(
+            "[contracts]\ndir = \"contracts\"\n\n[peers]\ndir = \"peers\"\nrequired = [{}]\n{extra}",
+            required.join(", ")
+        ),
     )
     .unwrap();
     let peer = dir.join("peers/echo");
@@ -46,8 +49,16 @@ fn a_required_type_no_peer_serves_fails_the_gate_and_the_rest_is_one_line() {
     repository(t.path(), &["common.TokenUsage", "chat.ChatTurn"], "common.TokenUsage", "", "");
     let (code, out, report, junit) = verify(t.path(), &["--format", "github"]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("msgpact.toml:6:34: error[E704]: chat.ChatTurn is required, but no peer serves it\n  hint: register it"), "{out}");
-    assert!(out.contains("::error file=msgpact.toml,line=6,col=34::E704 chat.ChatTurn is required, but no peer serves it"), "{out}");
+    assert!(
+        out.contains(
+            "msgpact.toml:6:34: error[E704]: chat.ChatTurn is required, but no peer serves it\n  hint: register it"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("::error file=msgpact.toml,line=6,col=34::E704 chat.ChatTurn is required, but no peer serves it"),
+        "{out}"
+    );
     assert!(
         out.contains("verify: not exchanged: 6 types neither required nor served by any peer: chat.ChatRequest, pipeline.PipelineParams, stream.ResponseChunk, stream.StreamError, voice.AudioChunk, voice.VoiceActivity"),
         "{out}"
@@ -56,21 +67,31 @@ fn a_required_type_no_peer_serves_fails_the_gate_and_the_rest_is_one_line() {
     // TokenUsage itself passed: 29 golden vectors and the echo peer's own output.
     assert_eq!(report["summary"]["passed"], 29, "{out}");
     assert_eq!(report["summary"]["skipped"], 0, "{out}");
-    assert!(exchanges(&report).iter().all(|x| x["message"] == "common.TokenUsage"), "only the served type is exchanged");
-    let coverage = report["events"].as_array().unwrap().iter().find(|e| e["event"] == "coverage").expect("a coverage event");
+    assert!(
+        exchanges(&report).iter().all(|x| x["message"] == "common.TokenUsage"),
+        "only the served type is exchanged"
+    );
+    let coverage =
+        report["events"].as_array().unwrap().iter().find(|e| e["event"] == "coverage").expect("a coverage event");
     assert_eq!(coverage["required_served"], serde_json::json!(["common.TokenUsage"]));
     assert_eq!(coverage["required_unserved"][0]["name"], "chat.ChatTurn");
     // JUnit: the required types as testcases, the rest as one line, no skipped testcases.
     assert!(junit.contains("<testsuite name=\"required types\" tests=\"2\" failures=\"1\""), "{junit}");
     assert!(junit.contains("<testcase classname=\"required\" name=\"common.TokenUsage\"/>"), "{junit}");
-    assert!(junit.contains("<testcase classname=\"required\" name=\"chat.ChatTurn\">\n      <failure type=\"E704\""), "{junit}");
+    assert!(
+        junit.contains("<testcase classname=\"required\" name=\"chat.ChatTurn\">\n      <failure type=\"E704\""),
+        "{junit}"
+    );
     assert!(junit.contains("<system-out>not exchanged: 6 types neither required nor served by any peer:"), "{junit}");
     assert!(!junit.contains("<skipped"), "{junit}");
 
     // With --peer, only part of the peers runs: the required types are not checked, and verify says so.
     let (code, out, _, _) = verify(t.path(), &["--peer", "echo"]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("verify: msgpact.toml's 2 required types are not checked: --peer runs part of the peers"), "{out}");
+    assert!(
+        out.contains("verify: msgpact.toml's 2 required types are not checked: --peer runs part of the peers"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -90,7 +111,13 @@ fn every_required_type_served_passes_and_the_repository_policy_applies_to_every_
     let t = tempfile::tempdir().unwrap();
     // The echo peer writes every integer at full width (int-width), which fails by default; the
     // repository's policy makes it a warning for all of its peers.
-    repository(t.path(), &["common.TokenUsage"], "common.TokenUsage", "widen-ints:all", "\n[policy]\nint-width = \"warn\"\n");
+    repository(
+        t.path(),
+        &["common.TokenUsage"],
+        "common.TokenUsage",
+        "widen-ints:all",
+        "\n[policy]\nint-width = \"warn\"\n",
+    );
     let (code, out, report, junit) = verify(t.path(), &[]);
     assert_eq!(code, 0, "{out}");
     assert_eq!(report["summary"]["warned"], 58, "{out}");
@@ -102,6 +129,22 @@ fn every_required_type_served_passes_and_the_repository_policy_applies_to_every_
         std::fs::read_to_string(t.path().join("peers/echo/peer.toml")).unwrap() + "[policy]\nint-width = \"fail\"\n",
     )
     .unwrap();
-    let (code, out, _, _) = verify(t.path(), &[]);
+    let (code, out, _, _) = verify(t.path(), &["--format", "github"]);
     assert_eq!(code, 1, "{out}");
+    // --format github: one annotation per distinct problem, at the field's line of the contracts.
+    let annotations: Vec<&str> = out.lines().filter(|l| l.starts_with("::")).collect();
+    let line = std::fs::read_to_string(root().join("contracts/common.yaml"))
+        .unwrap()
+        .lines()
+        .position(|l| l.trim() == "- name: prompt_tokens")
+        .unwrap()
+        + 1;
+    let want = format!("::error file=contracts/common.yaml,line={line},col=");
+    assert!(
+        annotations
+            .iter()
+            .any(|a| a.starts_with(&want) && a.contains("FAIL common.TokenUsage ") && a.contains("[int-width]")),
+        "{annotations:?}"
+    );
+    assert!(annotations.len() < 10, "grouped, not one per case: {annotations:?}");
 }

@@ -176,7 +176,11 @@ fn status(args: StatusArgs) -> Result<i32, project::Error> {
         let ours = m.breaking_for_us();
         let elsewhere = m.elsewhere().len();
         if ours.is_empty() {
-            outln!("{}: newer, compatible with this repository's types ({} elsewhere)", r.tag, plural(elsewhere, "change"));
+            outln!(
+                "{}: newer, compatible with this repository's types ({} elsewhere)",
+                r.tag,
+                plural(elsewhere, "change")
+            );
             continue;
         }
         let types = m.broken_types();
@@ -214,8 +218,15 @@ fn status(args: StatusArgs) -> Result<i32, project::Error> {
             );
         }
         let tags: Vec<&str> = breaking.iter().map(|b| b.0.as_str()).collect();
-        let hint = match compatible.iter().rev().find(|r| newer.iter().position(|x| x.tag == r.tag) < newer.iter().position(|x| x.tag == tags[0])) {
-            Some(r) => format!("\n  hint: `msgpact contracts update --to {}` takes the newest release before the breaking one", r.tag),
+        let hint = match compatible
+            .iter()
+            .rev()
+            .find(|r| newer.iter().position(|x| x.tag == r.tag) < newer.iter().position(|x| x.tag == tags[0]))
+        {
+            Some(r) => format!(
+                "\n  hint: `msgpact contracts update --to {}` takes the newest release before the breaking one",
+                r.tag
+            ),
             None => String::new(),
         };
         let verb = if tags.len() == 1 { "breaks" } else { "break" };
@@ -237,7 +248,9 @@ fn status(args: StatusArgs) -> Result<i32, project::Error> {
             "contracts status: {word}{offline}: pinned {pinned}, {} newer and compatible with this repository's types (newest {n})",
             plural(newer.len(), "release")
         );
-        annotations.push(format!("W1105 contracts {n} is newer than the pinned {pinned} and compatible: `msgpact contracts update`"));
+        annotations.push(format!(
+            "W1105 contracts {n} is newer than the pinned {pinned} and compatible: `msgpact contracts update`"
+        ));
         if fail {
             EXIT_FAIL
         } else {
@@ -313,7 +326,10 @@ fn update(args: UpdateArgs) -> Result<i32, project::Error> {
     };
     let elsewhere = m.elsewhere().len();
     if args.dry_run {
-        eprintln!("contracts update (dry run): {old} -> {new_label}: {verdict}; {} elsewhere; nothing written", plural(elsewhere, "change"));
+        eprintln!(
+            "contracts update (dry run): {old} -> {new_label}: {verdict}; {} elsewhere; nothing written",
+            plural(elsewhere, "change")
+        );
         return Ok(EXIT_PASS);
     }
     let tree = p.cache.tree(&commit)?;

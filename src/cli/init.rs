@@ -56,7 +56,10 @@ fn split_at_tag(s: &str) -> (&str, Option<&str>) {
 /// Whether `s` names a git repository rather than a directory of this one.
 fn is_git(s: &str) -> bool {
     let (url, tag) = split_at_tag(s);
-    tag.is_some() || url.contains("://") || url.ends_with(".git") || url.split_once(':').is_some_and(|(h, _)| h.contains('@'))
+    tag.is_some()
+        || url.contains("://")
+        || url.ends_with(".git")
+        || url.split_once(':').is_some_and(|(h, _)| h.contains('@'))
 }
 
 fn err(message: impl Into<String>, hint: impl Into<String>) -> project::Error {
@@ -99,7 +102,12 @@ fn init(args: Args) -> Result<(), project::Error> {
             }
             None => match project::releases::releases(&cache).pop() {
                 Some(r) => (Pin::Tag(r.tag), r.commit),
-                None => return Err(err(format!("{url} has no release tags (vX.Y.Z)"), "name the commit to pin: `--contracts URL@COMMIT`")),
+                None => {
+                    return Err(err(
+                        format!("{url} has no release tags (vX.Y.Z)"),
+                        "name the commit to pin: `--contracts URL@COMMIT`",
+                    ))
+                }
             },
         };
         let tree = cache.tree(&commit)?;
@@ -154,7 +162,10 @@ fn init(args: Args) -> Result<(), project::Error> {
         ));
     }
     let sdk = match &args.sdk {
-        Some(d) => Some(std::fs::canonicalize(d).map_err(|e| err(format!("--sdk {}: {e}", d.display()), "a checkout of msgpact"))?),
+        Some(d) => Some(
+            std::fs::canonicalize(d)
+                .map_err(|e| err(format!("--sdk {}: {e}", d.display()), "a checkout of msgpact"))?,
+        ),
         None => None,
     };
     let opts = init::Options {
@@ -189,12 +200,18 @@ fn init(args: Args) -> Result<(), project::Error> {
     // verify's build cache goes to target/msgpact/ of the repository: keep it out of git.
     let ignore = root.join(".gitignore");
     let ignored = std::fs::read_to_string(&ignore).unwrap_or_default();
-    if !ignored.lines().any(|l| matches!(l.trim(), "target" | "target/" | "/target" | "/target/" | "/target/msgpact/")) {
+    if !ignored.lines().any(|l| matches!(l.trim(), "target" | "target/" | "/target" | "/target/" | "/target/msgpact/"))
+    {
         let sep = if ignored.is_empty() || ignored.ends_with('\n') { "" } else { "\n" };
         write(Path::new(".gitignore"), format!("{ignored}{sep}/target/msgpact/\n").as_bytes())?;
         eprintln!("init: added /target/msgpact/ (msgpact's build cache) to .gitignore");
     }
-    eprintln!("init: ok, a {} peer `{}` serving {}; next:", args.lang.id(), opts.name, plural(opts.types.len(), "type"));
+    eprintln!(
+        "init: ok, a {} peer `{}` serving {}; next:",
+        args.lang.id(),
+        opts.name,
+        plural(opts.types.len(), "type")
+    );
     for (i, step) in init::next_steps(&opts).iter().enumerate() {
         eprintln!("  {}. {step}", i + 1);
     }

@@ -15,8 +15,8 @@ mod verify;
 
 use crate::contract::Contracts;
 use crate::diag::{plural, Diagnostics};
-use format::{annotate_diags, Format};
 use clap::{Parser, Subcommand};
+use format::{annotate_diags, Format};
 use std::path::{Path, PathBuf};
 
 pub const EXIT_PASS: i32 = 0;

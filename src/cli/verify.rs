@@ -183,7 +183,12 @@ pub fn run(args: Args) -> i32 {
         Err(code) => return code,
     };
     if let Some(l) = &paths.lock {
-        eprintln!("verify: contracts {} from {} (msgpact.lock), wire hash {}", l.describe(), l.contracts.git, l.contracts.wire_hash);
+        eprintln!(
+            "verify: contracts {} from {} (msgpact.lock), wire hash {}",
+            l.describe(),
+            l.contracts.git,
+            l.contracts.wire_hash
+        );
     }
     // Before anything starts: from here on a signal stops every build, peer and server of this run.
     crate::signals::install();

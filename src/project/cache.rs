@@ -24,7 +24,10 @@ pub struct Cache {
 pub enum Freshness {
     Fetched,
     /// The repository could not be reached; the cache is as of `last` (its last successful fetch).
-    Offline { error: String, last: Option<SystemTime> },
+    Offline {
+        error: String,
+        last: Option<SystemTime>,
+    },
 }
 
 impl Freshness {
@@ -37,7 +40,10 @@ impl Freshness {
                 Some(if error == "--offline" {
                     format!("offline (--offline): using the cache of {url}, {when}")
                 } else {
-                    format!("offline: cannot reach {url} ({}); using the cache, {when}", error.lines().last().unwrap_or("").trim())
+                    format!(
+                        "offline: cannot reach {url} ({}); using the cache, {when}",
+                        error.lines().last().unwrap_or("").trim()
+                    )
                 })
             }
         }
@@ -66,7 +72,8 @@ pub fn root() -> PathBuf {
 /// The URL as git should fetch it: a local path relative to the project root made absolute; URLs
 /// (`https://`, `file://`, `git@host:path`) as they are.
 pub fn effective_url(project_root: &Path, url: &str) -> String {
-    let is_url = url.contains("://") || url.split_once(':').is_some_and(|(host, _)| host.contains('@') || !host.contains('/'));
+    let is_url =
+        url.contains("://") || url.split_once(':').is_some_and(|(host, _)| host.contains('@') || !host.contains('/'));
     if is_url || Path::new(url).is_absolute() {
         return url.to_string();
     }
@@ -129,7 +136,9 @@ impl Cache {
             let _ = std::fs::remove_dir_all(&tmp);
             let tmp_s = tmp.display().to_string();
             let r = git(None, &["clone", "--quiet", "--bare", "--", &self.url, &tmp_s]).and_then(|_| {
-                std::fs::rename(&tmp, self.repo()).map(|_| Vec::new()).map_err(|e| format!("cannot move the clone: {e}"))
+                std::fs::rename(&tmp, self.repo())
+                    .map(|_| Vec::new())
+                    .map_err(|e| format!("cannot move the clone: {e}"))
             });
             if r.is_err() {
                 let _ = std::fs::remove_dir_all(&tmp);
@@ -167,8 +176,10 @@ impl Cache {
 
     /// Every tag of the repository with the commit it names.
     pub fn tags(&self) -> Vec<(String, String)> {
-        let Ok(out) = git(Some(&self.repo()), &["for-each-ref", "--format=%(refname:strip=2) %(objectname) %(*objectname)", "refs/tags"])
-        else {
+        let Ok(out) = git(
+            Some(&self.repo()),
+            &["for-each-ref", "--format=%(refname:strip=2) %(objectname) %(*objectname)", "refs/tags"],
+        ) else {
             return Vec::new();
         };
         String::from_utf8_lossy(&out)
@@ -236,7 +247,12 @@ impl Cache {
 
     /// The files under `prefix` (`contracts/`, or empty for the whole tree) at `commit` whose path passes
     /// `keep`, read from the object database.
-    pub fn files(&self, commit: &str, prefix: &str, keep: impl Fn(&str) -> bool) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    pub fn files(
+        &self,
+        commit: &str,
+        prefix: &str,
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<Vec<(String, Vec<u8>)>, Error> {
         crate::breaking::previous::git_files(&self.repo(), commit, prefix, keep)
             .map_err(|e| Error::new(Code::ContractsFetch, e.message, e.hint))
     }

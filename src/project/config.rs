@@ -142,13 +142,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
         outdated: None,
     });
     let source = match (&contracts.git, &contracts.tag, &contracts.rev) {
-        (None, Some(s), _) | (None, None, Some(s)) => {
-            return Err(at.error(
-                Some(s.span().start),
-                "a tag or rev pins a git repository, but [contracts] has no `git`",
-                "add `git = \"URL\"` of the contracts repository, or remove the pin to use a directory of this repository",
-            ))
-        }
+        (None, Some(s), _) | (None, None, Some(s)) => return Err(at.error(
+            Some(s.span().start),
+            "a tag or rev pins a git repository, but [contracts] has no `git`",
+            "add `git = \"URL\"` of the contracts repository, or remove the pin to use a directory of this repository",
+        )),
         (None, None, None) => Source::Local,
         (Some(url), tag, rev) => {
             if url.get_ref().trim().is_empty() {
@@ -277,7 +275,10 @@ mod tests {
     fn an_empty_file_means_a_local_directory_and_the_defaults() {
         let c = parse_str("").unwrap();
         assert_eq!(c.source, Source::Local);
-        assert_eq!((c.dir.value.as_str(), c.golden.value.as_str(), c.peers.value.as_str()), ("contracts", "golden", "peers"));
+        assert_eq!(
+            (c.dir.value.as_str(), c.golden.value.as_str(), c.peers.value.as_str()),
+            ("contracts", "golden", "peers")
+        );
         assert!(c.required.is_empty() && c.policy.is_empty());
         assert_eq!(c.outdated, Gate::Warn);
     }
@@ -298,7 +299,10 @@ mod tests {
         }
         assert_eq!(c.dir.value, "schemas");
         assert_eq!(c.outdated, Gate::Fail);
-        assert_eq!(c.required.iter().map(|r| r.value.as_str()).collect::<Vec<_>>(), ["chat.ChatTurn", "common.TokenUsage"]);
+        assert_eq!(
+            c.required.iter().map(|r| r.value.as_str()).collect::<Vec<_>>(),
+            ["chat.ChatTurn", "common.TokenUsage"]
+        );
         assert_eq!(c.required[1].at, Some((8, 30)));
         assert_eq!(c.policy, vec![(Class::IntWidth, Gate::Warn)]);
     }

@@ -152,7 +152,10 @@ pub fn files(o: &Options) -> Vec<(PathBuf, String)> {
                 })
                 .collect();
             out.push((peer.join("peer.toml"), fill(GO_PEER_TOML, &[("name", name)])));
-            out.push((peer.join("main.go"), fill(GO_MAIN, &[("module", GO_MODULE), ("registrations", &regs.join("\n"))])));
+            out.push((
+                peer.join("main.go"),
+                fill(GO_MAIN, &[("module", GO_MODULE), ("registrations", &regs.join("\n"))]),
+            ));
             out.push((peer.join("codec.go"), fill(GO_CODEC, &[("functions", &funcs.join("\n"))])));
         }
         Lang::Python => {
@@ -218,8 +221,14 @@ pub fn files(o: &Options) -> Vec<(PathBuf, String)> {
         }
     }
     let (setup_github, image) = match o.lang {
-        Lang::Go => ("      - uses: actions/setup-go@v5\n        with:\n          go-version-file: go.mod\n", "golang:1.24-bookworm"),
-        Lang::Python => ("      - uses: actions/setup-python@v5\n        with:\n          python-version: \"3.12\"\n", "python:3.12-bookworm"),
+        Lang::Go => (
+            "      - uses: actions/setup-go@v5\n        with:\n          go-version-file: go.mod\n",
+            "golang:1.24-bookworm",
+        ),
+        Lang::Python => (
+            "      - uses: actions/setup-python@v5\n        with:\n          python-version: \"3.12\"\n",
+            "python:3.12-bookworm",
+        ),
         Lang::Rust => ("", "rust:1-bookworm"),
     };
     let version = env!("CARGO_PKG_VERSION");
@@ -312,7 +321,10 @@ mod tests {
     fn the_msgpact_toml_it_writes_reads_back() {
         let text = msgpact_toml(&opts(Lang::Go));
         let c = super::super::config::parse(std::path::Path::new("msgpact.toml"), &text).unwrap();
-        assert_eq!(c.required.iter().map(|r| r.value.as_str()).collect::<Vec<_>>(), ["chat.ChatTurn", "common.TokenUsage"]);
+        assert_eq!(
+            c.required.iter().map(|r| r.value.as_str()).collect::<Vec<_>>(),
+            ["chat.ChatTurn", "common.TokenUsage"]
+        );
         assert!(matches!(c.source, super::super::Source::Git { .. }));
     }
 

@@ -77,10 +77,17 @@ impl Lock {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => {
-                return Err(Error::at(Code::ProjectLock, &shown, None, format!("cannot read: {e}"), "check its permissions"))
+                return Err(Error::at(
+                    Code::ProjectLock,
+                    &shown,
+                    None,
+                    format!("cannot read: {e}"),
+                    "check its permissions",
+                ))
             }
         };
-        let hint = "msgpact writes this file: delete it and run `msgpact contracts update --to <tag>` to write it again";
+        let hint =
+            "msgpact writes this file: delete it and run `msgpact contracts update --to <tag>` to write it again";
         let lock: Lock = toml::from_str(&text).map_err(|e| {
             let pos = e.span().map(|s| crate::source::line_col(text.as_bytes(), s.start));
             Error::at(Code::ProjectLock, &shown, pos, e.message().trim_end().to_string(), hint)
@@ -97,7 +104,13 @@ impl Lock {
         let c = &lock.contracts;
         let hex = |s: &str| s.len() >= 40 && s.bytes().all(|b| b.is_ascii_hexdigit());
         if !hex(&c.commit) || !c.wire_hash.starts_with("sha256:") || c.tag.is_some() && c.rev.is_some() {
-            return Err(Error::at(Code::ProjectLock, &shown, None, "is not a lock msgpact wrote (commit, wire_hash, tag or rev)", hint));
+            return Err(Error::at(
+                Code::ProjectLock,
+                &shown,
+                None,
+                "is not a lock msgpact wrote (commit, wire_hash, tag or rev)",
+                hint,
+            ));
         }
         Ok(Some(lock))
     }
@@ -110,7 +123,13 @@ impl Lock {
              # `msgpact contracts status` says whether newer releases exist, `msgpact contracts update` moves it.\n{body}"
         );
         crate::fsx::write_atomic(path, text.as_bytes()).map_err(|e| {
-            Error::at(Code::WriteFailed, &super::shown(path), None, format!("cannot write: {e}"), "check permissions and free space")
+            Error::at(
+                Code::WriteFailed,
+                &super::shown(path),
+                None,
+                format!("cannot write: {e}"),
+                "check permissions and free space",
+            )
         })
     }
 }

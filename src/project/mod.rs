@@ -116,7 +116,13 @@ impl Project {
             })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(missing(root)),
             Err(e) => {
-                return Err(Error::at(Code::ProjectFile, &file, None, format!("cannot read: {e}"), "check its permissions"))
+                return Err(Error::at(
+                    Code::ProjectFile,
+                    &file,
+                    None,
+                    format!("cannot read: {e}"),
+                    "check its permissions",
+                ))
             }
         };
         let config = config::parse(&file, &text)?;

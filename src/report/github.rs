@@ -56,37 +56,32 @@ impl Annotations {
             out.push_str(l);
             out.push('\n');
         }
-        let bad: Vec<&Exchange> = self
-            .exchanges
-            .iter()
-            .filter(|x| !x.reused && matches!(x.outcome, Outcome::Fail | Outcome::Warn))
-            .collect();
+        let bad: Vec<&Exchange> =
+            self.exchanges.iter().filter(|x| !x.reused && matches!(x.outcome, Outcome::Fail | Outcome::Warn)).collect();
         // One annotation per distinct problem: same consumer, message, class, location and hint.
-        let mut seen: Vec<(&str, &str, Option<crate::classes::Class>, &str, &str, usize)> = Vec::new();
+        let key = |x: &Exchange| (x.consumer.clone(), x.message.clone(), x.class, x.location.clone(), x.hint.clone());
+        let mut groups: Vec<(&Exchange, usize)> = Vec::new();
         for x in &bad {
-            let key = (x.consumer.as_str(), x.message.as_str(), x.class, x.location.as_str(), x.hint.as_str());
-            match seen.iter_mut().find(|s| (s.0, s.1, s.2, s.3, s.4) == key) {
-                Some(s) => s.5 += 1,
-                None => seen.push((key.0, key.1, key.2, key.3, key.4, 1)),
+            match groups.iter_mut().find(|(first, _)| key(first) == key(x)) {
+                Some(g) => g.1 += 1,
+                None => groups.push((x, 1)),
             }
         }
-        for (consumer, message, class, location, hint, n) in seen {
-            let x = bad
-                .iter()
-                .find(|x| x.consumer == consumer && x.message == message && x.class == class && x.location == location)
-                .expect("a group has its first exchange");
+        for (x, n) in groups {
             let level = if x.outcome == Outcome::Fail { "error" } else { "warning" };
-            let class = class.map_or(String::new(), |c| format!(" [{}]", c.id()));
+            let class = x.class.map_or(String::new(), |c| format!(" [{}]", c.id()));
             let more = if n > 1 { format!(" (and {} more case(s))", n - 1) } else { String::new() };
-            let hint = if hint.is_empty() { String::new() } else { format!("\nhint: {hint}") };
+            let hint = if x.hint.is_empty() { String::new() } else { format!("\nhint: {}", x.hint) };
             let msg = format!(
-                "{} {message} {} ({} -> {consumer}){class}: {}{more}{hint}",
+                "{} {} {} ({} -> {}){class}: {}{more}{hint}",
                 if x.outcome == Outcome::Fail { "FAIL" } else { "WARN" },
+                x.message,
                 x.case,
                 x.producer,
+                x.consumer,
                 x.verdict.summary()
             );
-            out.push_str(&annotation(level, location, &msg));
+            out.push_str(&annotation(level, &x.location, &msg));
             out.push('\n');
         }
         out

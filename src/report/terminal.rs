@@ -172,7 +172,8 @@ impl<W: Write> Terminal<W> {
             let _ = write!(counts, "; {} stale expected failure(s)", sum.stale);
         }
         if sum.required_unserved > 0 {
-            let _ = write!(counts, "; {} served by no peer", crate::diag::plural(sum.required_unserved, "required type"));
+            let _ =
+                write!(counts, "; {} served by no peer", crate::diag::plural(sum.required_unserved, "required type"));
         }
         if sum.setup_errors > 0 {
             let _ = write!(counts, "; {} setup error(s)", sum.setup_errors);

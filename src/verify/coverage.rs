@@ -62,11 +62,8 @@ impl Coverage {
             };
             c.required_unserved.push(Unserved { name: r.name.clone(), location: r.location.clone(), message, hint });
         }
-        c.unserved = types
-            .iter()
-            .filter(|t| !served.contains(*t) && !required.iter().any(|r| &r.name == *t))
-            .cloned()
-            .collect();
+        c.unserved =
+            types.iter().filter(|t| !served.contains(*t) && !required.iter().any(|r| &r.name == *t)).cloned().collect();
         c
     }
 }
@@ -82,10 +79,14 @@ mod tests {
         let req = |n: &str| Required { name: n.into(), location: "msgpact.toml:3:5".into() };
         let c = Coverage::new(&types, &served, &[req("a.A"), req("a.B"), req("a.c")]);
         assert_eq!(c.required_served, ["a.A"]);
-        let unserved: Vec<(&str, &str)> = c.required_unserved.iter().map(|u| (u.name.as_str(), u.message.as_str())).collect();
+        let unserved: Vec<(&str, &str)> =
+            c.required_unserved.iter().map(|u| (u.name.as_str(), u.message.as_str())).collect();
         assert_eq!(
             unserved,
-            [("a.B", "a.B is required, but no peer serves it"), ("a.c", "a.c is required, but it is not a message of the contracts")]
+            [
+                ("a.B", "a.B is required, but no peer serves it"),
+                ("a.c", "a.c is required, but it is not a message of the contracts")
+            ]
         );
         assert_eq!(c.required_unserved[1].hint, "did you mean `a.C`?");
         assert_eq!(c.unserved, ["a.D"]);

@@ -480,7 +480,11 @@ fn emit(
     let package = ctx.c.package_of(case.message);
     let repository = |cl: Class| ctx.opts.policy.iter().find(|(c, _)| *c == cl).map(|(_, g)| *g);
     let gate = |cl: Class| {
-        peer.manifest.gate(cl).or_else(|| repository(cl)).or_else(|| package.gate(cl)).unwrap_or_else(|| default_gate(cl))
+        peer.manifest
+            .gate(cl)
+            .or_else(|| repository(cl))
+            .or_else(|| package.gate(cl))
+            .unwrap_or_else(|| default_gate(cl))
     };
     let mut outcome = d.verdict.outcome(class, gate);
     let field = ctx.c.field_at(case.message, &path);
