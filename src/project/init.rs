@@ -10,8 +10,9 @@ use std::path::PathBuf;
 
 /// Where msgpact's own repository is published: the SDKs come from there unless `--sdk DIR` names a checkout.
 pub const REPOSITORY: &str = "https://github.com/msgpact/msgpact";
-/// The Go SDK's module path (a module in a subdirectory of the repository, tagged `harness/go/vX.Y.Z`).
-pub const GO_MODULE: &str = "github.com/msgpact/msgpact/harness/go";
+/// The Go SDK's module path (a module in a subdirectory of the repository, tagged `harness/go/peer/vX.Y.Z`),
+/// also the import path of its package `peer`.
+pub const GO_MODULE: &str = "github.com/msgpact/msgpact/harness/go/peer";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {
@@ -108,20 +109,36 @@ fn sdk_python(o: &Options) -> String {
 
 fn sdk_rust(o: &Options) -> String {
     match &o.sdk {
-        Some(dir) => format!("{{ path = \"{}\" }}", dir.join("harness/rust").display()),
+        Some(dir) => format!("{{ path = \"{}\" }}", dir.join("harness/rust/peer").display()),
         None => format!("{{ git = \"{REPOSITORY}\", tag = \"v{}\" }}", env!("CARGO_PKG_VERSION")),
+    }
+}
+
+/// `key = "value"` with its comment aligned at the column of the template's comments.
+fn line(key: &str, value: &str, comment: &str) -> String {
+    let kv = format!("{key} = \"{value}\"");
+    if comment.is_empty() {
+        kv
+    } else {
+        format!("{kv:<21} # {comment}")
     }
 }
 
 /// msgpact.toml.
 pub fn msgpact_toml(o: &Options) -> String {
     let source = match &o.source {
-        ContractsSource::Dir { dir, golden } => format!(
-            "dir = \"{dir}\"          # the contracts directory of this repository\ngolden = \"{golden}\"        # their golden vectors (`msgpact golden --write` makes them)"
-        ),
-        ContractsSource::Git { url, tag, dir, golden } => format!(
-            "git = \"{url}\"\ntag = \"{tag}\"          # `msgpact contracts update` moves it (and msgpact.lock)\ndir = \"{dir}\"          # the contracts directory in that repository\ngolden = \"{golden}\"        # its golden vectors"
-        ),
+        ContractsSource::Dir { dir, golden } => [
+            line("dir", dir, "the contracts directory of this repository"),
+            line("golden", golden, "their golden vectors (`msgpact golden --write` makes them)"),
+        ]
+        .join("\n"),
+        ContractsSource::Git { url, tag, dir, golden } => [
+            line("git", url, ""),
+            line("tag", tag, "the release checked against: `msgpact contracts update` moves it (and msgpact.lock)"),
+            line("dir", dir, "the contracts directory in that repository"),
+            line("golden", golden, "its golden vectors"),
+        ]
+        .join("\n"),
     };
     let required: Vec<String> = o.types.iter().map(|t| format!("  \"{t}\",")).collect();
     fill(MSGPACT_TOML, &[("source", &source), ("required", &required.join("\n"))])
@@ -252,7 +269,7 @@ pub fn next_steps(o: &Options) -> Vec<String> {
                 Some(dir) => steps.push(format!(
                     "add the SDK from {}: `go mod edit -require={GO_MODULE}@v0.0.0 -replace={GO_MODULE}={}` then `go mod tidy`",
                     dir.display(),
-                    dir.join("harness/go").display()
+                    dir.join("harness/go/peer").display()
                 )),
             }
             steps.push(format!("write the decode and encode functions in {peer}/codec.go with the service's own types"));

@@ -3,10 +3,10 @@
 // them against the shared contracts. The decode and encode functions are in codec.go.
 package main
 
-import "@@module@@/peer"
+import "@@module@@"
 
 func main() {
 	p := peer.New(peer.Info{Language: "go", Library: "github.com/vmihailenco/msgpack/v5"})
 @@registrations@@
-	p.RunMain() // reads MSGPACT_* from msgpact verify, serves until SIGTERM
+	p.Run() // reads MSGPACT_* from msgpact verify, serves until SIGTERM
 }

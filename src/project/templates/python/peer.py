@@ -5,9 +5,9 @@ It serves the message types msgpact.toml requires through the service's own type
 """
 
 import codec
-from msgpact_peer import Peer
+from msgpact_peer import Info, Peer
 
 if __name__ == "__main__":
-    peer = Peer(language="python", library="msgpack")
+    peer = Peer(Info(language="python", library="msgpack"))
 @@registrations@@
     peer.run()  # reads MSGPACT_* from msgpact verify, serves until SIGTERM
