@@ -242,7 +242,9 @@ fn a_go_and_a_python_service_adopt_msgpact_and_learn_when_the_contracts_break() 
     let init =
         msgpact_in(&gw, &cache, &["init", "--lang", "go", "--contracts", &contracts, "--types", TYPES, "--sdk", &sdk]);
     assert!(init.status.success(), "{}", text(&init));
-    // The skeleton registers every required type; before the team writes its functions, the gate names them.
+    let gofmt = Path::new(go(&gw, &["env", "GOROOT"]).trim()).join("bin/gofmt");
+    let gofmt = run_ok(Command::new(gofmt).args(["-l", "peers"]).current_dir(&gw), "gofmt -l");
+    assert_eq!(gofmt, "", "the Go skeleton is not gofmt-clean");
     let (code, out, _) = verify(&gw, &cache);
     assert_eq!(code, 2, "no SDK in go.mod yet: the peer does not build:\n{out}");
     // docs/adopt.md step 3, with a checkout of msgpact: the SDK required and replaced, then `go mod tidy`.
@@ -283,6 +285,11 @@ fn a_go_and_a_python_service_adopt_msgpact_and_learn_when_the_contracts_break() 
         &["init", "--lang", "python", "--contracts", &contracts, "--types", TYPES, "--sdk", &sdk],
     );
     assert!(init.status.success(), "{}", text(&init));
+    // The skeleton runs, registers both types, and its stubs fail until the team writes them.
+    let (code, out, report) = verify(&wk, &cache);
+    assert_eq!(code, 1, "the stubs fail:\n{out}");
+    assert!(out.contains("chat.ChatTurn: decode is not written yet"), "{out}");
+    assert_eq!(report["summary"]["required_unserved"], 0, "{out}");
     std::fs::write(wk.join("peers/worker-python/codec.py"), PY_CODEC).unwrap();
     assert_green(&wk, &cache, "worker-python", "1.0.8");
 
