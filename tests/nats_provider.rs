@@ -47,12 +47,23 @@ fn docker_host() -> String {
 }
 
 /// All container ids the engine knows, running or not (`podman ps -a` through the Docker API).
+///
+/// Podman reports a container between stop and removal in the state `stopped`, which bollard's state enum
+/// does not know, so listing fails while another test's container is going away: such a list is retried.
 async fn all_container_ids() -> Vec<String> {
     use testcontainers::bollard::query_parameters::ListContainersOptionsBuilder;
     use testcontainers::bollard::{Docker, API_DEFAULT_VERSION};
     let docker = Docker::connect_with_unix(&docker_host(), 30, API_DEFAULT_VERSION).expect("docker client");
-    let list = ListContainersOptionsBuilder::new().all(true).build();
-    docker.list_containers(Some(list)).await.expect("list containers").into_iter().filter_map(|c| c.id).collect()
+    let mut last = None;
+    for _ in 0..100 {
+        let list = ListContainersOptionsBuilder::new().all(true).build();
+        match docker.list_containers(Some(list)).await {
+            Ok(list) => return list.into_iter().filter_map(|c| c.id).collect(),
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("list containers: {last:?}")
 }
 
 fn all_container_ids_blocking() -> Vec<String> {

@@ -152,8 +152,18 @@ async fn remove_matching(
     filters: &HashMap<&str, Vec<String>>,
     keep: impl Fn(&HashMap<String, String>) -> bool,
 ) -> Result<usize, String> {
-    let list = ListContainersOptionsBuilder::new().all(true).filters(filters).build();
-    let containers = docker.list_containers(Some(list)).await.map_err(|e| one_line(&e.to_string()))?;
+    // Podman reports a container between stop and removal in the state `stopped`, which bollard's state enum
+    // does not know: the whole list then fails to parse for a moment, so it is asked again.
+    let mut attempt = 0;
+    let containers = loop {
+        let list = ListContainersOptionsBuilder::new().all(true).filters(filters).build();
+        match docker.list_containers(Some(list)).await {
+            Ok(c) => break c,
+            Err(testcontainers::bollard::errors::Error::JsonDataError { .. }) if attempt < 40 => attempt += 1,
+            Err(e) => return Err(one_line(&e.to_string())),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
     let mut removed = 0;
     for c in containers {
         let (Some(id), labels) = (c.id, c.labels.unwrap_or_default()) else { continue };
