@@ -322,3 +322,33 @@ fn lint_and_golden_check_annotate_for_github() {
     assert!(out.contains("::E302 ") || out.contains("::E301 "), "{out}");
     assert!(stderr(&lint).contains("lint: FAILED"), "the text goes on as before: {}", stderr(&lint));
 }
+
+/// `cargo install msgpact` builds the packaged crate: every file `msgpact init` includes at compile time
+/// must be in it (a template named Cargo.toml once made cargo leave its whole directory out).
+#[test]
+fn the_package_holds_every_template_init_includes() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["package", "-p", "msgpact", "--list", "--allow-dirty", "--offline"])
+        .current_dir(root())
+        .output()
+        .expect("run cargo package");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed: std::collections::BTreeSet<String> = stdout(&out).lines().map(str::to_string).collect();
+    let source = std::fs::read_to_string(root().join("src/project/init.rs")).unwrap();
+    let mut included = 0;
+    for part in source.split("include_str!(\"").skip(1) {
+        let rel = &part[..part.find('"').unwrap()];
+        let path = root().join("src/project").join(rel).canonicalize().unwrap();
+        let rel = path.strip_prefix(root()).unwrap().to_string_lossy().into_owned();
+        assert!(listed.contains(&rel), "`cargo package` leaves out {rel}, which src/project/init.rs includes");
+        included += 1;
+    }
+    assert!(included >= 12, "{included}");
+    for f in ["build.rs", "LICENSE", "README.md", "Cargo.lock"] {
+        assert!(listed.contains(f), "{f} is not packaged");
+    }
+    assert!(
+        !listed.iter().any(|f| f.starts_with("golden/") || f.starts_with("harness/")),
+        "the package is the tool only"
+    );
+}

@@ -1,6 +1,7 @@
 //! `msgpact init`: the files that make a service repository checkable, from templates that are real files.
 //!
-//! The templates live in `src/project/templates/` (msgpact.toml, one peer skeleton per language) and
+//! The templates live in `src/project/templates/` (msgpact.toml, one peer skeleton per language; the Rust
+//! peer's manifest is `Cargo.toml.in`, since `cargo package` leaves out a directory with a Cargo.toml) and
 //! `ci/templates/` (GitHub Actions, GitLab CI), included at compile time. `@@name@@` placeholders (a form no
 //! language or CI system uses) are filled here; the only code written per message type is a registration line and a pair of stub functions
 //! that fail with "not written yet", so that `msgpact verify` names every type the team has left to do.
@@ -63,7 +64,7 @@ const PY_PEER_TOML: &str = include_str!("templates/python/peer.toml");
 const PY_PEER: &str = include_str!("templates/python/peer.py");
 const PY_CODEC: &str = include_str!("templates/python/codec.py");
 const RUST_PEER_TOML: &str = include_str!("templates/rust/peer.toml");
-const RUST_CARGO: &str = include_str!("templates/rust/Cargo.toml");
+const RUST_CARGO: &str = include_str!("templates/rust/Cargo.toml.in");
 const RUST_MAIN: &str = include_str!("templates/rust/main.rs");
 const RUST_CODEC: &str = include_str!("templates/rust/codec.rs");
 const GITHUB: &str = include_str!("../../ci/templates/github.yml");
