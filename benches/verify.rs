@@ -5,7 +5,7 @@
 //! Sections (all by default; `BENCH_VERIFY=exchange,nats,peers,cold` picks some):
 //!
 //! - `exchange` (issue 3): 1,000 vectors through the Rust reference peer with `msgpact::verify::run` (the
-//!   library API, a `Recorder` sink), against a raw async-nats request/reply loop over the same payloads,
+//!   library API, an `EventLog` sink), against a raw async-nats request/reply loop over the same payloads,
 //!   same headers, same concurrency (`buffer_unordered(128)`), same NATS server, same peer binary. The
 //!   A second baseline runs the raw loop on a peer process and a client started just before, as in a
 //!   verify run (the first baseline's peer and client stay up and warm across runs). The
@@ -414,7 +414,7 @@ fn lib_options(suite: &Suite, server: &NatsServer, peers: &[&str], cache: &Path)
 }
 
 async fn lib_run(opts: &verify::Options) -> RunFigures {
-    let mut rec = verify::events::Recorder::default();
+    let mut rec = verify::events::EventLog::default();
     let t = Instant::now();
     let _ = verify::run(opts, &mut rec).await;
     let f = figures(&rec.0, t.elapsed());
@@ -586,9 +586,9 @@ fn bench_runner_parts(suite: &Suite) -> Json {
         check.push(t.elapsed().as_secs_f64() * 1e3);
         sink += d.is_clean() as usize;
     }
-    // emit(): an Exchange event built (location rendered, names cloned) and handed to a Recorder sink,
+    // emit(): an Exchange event built (location rendered, names cloned) and handed to an EventLog sink,
     // which clones it again; a verify run emits one per phase-1 exchange and one per matrix cell.
-    let mut rec = verify::events::Recorder::default();
+    let mut rec = verify::events::EventLog::default();
     let emit = time(&mut || {
         rec.0.clear();
         for (i, k) in suite.cases.iter().enumerate() {
@@ -610,7 +610,7 @@ fn bench_runner_parts(suite: &Suite) -> Json {
         }
     });
     std::hint::black_box(sink);
-    println!("emit(): Exchange event + Recorder:      {}", emit.show(us));
+    println!("emit(): Exchange event + EventLog:      {}", emit.show(us));
     println!("compare() of an identical reply:        {}", compare.show(us));
     println!("location render (emit):                 {}", locate.show(us));
     println!("Item payload copy (Bytes::from(clone)): {}", items.show(us));

@@ -3,6 +3,13 @@
 //! Every problem msgpact reports has a stable code from one registry ([`Code`]), a position and a hint,
 //! and prints as `path:line:col: error[CODE]: message` followed by `  hint: ...`. Commands collect all
 //! problems of a run instead of stopping at the first one.
+//!
+//! This is the one error path: each layer has one error type (`contract::PreviousError` besides the
+//! contracts' own diagnostics, `wire::DecodeError` for payloads and `wire::TextError` for text forms,
+//! `CodegenError`, `NatsError`, `PeerError`, verify's `SetupError`) and one conversion of it into a
+//! [`Diagnostic`], which knows its code and so its exit code ([`Code::exit_code`]); the commands stop
+//! through `cli::fail`. Every `error[...]` msgpact prints is rendered here, from a code of the registry:
+//! none is typed by hand.
 use crate::source::{SourceMap, Span};
 use std::fmt::Write as _;
 
@@ -16,6 +23,23 @@ macro_rules! codes {
             pub fn id(self) -> &'static str { match self { $(Code::$variant => $id),* } }
             pub fn title(self) -> &'static str { match self { $(Code::$variant => $title),* } }
             pub fn severity(self) -> Severity { match self { $(Code::$variant => Severity::$sev),* } }
+            /// The exit code of a command that stops on this code: 0 for warnings, 1 for contract failures
+            /// (golden drift, a stale expected failure, a required type no peer serves, a newer release of
+            /// the pinned contracts that breaks the repository's types), 2 for invalid input or setup.
+            pub fn exit_code(self) -> i32 {
+                match self.severity() {
+                    Severity::Warning => 0,
+                    Severity::Error
+                        if matches!(
+                            self,
+                            Code::GoldenDrift | Code::StaleExpectedFailure | Code::RequiredNotServed | Code::ContractsBreaking
+                        ) =>
+                    {
+                        1
+                    }
+                    Severity::Error => 2,
+                }
+            }
         }
     };
 }
@@ -60,6 +84,8 @@ codes! {
     TrailingBytes = "E605", Error, "a MessagePack payload has bytes after its value";
     UnknownMessage = "E606", Error, "a message type given on the command line is not in the contracts";
     BadTimestamp = "E607", Error, "a MessagePack timestamp (ext -1) has a wrong length or nanoseconds out of range";
+    NotHex = "E608", Error, "a payload file read with --hex is not hex";
+    PayloadType = "E609", Error, "a payload does not fit the message type it was given as";
     GoldenDrift = "E701", Error, "golden vectors differ from what the contracts generate";
     WriteFailed = "E702", Error, "a file could not be written";
     StaleExpectedFailure = "E703", Error, "a peer's expected failure passes now, so its list is stale";
@@ -87,26 +113,43 @@ pub enum Severity {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
     pub code: Code,
+    /// Where in the contracts.
     pub span: Option<Span>,
+    /// Where, when it is not in the contracts: a path (`target/junit.xml`), `path:line:col`, `FILE:0x0012`.
+    pub at: Option<String>,
     pub message: String,
     pub hint: String,
 }
 
 impl Diagnostic {
     pub fn new(code: Code, span: Span, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Diagnostic { code, span: Some(span), message: message.into(), hint: hint.into() }
+        Diagnostic { code, span: Some(span), at: None, message: message.into(), hint: hint.into() }
     }
     pub fn without_span(code: Code, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Diagnostic { code, span: None, message: message.into(), hint: hint.into() }
+        Diagnostic { code, span: None, at: None, message: message.into(), hint: hint.into() }
+    }
+    /// A problem located outside the contracts (a file, a byte of a payload).
+    pub fn at(code: Code, at: impl std::fmt::Display, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Diagnostic { code, span: None, at: Some(at.to_string()), message: message.into(), hint: hint.into() }
     }
     pub fn severity(&self) -> Severity {
         self.code.severity()
+    }
+    /// The exit code of a command that stops on this problem.
+    pub fn exit_code(&self) -> i32 {
+        self.code.exit_code()
+    }
+    /// [`render`](Self::render) for a problem that is not located in the contracts (its `span` is ignored).
+    pub fn render_plain(&self) -> String {
+        Diagnostic { span: None, ..self.clone() }.render(&SourceMap::default())
     }
     /// `path:line:col: error[E302]: message` and an indented `hint:` line.
     pub fn render(&self, sources: &SourceMap) -> String {
         let mut out = String::new();
         if let Some(span) = self.span {
             let _ = write!(out, "{}: ", sources.render(span));
+        } else if let Some(at) = &self.at {
+            let _ = write!(out, "{at}: ");
         }
         let sev = match self.severity() {
             Severity::Error => "error",
@@ -167,11 +210,12 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// The closest of `candidates` to `name` (edit distance at most 2, or a case-insensitive match).
+/// The closest of `candidates` to `name` (Levenshtein distance at most 2, by strsim, or a case-insensitive
+/// match); the first of equally close ones.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
-        let d = if c.eq_ignore_ascii_case(name) { 0 } else { edit_distance(name, c) };
+        let d = if c.eq_ignore_ascii_case(name) { 0 } else { strsim::levenshtein(name, c) };
         if d <= 2 && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
@@ -179,19 +223,11 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
     best.map(|(_, c)| c)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        prev = cur;
+impl std::fmt::Display for Diagnostic {
+    /// [`Diagnostic::render_plain`].
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render_plain())
     }
-    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -219,6 +255,52 @@ mod tests {
         let n = ids.len();
         ids.dedup();
         assert_eq!(ids.len(), n);
+    }
+
+    #[test]
+    fn exit_codes_follow_the_code() {
+        assert_eq!(Code::UnknownType.exit_code(), 2);
+        assert_eq!(Code::GoldenDrift.exit_code(), 1);
+        assert_eq!(Code::StaleExpectedFailure.exit_code(), 1);
+        assert_eq!(Code::NoExamples.exit_code(), 0);
+        let d = Diagnostic::at(Code::WriteFailed, "out/junit.xml", "cannot write", "check permissions");
+        assert_eq!(d.render_plain(), "out/junit.xml: error[E702]: cannot write\n  hint: check permissions");
+        assert_eq!(d.exit_code(), 2);
+    }
+
+    /// Every `error[...]` comes from the registry through [`Diagnostic::render`]: no code is typed by hand in
+    /// a message anywhere else in `src/` (tests aside).
+    #[test]
+    fn no_diagnostic_code_is_typed_by_hand() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        let mut typed = Vec::new();
+        for f in files.iter().filter(|f| !f.ends_with("diag.rs") && !f.ends_with("layering.rs")) {
+            let text = std::fs::read_to_string(f).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap();
+            for (i, line) in code.lines().enumerate() {
+                let l = line.trim_start();
+                if l.starts_with("//") {
+                    continue;
+                }
+                let hand = ["error[E", "warning[W"].iter().any(|p| l.contains(p));
+                let bare = Code::ALL.iter().any(|c| l.contains(&format!("\"{}\"", c.id())));
+                if hand || bare {
+                    typed.push(format!("{}:{}: {l}", f.display(), i + 1));
+                }
+            }
+        }
+        assert!(typed.is_empty(), "diagnostic codes typed by hand (use a Code and Diagnostic):\n{}", typed.join("\n"));
     }
 
     #[test]

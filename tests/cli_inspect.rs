@@ -196,7 +196,7 @@ fn inspect_hex_input_and_bad_hex() {
     let o = msgpact(&["inspect", "--hex", "--type", "common.TokenUsage", bad.to_str().unwrap()]);
     assert_no_panic(&o);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("error[E406]: not hex"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("error[E608]: not hex"), "{}", stderr(&o));
 }
 
 #[test]
@@ -282,5 +282,5 @@ fn against_a_missing_reply_file_or_a_sent_payload_that_does_not_fit_exits_2() {
     assert!(stderr(&o).contains("no-such-reply.bin: error[E101]: cannot read"), "{}", stderr(&o));
     let o = against("common.TokenUsage", &p, &p, &[]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("error[E606]: not a valid common.TokenUsage"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("error[E609]: not a valid common.TokenUsage"), "{}", stderr(&o));
 }

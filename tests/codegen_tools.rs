@@ -37,12 +37,18 @@ fn go_runtime_is_gofmt_clean_and_passes_go_vet() {
         require(false, "go and gofmt");
         return;
     };
-    let file = runtime("go/runtime/msgpactrt.go");
-    let listed = run_ok(Command::new(gofmt).arg("-l").arg(&file), "gofmt -l");
+    let dir_of_runtime = runtime("go/runtime");
+    let files: Vec<PathBuf> = std::fs::read_dir(&dir_of_runtime)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "go"))
+        .collect();
+    assert!(files.len() > 1, "the Go runtime is a package of several files: {files:?}");
+    let listed = run_ok(Command::new(gofmt).arg("-l").args(&files), "gofmt -l");
     assert!(
         listed.trim().is_empty(),
         "gofmt would reformat the Go runtime (run `gofmt -w {}`):\n{listed}",
-        file.display()
+        dir_of_runtime.display()
     );
 
     // go vet needs the file in a package of a module that requires vmihailenco/msgpack: the Go harness's
@@ -52,7 +58,9 @@ fn go_runtime_is_gofmt_clean_and_passes_go_vet() {
         std::fs::copy(root().join("harness/go").join(f), dir.path().join(f)).unwrap();
     }
     std::fs::create_dir(dir.path().join("msgpactrt")).unwrap();
-    std::fs::copy(&file, dir.path().join("msgpactrt/msgpactrt.go")).unwrap();
+    for f in &files {
+        std::fs::copy(f, dir.path().join("msgpactrt").join(f.file_name().unwrap())).unwrap();
+    }
     run_ok(Command::new(go).args(["vet", "./msgpactrt"]).current_dir(dir.path()), "go vet of the Go runtime");
 }
 
@@ -86,15 +94,16 @@ fn pyflakes_venv() -> Option<PathBuf> {
 #[test]
 fn python_runtime_compiles_and_is_pyflakes_clean() {
     let Some(venv) = pyflakes_venv() else { return };
-    let file = runtime("python/runtime/_runtime.py");
+    let files: Vec<PathBuf> =
+        ["_base.py", "_codecs.py", "_runtime.py"].iter().map(|f| runtime(&format!("python/runtime/{f}"))).collect();
     let python = venv.join("bin/python");
     // py_compile writes its bytecode beside the file unless told where: into a temporary directory.
     let cache = tempfile::tempdir().unwrap();
     run_ok(
-        Command::new(&python).args(["-m", "py_compile"]).arg(&file).env("PYTHONPYCACHEPREFIX", cache.path()),
+        Command::new(&python).args(["-m", "py_compile"]).args(&files).env("PYTHONPYCACHEPREFIX", cache.path()),
         "py_compile of the Python runtime",
     );
-    run_ok(Command::new(&python).args(["-m", "pyflakes"]).arg(&file), "pyflakes over the Python runtime");
+    run_ok(Command::new(&python).args(["-m", "pyflakes"]).args(&files), "pyflakes over the Python runtime");
 }
 
 /// `rustfmt --check` with rustfmt's defaults (never the repository's rustfmt.toml), edition 2021.

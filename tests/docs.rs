@@ -1,6 +1,6 @@
 //! The docs stay true: the error-code table is the registry's, and the contract example in
 //! docs/contract-format.md lints clean.
-use msgpact::contract::load::load_sources;
+use msgpact::contract::load_sources;
 use msgpact::diag::Code;
 use std::path::{Path, PathBuf};
 

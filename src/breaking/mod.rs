@@ -8,22 +8,23 @@
 //! reverse) and what the real libraries decode (rmp-serde, msgpack-python, vmihailenco/msgpack).
 //!
 //! The pieces, along the data's way:
-//! - [`previous`]: the earlier version(s): a git ref read without touching the work tree, a directory, or
-//!   every released version (`--transitive`), loaded as a [`Contracts`] (also what replay needs).
+//! - [`crate::contract::previous`]: the earlier version(s): a git ref read without touching the work tree,
+//!   a directory, or every released version (`--transitive`), loaded as a [`Contracts`]. It lives with the
+//!   contracts because `verify --against` replays the same earlier versions.
 //! - [`domain`]: how two field types compare on the wire (same, wider, narrower, changed).
 //! - [`compare`]: the rules, applied to two [`Contracts`], giving [`Finding`]s.
-//! - [`report`]: text, JSON, JUnit and GitHub annotations.
+//! - [`crate::report::breaking`]: text, JSON, JUnit and GitHub annotations, beside verify's reporters.
 //! - [`docs`]: the rule table of docs/breaking.md, generated from the registry.
 pub mod compare;
 pub mod docs;
 pub mod domain;
-pub mod previous;
-pub mod report;
 pub mod rules;
 
+pub use crate::contract::previous::{
+    load_previous, load_versions, resolve_versions, Origin, Previous, PreviousError, Target,
+};
 use crate::contract::Contracts;
 pub use compare::compare;
-pub use previous::{load_previous, load_versions, resolve_versions, Origin, Previous, PreviousError, Target};
 pub use rules::{Breaks, Level, Rule, RuleInfo, RULES};
 
 /// Which compatibility to check (Confluent's modes; `--transitive` is a separate switch).

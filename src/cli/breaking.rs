@@ -3,7 +3,8 @@
 //! Exit 0 compatible (warnings allowed), 1 breaking, 2 invalid input (bad contracts, bad ref, corrupt or
 //! missing earlier version).
 use super::*;
-use crate::breaking::{self, report, Mode, Report};
+use crate::breaking::{self, Mode, Report};
+use crate::report::breaking as report;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum ModeArg {
@@ -62,8 +63,9 @@ pub fn run(args: Args) -> i32 {
     let previous = match previous {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("{e}");
-            return EXIT_INVALID;
+            eprint!("{}", crate::redact::redact(&e.render()));
+            eprintln!();
+            return e.code.exit_code();
         }
     };
     let mode = match args.mode {

@@ -29,13 +29,7 @@ pub fn run(args: Args) -> i32 {
     let opts = Options { lang: args.lang, out: args.out.clone(), go_import_path: args.go_import_path.clone() };
     let files = match codegen::generate(&c, &opts) {
         Ok(f) => f,
-        Err(e) => {
-            eprintln!(
-                "error[E801]: codegen for {:?} failed: {e}\n  hint: check the contracts with `msgpact lint`",
-                args.lang
-            );
-            return EXIT_INVALID;
-        }
+        Err(e) => return fail(&e.diagnostic(&format!("{:?}", args.lang))),
     };
     let lang = format!("{:?}", args.lang).to_lowercase();
     let out = args.out.display();
@@ -63,9 +57,11 @@ pub fn run(args: Args) -> i32 {
             );
             EXIT_PASS
         }
-        Err(e) => {
-            eprintln!("{out}: error[E702]: cannot write generated code: {e}\n  hint: check permissions and free space");
-            EXIT_INVALID
-        }
+        Err(e) => fail(&Diagnostic::at(
+            Code::WriteFailed,
+            out,
+            format!("cannot write generated code: {e}"),
+            "check permissions and free space",
+        )),
     }
 }

@@ -57,10 +57,7 @@ pub fn run(cmd: Command) -> i32 {
         Command::Status(a) => status(a),
         Command::Update(a) => update(a),
     };
-    result.unwrap_or_else(|e| {
-        eprintln!("{e}");
-        EXIT_INVALID
-    })
+    result.unwrap_or_else(|e| fail(&e.diagnostic()))
 }
 
 /// The project of the working directory, its git source's cache, fetched (or not), and its lock.
@@ -99,7 +96,7 @@ fn open(offline: bool, command: &str) -> Result<Pinned, project::Error> {
     };
     let resolved = project::resolve(&project)?;
     for n in &resolved.notes {
-        eprintln!("contracts: {n}");
+        errln!("contracts: {n}");
     }
     let lock = resolved.lock.expect("a git source resolves to a lock");
     Ok(Pinned { project, cache, url, freshness, lock })
@@ -117,7 +114,7 @@ fn required(p: &Project) -> Vec<String> {
 /// Releases newer than the lock: by version for a release tag, else those the locked commit lacks.
 fn newer(p: &Pinned) -> Vec<Release> {
     let all = releases(&p.cache);
-    let version = p.lock.contracts.tag.as_deref().and_then(crate::breaking::previous::parse_version_tag);
+    let version = p.lock.contracts.tag.as_deref().and_then(crate::contract::previous::parse_version_tag);
     match version {
         Some((None, v)) => all.into_iter().filter(|r| r.version > v).collect(),
         _ => all.into_iter().filter(|r| !p.cache.is_ancestor(&r.commit, &p.lock.contracts.commit)).collect(),
@@ -138,13 +135,13 @@ fn print_finding(f: &Finding, ours: bool) {
 fn status(args: StatusArgs) -> Result<i32, project::Error> {
     let p = open(args.offline, "status")?;
     if let Some(note) = p.freshness.note(&p.url) {
-        eprintln!("contracts: {note}");
+        errln!("contracts: {note}");
     }
     let pinned = label(&p.lock);
-    eprintln!("contracts: pinned to {} from {}, wire hash {}", p.lock.describe(), p.url, p.lock.contracts.wire_hash);
+    errln!("contracts: pinned to {} from {}, wire hash {}", p.lock.describe(), p.url, p.lock.contracts.wire_hash);
     if let Some(tag) = &p.lock.contracts.tag {
         match p.cache.commit_of(tag) {
-            Some(now) if now != p.lock.contracts.commit => eprintln!(
+            Some(now) if now != p.lock.contracts.commit => errln!(
                 "contracts: warning: tag {tag} now names commit {}, the lock keeps {} (a moved tag does not move the lock)",
                 &now[..12],
                 &p.lock.contracts.commit[..12]
@@ -155,7 +152,7 @@ fn status(args: StatusArgs) -> Result<i32, project::Error> {
     let newer = newer(&p);
     let required = required(&p.project);
     if required.is_empty() {
-        eprintln!("contracts: msgpact.toml requires no message types, so every change counts as this repository's");
+        errln!("contracts: msgpact.toml requires no message types, so every change counts as this repository's");
     }
     let from = load_at(&p.cache, &p.lock.contracts.commit, &p.project.config.dir.value, &pinned)?;
     let mut breaking: Vec<(String, Vec<String>, usize)> = Vec::new();
@@ -187,12 +184,19 @@ fn status(args: StatusArgs) -> Result<i32, project::Error> {
         outln!("{}: newer, BREAKING for {} ({}):", r.tag, types.join(", "), plural(ours.len(), "breaking change"));
         for f in &ours {
             print_finding(f, true);
-            annotations.push(format!("E1104 contracts {} breaks {}: {} {}", r.tag, f.subject, f.rule.id(), f.message));
+            annotations.push(format!(
+                "{} contracts {} breaks {}: {} {}",
+                Code::ContractsBreaking.id(),
+                r.tag,
+                f.subject,
+                f.rule.id(),
+                f.message
+            ));
         }
         breaking.push((r.tag.clone(), types, ours.len()));
     }
     if !unreadable.is_empty() {
-        eprintln!(
+        errln!(
             "contracts: warning: the contracts of {} do not load; `msgpact lint` in the contracts repository at that tag lists why",
             unreadable.join(", ")
         );
@@ -206,7 +210,7 @@ fn status(args: StatusArgs) -> Result<i32, project::Error> {
     // One located diagnostic per release that breaks this repository (E1104), or for the newest
     // compatible one (W1105); then the one summary line.
     let diag = |code: Code, message: String, hint: String| {
-        eprintln!("{}", p.project.error_at(&pin, code, message, hint));
+        errln!("{}", p.project.error_at(&pin, code, message, hint));
     };
     let compatible: Vec<&Release> = newer.iter().filter(|r| !breaking.iter().any(|b| b.0 == r.tag)).collect();
     let code = if !breaking.is_empty() {
@@ -230,7 +234,7 @@ fn status(args: StatusArgs) -> Result<i32, project::Error> {
             None => String::new(),
         };
         let verb = if tags.len() == 1 { "breaks" } else { "break" };
-        eprintln!(
+        errln!(
             "contracts status: BREAKING{offline}: {} {verb} this repository's types; pinned {pinned}, {} newer{hint}",
             tags.join(", "),
             plural(newer.len(), "release")
@@ -244,12 +248,13 @@ fn status(args: StatusArgs) -> Result<i32, project::Error> {
             format!("`msgpact contracts update` moves the pin to {n}"),
         );
         let word = if fail { "OUTDATED (outdated = \"fail\")" } else { "ok" };
-        eprintln!(
+        errln!(
             "contracts status: {word}{offline}: pinned {pinned}, {} newer and compatible with this repository's types (newest {n})",
             plural(newer.len(), "release")
         );
         annotations.push(format!(
-            "W1105 contracts {n} is newer than the pinned {pinned} and compatible: `msgpact contracts update`"
+            "{} contracts {n} is newer than the pinned {pinned} and compatible: `msgpact contracts update`",
+            Code::ContractsOutdated.id()
         ));
         if fail {
             EXIT_FAIL
@@ -257,7 +262,7 @@ fn status(args: StatusArgs) -> Result<i32, project::Error> {
             EXIT_PASS
         }
     } else {
-        eprintln!("contracts status: ok{offline}: pinned {pinned}, the newest release");
+        errln!("contracts status: ok{offline}: pinned {pinned}, the newest release");
         EXIT_PASS
     };
     if args.format == Format::Github {
@@ -276,7 +281,7 @@ fn status(args: StatusArgs) -> Result<i32, project::Error> {
 fn update(args: UpdateArgs) -> Result<i32, project::Error> {
     let p = open(args.offline, "update")?;
     if let Some(note) = p.freshness.note(&p.url) {
-        eprintln!("contracts: {note}");
+        errln!("contracts: {note}");
     }
     let (pin, commit) = match &args.to {
         Some(to) => {
@@ -303,7 +308,7 @@ fn update(args: UpdateArgs) -> Result<i32, project::Error> {
     };
     let old = label(&p.lock);
     if commit == p.lock.contracts.commit && pin == p.lock.pin() {
-        eprintln!("contracts update: already at {}; nothing to do", p.lock.describe());
+        errln!("contracts update: already at {}; nothing to do", p.lock.describe());
         return Ok(EXIT_PASS);
     }
     let new_label = match &pin {
@@ -326,7 +331,7 @@ fn update(args: UpdateArgs) -> Result<i32, project::Error> {
     };
     let elsewhere = m.elsewhere().len();
     if args.dry_run {
-        eprintln!(
+        errln!(
             "contracts update (dry run): {old} -> {new_label}: {verdict}; {} elsewhere; nothing written",
             plural(elsewhere, "change")
         );
@@ -348,7 +353,7 @@ fn update(args: UpdateArgs) -> Result<i32, project::Error> {
         project::Error::at(Code::WriteFailed, &p.project.file, None, format!("cannot write: {e}"), "check permissions")
     })?;
     Lock::new(&p.url, &pin, &commit, &hash).write(&p.project.lock_path())?;
-    eprintln!(
+    errln!(
         "contracts update: {old} -> {new_label}: {verdict}; {} elsewhere; msgpact.toml and msgpact.lock updated\n  next: `msgpact verify` checks the peers against {new_label}",
         plural(elsewhere, "change")
     );

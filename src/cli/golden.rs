@@ -55,17 +55,23 @@ pub fn run(args: Args) -> i32 {
                 );
                 EXIT_PASS
             }
-            Err(e) => {
-                eprintln!("{}: error[E702]: cannot write golden files: {e}\n  hint: check permissions and free space; files already written are complete", dir.display());
-                EXIT_INVALID
-            }
+            Err(e) => fail(&Diagnostic::at(
+                Code::WriteFailed,
+                dir.display(),
+                format!("cannot write golden files: {e}"),
+                "check permissions and free space; files already written are complete",
+            )),
         };
     }
     let drift = match store::check(dir, &expected) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("{}: error[E101]: cannot read golden files: {e}\n  hint: run from the repository root, or pass --golden DIR", dir.display());
-            return EXIT_INVALID;
+            return fail(&Diagnostic::at(
+                Code::Io,
+                dir.display(),
+                format!("cannot read golden files: {e}"),
+                "run from the repository root, or pass --golden DIR",
+            ))
         }
     };
     for k in &drift.pending {
@@ -157,7 +163,10 @@ fn annotate_drift(c: &Contracts, cases: &[golden::Case], expected: &[store::Expe
                     .map(|id| c.message(id).span),
             };
             let location = span.map(|s| c.sources.render(s)).unwrap_or_default();
-            let message = format!("E701 golden case {k} {label}: review with `cargo insta review`, or accept with `msgpact golden --write`");
+            let message = format!(
+                "{} golden case {k} {label}: review with `cargo insta review`, or accept with `msgpact golden --write`",
+                crate::diag::Code::GoldenDrift.id()
+            );
             out.push_str(&crate::report::github::annotation("error", &location, &message));
             out.push('\n');
         }

@@ -38,9 +38,9 @@ pub fn run(args: Args) -> i32 {
     match init(args) {
         Ok(()) => EXIT_PASS,
         Err(e) => {
-            eprintln!("{e}");
-            eprintln!("init: nothing was written");
-            EXIT_INVALID
+            let code = fail(&e.diagnostic());
+            errln!("init: nothing was written");
+            code
         }
     }
 }
@@ -117,7 +117,7 @@ fn init(args: Args) -> Result<(), project::Error> {
             None => ".".to_string(),
         };
         if !tree.join("golden").is_dir() {
-            eprintln!(
+            errln!(
                 "init: warning: {url} has no golden/ at {}: `msgpact verify` needs the golden vectors next to the contracts (`msgpact golden --write` in that repository); set [contracts] golden if they are elsewhere",
                 pin.rev()
             );
@@ -191,11 +191,11 @@ fn init(args: Args) -> Result<(), project::Error> {
     };
     for (rel, text) in &files {
         write(rel, text.as_bytes())?;
-        eprintln!("init: wrote {}", rel.display());
+        errln!("init: wrote {}", rel.display());
     }
     if let Some(l) = &lock {
         l.write(&root.join(project::lock::FILE))?;
-        eprintln!("init: wrote {} ({})", project::lock::FILE, l.describe());
+        errln!("init: wrote {} ({})", project::lock::FILE, l.describe());
     }
     // verify's build cache goes to target/msgpact/ of the repository: keep it out of git.
     let ignore = root.join(".gitignore");
@@ -204,16 +204,11 @@ fn init(args: Args) -> Result<(), project::Error> {
     {
         let sep = if ignored.is_empty() || ignored.ends_with('\n') { "" } else { "\n" };
         write(Path::new(".gitignore"), format!("{ignored}{sep}/target/msgpact/\n").as_bytes())?;
-        eprintln!("init: added /target/msgpact/ (msgpact's build cache) to .gitignore");
+        errln!("init: added /target/msgpact/ (msgpact's build cache) to .gitignore");
     }
-    eprintln!(
-        "init: ok, a {} peer `{}` serving {}; next:",
-        args.lang.id(),
-        opts.name,
-        plural(opts.types.len(), "type")
-    );
+    errln!("init: ok, a {} peer `{}` serving {}; next:", args.lang.id(), opts.name, plural(opts.types.len(), "type"));
     for (i, step) in init::next_steps(&opts).iter().enumerate() {
-        eprintln!("  {}. {step}", i + 1);
+        errln!("  {}. {step}", i + 1);
     }
     Ok(())
 }

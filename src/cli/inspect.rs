@@ -37,14 +37,23 @@ pub fn run(args: Args) -> i32 {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("known messages: {}", names.join(", ")),
             };
-            eprintln!("error[E606]: no message `{}` in the contracts\n  hint: {hint}", args.ty);
-            return EXIT_INVALID;
+            return fail(&Diagnostic::without_span(
+                Code::UnknownMessage,
+                format!("no message `{}` in the contracts", args.ty),
+                hint,
+            ));
         }
     };
     let shown = args.file.display().to_string();
-    let Some(bytes) = read_payload(&args.file, args.hex) else { return EXIT_INVALID };
+    let bytes = match read_payload(&args.file, args.hex) {
+        Ok(b) => b,
+        Err(d) => return fail(&d),
+    };
     if let Some(against) = &args.against {
-        let Some(actual) = read_payload(against, args.hex) else { return EXIT_INVALID };
+        let actual = match read_payload(against, args.hex) {
+            Ok(b) => b,
+            Err(d) => return fail(&d),
+        };
         return diagnose(&c, id, &args, &bytes, &actual);
     }
     let reading = annotate(&c, id, &bytes);
@@ -52,7 +61,9 @@ pub fn run(args: Args) -> i32 {
     outln!("size:   {} bytes\n", bytes.len());
     out(&reading.render());
     if let Some(e) = &reading.error {
-        eprintln!("{shown}:0x{:04x}: error[{}]: {}\n  hint: the payload is cut short or is not MessagePack; the tokens above are what could be read", e.offset, e.code.id(), e.message);
+        let at = format!("{shown}:0x{:04x}", e.offset);
+        let hint = "the payload is cut short or is not MessagePack; the tokens above are what could be read";
+        eprintln!("{}", crate::redact::redact(&Diagnostic::at(e.code, at, e.message.as_str(), hint).render_plain()));
         eprintln!("inspect: unreadable at byte {}, {} problem(s) before it", e.offset, reading.problems() - 1);
         return EXIT_INVALID;
     }
@@ -78,7 +89,8 @@ pub fn run(args: Args) -> i32 {
     }
 }
 
-fn read_payload(path: &Path, hex: bool) -> Option<Vec<u8>> {
+/// The payload in `path` (`-`: standard input), bounded, as bytes or read from hex.
+fn read_payload(path: &Path, hex: bool) -> Result<Vec<u8>, Diagnostic> {
     let shown = path.display().to_string();
     use crate::limits::{read_file, read_stream, size, ReadError, MAX_INSPECT_BYTES};
     // Bounded before reading: `/dev/zero` or an endless stdin must not grow to gigabytes.
@@ -90,31 +102,36 @@ fn read_payload(path: &Path, hex: bool) -> Option<Vec<u8>> {
     let raw = match raw {
         Ok(b) => b,
         Err(ReadError::TooLarge { limit }) => {
-            eprintln!(
-                "{shown}: error[E109]: the payload is larger than {} (msgpact inspect reads at most that)\n  hint: NATS payloads are at most 64 MiB; check that FILE is one payload (see docs/limits.md)",
-                size(limit)
-            );
-            return None;
+            return Err(Diagnostic::at(
+                Code::LimitExceeded,
+                shown,
+                format!("the payload is larger than {} (msgpact inspect reads at most that)", size(limit)),
+                "NATS payloads are at most 64 MiB; check that FILE is one payload (see docs/limits.md)",
+            ))
         }
         Err(ReadError::NotAFile { kind }) => {
-            eprintln!("{shown}: error[E101]: cannot read: it is a {kind}, not a regular file\n  hint: save the payload to a file, or pipe it in with `-` as FILE");
-            return None;
+            return Err(Diagnostic::at(
+                Code::Io,
+                shown,
+                format!("cannot read: it is a {kind}, not a regular file"),
+                "save the payload to a file, or pipe it in with `-` as FILE",
+            ))
         }
         Err(ReadError::Io(e)) => {
-            eprintln!("{shown}: error[E101]: cannot read: {e}\n  hint: check the path");
-            return None;
+            return Err(Diagnostic::at(Code::Io, shown, format!("cannot read: {e}"), "check the path"))
         }
     };
     if !hex {
-        return Some(raw);
+        return Ok(raw);
     }
-    match parse_hex(&String::from_utf8_lossy(&raw)) {
-        Ok(b) => Some(b),
-        Err(e) => {
-            eprintln!("{shown}: error[E406]: not hex: {e}\n  hint: write bytes as hex pairs like `82 a7 75`, or drop --hex for a binary file");
-            None
-        }
-    }
+    parse_hex(&String::from_utf8_lossy(&raw)).map_err(|e| {
+        Diagnostic::at(
+            Code::NotHex,
+            shown,
+            format!("not hex: {e}"),
+            "write bytes as hex pairs like `82 a7 75`, or drop --hex for a binary file",
+        )
+    })
 }
 
 /// `inspect --against`: the verdict verify would give, offline.
@@ -133,8 +150,12 @@ fn diagnose(
     {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("{shown}: error[E606]: not a valid {}: {e}\n  hint: FILE is the payload the peer was sent (a golden vector); it must fit the type", args.ty);
-            return EXIT_INVALID;
+            return fail(&Diagnostic::at(
+                Code::PayloadType,
+                shown,
+                format!("not a valid {}: {e}", args.ty),
+                "FILE is the payload the peer was sent (a golden vector); it must fit the type",
+            ))
         }
     };
     let canonical_bytes = crate::wire::encode(&expected);

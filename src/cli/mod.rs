@@ -14,7 +14,7 @@ mod project;
 mod verify;
 
 use crate::contract::Contracts;
-use crate::diag::{plural, Diagnostics};
+use crate::diag::{plural, Code, Diagnostic, Diagnostics};
 use clap::{Parser, Subcommand};
 use format::{annotate_diags, Format};
 use std::path::{Path, PathBuf};
@@ -130,6 +130,13 @@ fn print_diags(c: &Contracts, diags: &Diagnostics, quiet_warnings: bool) {
     }
 }
 
+/// Prints `d` on standard error (through the redaction of secrets) and returns its exit code: the one way
+/// a command stops on an error.
+pub(crate) fn fail(d: &Diagnostic) -> i32 {
+    eprintln!("{}", crate::redact::redact(&d.render_plain()));
+    d.exit_code()
+}
+
 /// Writes `text` to standard output (through the redaction of secrets, like every output). A reader that
 /// went away (`msgpact inspect ... | head -1`) is not an error: the rest of the output is dropped quietly and
 /// the command ends with its own exit code, never a panic.
@@ -149,6 +156,12 @@ pub(crate) fn out(text: &str) {
         }
     }
 }
+
+/// `eprintln!` through the redaction of secrets (a git URL of msgpact.toml may carry a token).
+macro_rules! errln {
+    ($($arg:tt)*) => { eprintln!("{}", $crate::redact::redact(&format!($($arg)*))) };
+}
+pub(crate) use errln;
 
 /// `println!` through [`out`].
 macro_rules! outln {

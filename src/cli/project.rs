@@ -4,6 +4,7 @@
 //! `harness/`); with one, its `[contracts]` and `[peers]` (a git source resolved through msgpact.lock and
 //! the cache, see [`crate::project`]). A flag always wins, and a git source is only fetched or read when a
 //! command needs a path that no flag gave.
+use super::errln;
 use crate::project::{self, Lock, Project, Source};
 use std::path::{Path, PathBuf};
 
@@ -31,10 +32,7 @@ pub struct Paths {
 /// become exit code 2.
 pub fn paths(flags: Flags, need_golden: bool) -> Result<Paths, i32> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let fail = |e: project::Error| {
-        eprintln!("{e}");
-        super::EXIT_INVALID
-    };
+    let fail = |e: project::Error| super::fail(&e.diagnostic());
     let project = Project::find(&cwd).map_err(fail)?;
     let Some(p) = project else {
         let contracts = flags.contracts.map_or_else(|| PathBuf::from("contracts"), Path::to_path_buf);
@@ -56,7 +54,7 @@ pub fn paths(flags: Flags, need_golden: bool) -> Result<Paths, i32> {
     let resolved = if needs_source || matches!(p.config.source, Source::Local) {
         let r = project::resolve(&p).map_err(fail)?;
         for n in &r.notes {
-            eprintln!("contracts: {n}");
+            errln!("contracts: {n}");
         }
         Some(r)
     } else {

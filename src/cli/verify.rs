@@ -144,7 +144,7 @@ fn parse_timeout(s: &str) -> Result<Duration, String> {
 }
 
 /// Options that contradict each other, found before anything starts.
-fn check(args: &Args, opts: &crate::verify::Options) -> Result<(), String> {
+fn check(args: &Args, opts: &crate::verify::Options) -> Result<(), Diagnostic> {
     let explicit = args.nats_creds.is_some();
     let Some(creds) = &opts.nats.creds else { return Ok(()) };
     let from = if explicit { "--nats-creds" } else { "NATS_CREDS" };
@@ -160,18 +160,28 @@ fn check(args: &Args, opts: &crate::verify::Options) -> Result<(), String> {
         Backend::Auto => "--nats auto without a NATS URL starts its own server".to_string(),
         b => format!("--nats {b} starts its own server"),
     };
-    Err(format!(
-        "error[E901]: {from} {} is given, but {backend}, which takes no credentials\n  hint: pass the server's \
-         URL with --nats-url (or NATS_URL) to use the credentials, or leave {from} out",
-        creds.display()
+    Err(Diagnostic::without_span(
+        Code::Setup,
+        format!("{from} {} is given, but {backend}, which takes no credentials", creds.display()),
+        format!("pass the server's URL with --nats-url (or NATS_URL) to use the credentials, or leave {from} out"),
     ))
 }
 
 pub fn run(args: Args) -> i32 {
     let stdout = |p: &Option<PathBuf>| p.as_deref().is_some_and(|p| p.as_os_str() == "-");
     if stdout(&args.json) && stdout(&args.junit) {
-        eprintln!("error[E901]: `--json -` and `--junit -` both ask for stdout\n  hint: write one of them to a file");
-        return EXIT_INVALID;
+        let d = Diagnostic::without_span(
+            Code::Setup,
+            "`--json -` and `--junit -` both ask for stdout",
+            "write one of them to a file",
+        );
+        return fail(&d);
+    }
+    // Still the only thread: the container backend's engine is chosen here, where writing DOCKER_HOST for
+    // testcontainers is sound (nats::pin_docker_host). Only when a container may be started.
+    let url_given = args.nats_url.is_some() || std::env::var_os("NATS_URL").is_some_and(|u| !u.is_empty());
+    if args.nats == Backend::Container || (args.nats == Backend::Auto && !url_given) {
+        crate::nats::pin_docker_host();
     }
     let flags = project::Flags {
         contracts: args.contracts.contracts.as_deref(),
@@ -183,7 +193,7 @@ pub fn run(args: Args) -> i32 {
         Err(code) => return code,
     };
     if let Some(l) = &paths.lock {
-        eprintln!(
+        errln!(
             "verify: contracts {} from {} (msgpact.lock), wire hash {}",
             l.describe(),
             l.contracts.git,
@@ -199,16 +209,15 @@ pub fn run(args: Args) -> i32 {
     if let Some(c) = &opts.nats.creds {
         crate::redact::add_creds_file(c);
     }
-    if let Err(e) = check(&args, &opts) {
-        eprintln!("{e}");
+    if let Err(d) = check(&args, &opts) {
+        let code = fail(&d);
         eprintln!("verify: ERROR, nothing was run");
-        return EXIT_INVALID;
+        return code;
     }
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error[E901]: cannot start the async runtime: {e}");
-            return EXIT_INVALID;
+            return fail(&Diagnostic::without_span(Code::Setup, format!("cannot start the async runtime: {e}"), ""))
         }
     };
     let progress = ProgressView::new(args.progress);

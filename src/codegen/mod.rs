@@ -10,6 +10,7 @@
 //! field's contract says for its documentation ([`docs`]), which fields of self-containing messages need
 //! an indirection ([`recursion`]), and the `--check` comparison with files on disk ([`staleness`]).
 pub mod docs;
+mod error;
 pub mod go;
 pub mod naming;
 pub mod python;
@@ -17,6 +18,7 @@ pub mod recursion;
 pub mod rust;
 mod staleness;
 
+pub use error::CodegenError;
 pub use naming::{pascal_case, snake_case};
 pub use staleness::{check, write, Staleness};
 
@@ -78,7 +80,7 @@ pub fn header_lines(c: &Contracts) -> Vec<String> {
 pub const HEADER_WIDTH: usize = 100;
 
 /// Generates every file for `opts.lang`.
-pub fn generate(c: &Contracts, opts: &Options) -> Result<Vec<GeneratedFile>, String> {
+pub fn generate(c: &Contracts, opts: &Options) -> Result<Vec<GeneratedFile>, CodegenError> {
     match opts.lang {
         Lang::Rust => rust::generate(c, opts),
         Lang::Python => python::generate(c, opts),

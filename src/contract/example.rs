@@ -3,7 +3,7 @@
 //! This is where a typed value gets its canonical shape: message fields in declared order (or a positional
 //! array), floats at their declared width, `map<K,V>` entries sorted by their encoded keys, enums as names
 //! or numbers, timestamps as ext -1. The encoder then only picks smallest formats.
-use super::load::parse_num;
+use super::num::parse_num;
 use super::*;
 use crate::diag::{did_you_mean, Code};
 use crate::limits::{MAX_EXAMPLE_KEYS, MAX_UNKNOWN_KEYS_REPORTED};
@@ -458,7 +458,7 @@ impl Converter<'_> {
         }
         let decoded = match node.as_map() {
             Some([(k, v)]) => match (k.as_str(), v.as_str()) {
-                (Some("hex"), Some(t)) => parse_hex(t),
+                (Some("hex"), Some(t)) => parse_hex(t).map_err(|e| e.0),
                 (Some("base64"), Some(t)) => base64_decode(t),
                 (Some("utf8"), Some(t)) => Ok(t.as_bytes().to_vec()),
                 (Some("hex" | "base64" | "utf8"), None) => Ok(Vec::new()),
@@ -482,7 +482,7 @@ impl Converter<'_> {
             return match Timestamp::parse_rfc3339(text) {
                 Ok(t) => Some(t),
                 Err(e) => {
-                    self.err(Code::ExampleLiteral, node, path, e, HINT);
+                    self.err(Code::ExampleLiteral, node, path, e.0, HINT);
                     None
                 }
             };
@@ -518,7 +518,7 @@ fn describe(node: &Node) -> String {
 }
 
 /// Standard base64 with optional padding and whitespace.
-pub fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
+fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let mut acc = 0u32;
     let mut bits = 0;

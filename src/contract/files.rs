@@ -128,14 +128,14 @@ enum Source {
 
 /// Loads contracts from files already in memory (a git revision, a test), through the same passes as
 /// files on disk. The paths only name the files in diagnostics; an `Err` is a file that could not be read.
-pub fn load_sources(files: Vec<(PathBuf, Result<Vec<u8>, String>)>) -> (Contracts, Diagnostics) {
+pub fn load_sources(files: Vec<(PathBuf, std::io::Result<Vec<u8>>)>) -> (Contracts, Diagnostics) {
     let sources = files
         .into_iter()
         .map(|(path, bytes)| {
             let source = match bytes {
                 Ok(b) if b.len() as u64 > MAX_CONTRACT_FILE_BYTES => Source::TooLarge,
                 Ok(b) => Source::Bytes(b),
-                Err(e) => Source::Unreadable(e),
+                Err(e) => Source::Unreadable(e.to_string()),
             };
             (path, source)
         })

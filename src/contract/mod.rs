@@ -6,16 +6,19 @@
 //! golden vector. Later stages only see a [`Contracts`] without errors.
 pub mod check;
 pub mod example;
-mod files;
+pub mod files;
 pub mod hash;
 pub mod load;
 pub mod names;
+mod num;
+pub mod previous;
 pub mod types;
 
 use crate::diag::Diagnostics;
 use crate::source::{FileId, SourceMap, Span};
 use crate::wire::Value;
 use crate::yaml::Node;
+pub use files::load_sources;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -275,12 +278,12 @@ pub struct Example {
 impl Contracts {
     /// Loads every `*.yaml` and `*.yml` file under `dir` (sorted by path) and checks them.
     pub fn load_dir(dir: &Path) -> (Contracts, Diagnostics) {
-        load::load_dir(dir)
+        files::load_dir(dir)
     }
 
     /// Loads and checks the given files.
     pub fn load_files(paths: &[std::path::PathBuf]) -> (Contracts, Diagnostics) {
-        load::load_files(paths)
+        files::load_files(paths)
     }
 
     pub(crate) fn rebuild_index(&mut self) {

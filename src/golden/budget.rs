@@ -9,15 +9,27 @@
 //! is an error located at the constraint or message responsible, reported by `lint` and by every command
 //! before anything is generated. The weight is an upper bound: an edge case is counted as its base value plus
 //! its variant.
-use super::cases::{edge_cap, lengths, map_item, type_variants, LENGTHS, SIZES};
+use super::points::{lengths, scalar_variants, LENGTHS, SIZES};
 use crate::contract::{Constraints, Contracts, MsgId, Shape, Type};
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::limits::{size, MAX_CASE_BYTES, MAX_EDGE_LEN, MAX_GOLDEN_BYTES};
+use crate::limits::{size, MAX_CASE_BYTES, MAX_EDGE_ITEMS, MAX_EDGE_LEN, MAX_GOLDEN_BYTES};
 use crate::wire::Value;
 use std::collections::HashMap;
 
 /// The weight of one value besides its text and bytes.
 pub const NODE: u64 = 128;
+
+/// Most elements of a list or map edge case whose elements weigh `item` each (see [`check`]):
+/// at most [`MAX_EDGE_ITEMS`], and at most half a case's weight in all.
+pub(super) fn edge_cap(item: u64) -> usize {
+    (MAX_EDGE_ITEMS as u64).min(MAX_CASE_BYTES / 2 / item.max(1)) as usize
+}
+
+/// The weight of one map entry whose value weighs `value`: the entry's key (a short string or an integer)
+/// and the value.
+pub(super) fn map_item(value: u64) -> u64 {
+    (2 * NODE + 8).saturating_add(value)
+}
 
 /// How deep the minimal value of a recursive message goes (the same cut as [`super::cases::minimal_message`]).
 const MAX_SAMPLE_DEPTH: usize = 32;
@@ -260,7 +272,7 @@ impl<'c> Weigher<'c> {
                 }
             }
             // Booleans, numbers, timestamps and enums: a few small values each, cheap to build and weigh.
-            _ => out.extend(type_variants(self.c, ty, k).iter().map(|(_, v)| weight(v))),
+            _ => out.extend(scalar_variants(self.c, ty, k).iter().map(|(_, v)| weight(v))),
         }
         out
     }
@@ -272,7 +284,7 @@ mod tests {
     use crate::golden::{cases, Origin};
 
     fn load(text: &str) -> Contracts {
-        let (c, d) = crate::contract::load::load_sources(vec![("t.yaml".into(), Ok(text.as_bytes().to_vec()))]);
+        let (c, d) = crate::contract::load_sources(vec![("t.yaml".into(), Ok(text.as_bytes().to_vec()))]);
         assert!(!d.has_errors(), "{}", d.render_all(&c.sources));
         c
     }

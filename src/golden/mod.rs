@@ -1,12 +1,14 @@
 //! Golden vectors: the canonical bytes of every example and of edge cases derived from the types, each
 //! with a readable twin, on disk under `golden/<package>/<Message>/<case>.{msgpack,snap}`.
 //!
-//! [`budget`] weighs the cases before they exist (the bounds of docs/limits.md), [`cases`] derives them,
+//! [`points`] holds the edge points of each scalar type, [`budget`] weighs the cases before they exist (the
+//! bounds of docs/limits.md), [`cases`] derives them,
 //! [`twin`] renders the readable twin (an insta snapshot, so `cargo test`
 //! fails on an unreviewed change), and [`store`] writes and checks the files.
 pub mod budget;
 pub mod cases;
 pub mod diff;
+mod points;
 pub mod store;
 pub mod twin;
 

@@ -99,7 +99,7 @@ pub(crate) async fn start(
     reason: String,
 ) -> Result<NatsServer, NatsError> {
     let _ = docker::reap_orphans(&engine.docker).await;
-    point_testcontainers_at(&engine.host);
+    testcontainers_sees(&engine.host)?;
     let (name, tag) = docker::split_image(image).map_err(|e| NatsError::new(format!("container backend: {e}"), ""))?;
     let local = engine.host.starts_with("unix://");
     let url_host = if local { "127.0.0.1".to_string() } else { remote_host(&engine.host) };
@@ -182,12 +182,24 @@ pub(crate) async fn start(
     ))
 }
 
-/// testcontainers reads the engine from `DOCKER_HOST` only. When auto mode found an engine elsewhere (Podman's
-/// socket, with `DOCKER_HOST` unset), point it there. This writes the process environment, which is only
-/// sound while no other thread reads it through libc; msgpact does this before its peers start.
-fn point_testcontainers_at(host: &str) {
-    if std::env::var("DOCKER_HOST").ok().as_deref() != Some(host) {
-        std::env::set_var("DOCKER_HOST", host);
+/// testcontainers creates its client from `DOCKER_HOST` (else Docker's default socket) and cannot be handed
+/// an engine. Writing the environment here, with the runtime's threads running, would race with every
+/// thread that reads it; so the engine is chosen before any thread starts ([`docker::pin_docker_host`],
+/// which `msgpact verify` calls first thing), and here it is only checked that testcontainers will find
+/// the engine the probe chose.
+fn testcontainers_sees(host: &str) -> Result<(), NatsError> {
+    let configured = std::env::var("DOCKER_HOST").ok().filter(|h| !h.is_empty());
+    match configured.as_deref() {
+        Some(h) if h == host => Ok(()),
+        None if host == docker::DEFAULT_HOST => Ok(()),
+        Some(h) => Err(NatsError::new(
+            format!("container backend: the Docker API chosen is {host}, but DOCKER_HOST is {h}, which testcontainers would use"),
+            format!("set DOCKER_HOST={host} (or leave NatsOptions::docker_host unset)"),
+        )),
+        None => Err(NatsError::new(
+            format!("container backend: the Docker API at {host} answered, but DOCKER_HOST is unset and testcontainers reads the engine only from there"),
+            format!("export DOCKER_HOST={host}; a program using msgpact as a library calls msgpact::nats::pin_docker_host() before it starts any thread (msgpact verify does)"),
+        )),
     }
 }
 

@@ -18,6 +18,9 @@ use testcontainers::bollard::{Docker, API_DEFAULT_VERSION};
 /// How long a probe waits for `GET /_ping`.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
 
+/// Docker's own socket: where testcontainers looks when `DOCKER_HOST` is unset.
+pub(crate) const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
+
 pub(crate) const NO_ENGINE_HINT: &str = "start Docker, or Podman's API socket (`mkdir -p /run/podman && \
     podman system service --time=0 unix:///run/podman/podman.sock &` and `export \
     DOCKER_HOST=unix:///run/podman/podman.sock`; bash ci/setup-nats.sh does all of it), or use --nats binary";
@@ -42,7 +45,7 @@ fn candidates(configured: Option<&str>) -> Vec<String> {
     if let Some(h) = configured {
         return vec![h.to_string()];
     }
-    let mut c = vec!["unix:///var/run/docker.sock".to_string(), "unix:///run/podman/podman.sock".to_string()];
+    let mut c = vec![DEFAULT_HOST.to_string(), "unix:///run/podman/podman.sock".to_string()];
     if let Ok(dir) = std::env::var("XDG_RUNTIME_DIR") {
         if !dir.is_empty() && dir != "/run" {
             c.push(format!("unix://{dir}/podman/podman.sock"));
@@ -91,6 +94,35 @@ pub(crate) async fn find_engine(configured: Option<&str>) -> Result<Engine, Stri
         }
     }
     Err(tried.join("; "))
+}
+
+/// When `DOCKER_HOST` is unset: probes the usual sockets in the order of [`find_engine`] (a plain
+/// `GET /_ping` on a Unix socket, at most [`PROBE_TIMEOUT`] each) and sets `DOCKER_HOST` to the first that
+/// answers, so that testcontainers, which reads only the environment, uses the engine the container backend
+/// chose. It writes the process environment, so it must run before any other thread exists: `msgpact
+/// verify` calls it first thing, before the signal handler's thread and the async runtime. Returns the host
+/// it set, if any.
+pub fn pin_docker_host() -> Option<String> {
+    if std::env::var_os("DOCKER_HOST").is_some_and(|h| !h.is_empty()) {
+        return None;
+    }
+    let host = candidates(None).into_iter().find(|h| h.strip_prefix("unix://").is_some_and(ping_unix))?;
+    // SAFETY (and soundness before edition 2024 marks it unsafe): no other thread exists yet; see above.
+    std::env::set_var("DOCKER_HOST", &host);
+    Some(host)
+}
+
+/// `GET /_ping` over the Unix socket at `path`, synchronously: whether a Docker API answers 200.
+fn ping_unix(path: &str) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::os::unix::net::UnixStream::connect(path) else { return false };
+    let _ = s.set_read_timeout(Some(PROBE_TIMEOUT));
+    let _ = s.set_write_timeout(Some(PROBE_TIMEOUT));
+    if s.write_all(b"GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n").is_err() {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    s.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.") && &head[8..12] == b" 200"
 }
 
 /// Makes sure `image` is there: `Ok(false)` if it was, `Ok(true)` if it was pulled just now.
@@ -210,6 +242,34 @@ mod tests {
         );
         assert_eq!(split_image("localhost:5000/nats").unwrap(), ("localhost:5000/nats".into(), "latest".into()));
         assert!(split_image("nats@sha256:abc").is_err());
+    }
+
+    /// A Unix socket that answers one request with `reply`.
+    fn fake_api(dir: &Path, reply: &'static [u8]) -> String {
+        use std::io::{Read, Write};
+        let path = dir.join("api.sock");
+        let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        std::thread::spawn(move || {
+            if let Ok((mut s, _)) = listener.accept() {
+                let mut buf = [0u8; 256];
+                let _ = s.read(&mut buf);
+                let _ = s.write_all(reply);
+            }
+        });
+        path.display().to_string()
+    }
+
+    #[test]
+    fn the_sync_probe_knows_a_docker_api_by_its_ping() {
+        let t = tempfile::tempdir().unwrap();
+        let (a, b) = (t.path().join("a"), t.path().join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        let ok = fake_api(&a, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK");
+        assert!(ping_unix(&ok));
+        let not_found = fake_api(&b, b"HTTP/1.1 404 Not Found\r\n\r\n");
+        assert!(!ping_unix(&not_found));
+        assert!(!ping_unix(&t.path().join("none.sock").display().to_string()));
     }
 
     #[test]

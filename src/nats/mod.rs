@@ -51,8 +51,10 @@ mod docker;
 mod url;
 
 pub use binary::{build_nats_server, cached_binary, find_nats_server, is_nats_server_build, NatsBuild};
+pub use docker::pin_docker_host;
 pub use url::{connect, connect_with};
 
+use crate::diag::{Code, Diagnostic};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -113,8 +115,11 @@ impl FromStr for Backend {
     }
 }
 
-/// A NATS server could not be found or started: what happened, and what to do about it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A NATS server could not be found or started: what happened, and what to do about it. The nats layer's
+/// one error type; shown as `message`, then `  hint: ...` on a second line (the layout of every msgpact
+/// diagnostic), and an `E901` [`Diagnostic`] where a command stops on it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}{}", if hint.is_empty() { String::new() } else { format!("\n  hint: {hint}") })]
 pub struct NatsError {
     /// One line: which backend, what failed, where (URLs with their credentials hidden).
     pub message: String,
@@ -128,18 +133,11 @@ impl NatsError {
     }
 }
 
-/// `message`, then `  hint: ...` on a second line (the layout of every msgpact diagnostic).
-impl fmt::Display for NatsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        if !self.hint.is_empty() {
-            write!(f, "\n  hint: {}", self.hint)?;
-        }
-        Ok(())
+impl From<&NatsError> for Diagnostic {
+    fn from(e: &NatsError) -> Diagnostic {
+        Diagnostic::without_span(Code::Setup, format!("nats: {}", e.message), e.hint.as_str())
     }
 }
-
-impl std::error::Error for NatsError {}
 
 /// How to find or start the server. Build it with [`NatsOptions::from_env`] and override fields from
 /// command-line flags (`--nats`, `--nats-url`, `--nats-creds`, `--nats-image`).
@@ -279,10 +277,10 @@ impl NatsServer {
 }
 
 /// Whether a Docker API answers: `DOCKER_HOST` (or `docker_host`), else the usual Docker and Podman
-/// sockets. `Ok` names the one that answered; `Err` lists what was tried and why each failed. The auto
-/// backend decides with it, and the container backend's own tests skip on it (outside CI).
-pub async fn docker_api(docker_host: Option<&str>) -> Result<String, String> {
-    docker::find_engine(docker_host).await.map(|e| e.host)
+/// sockets. `Ok` names the one that answered; `Err`'s message lists what was tried and why each failed.
+/// The auto backend decides with it, and the container backend's own tests skip on it (outside CI).
+pub async fn docker_api(docker_host: Option<&str>) -> Result<String, NatsError> {
+    docker::find_engine(docker_host).await.map(|e| e.host).map_err(|tried| NatsError::new(tried, ""))
 }
 
 /// The user's cache directory for msgpact: `$XDG_CACHE_HOME/msgpact`, else `$HOME/.cache/msgpact` (where

@@ -14,6 +14,7 @@
 //! The record is `<cache>/build.json`, written after a successful build; the build's output goes to
 //! `<cache>/build.log`, and its last lines into the error when it fails. A lock file serialises builds of one
 //! peer across processes. While a build runs, a [`Progress`] step says which command runs and its last line.
+use super::error::{BuildError, PeerError};
 use super::Manifest;
 use crate::progress::{Progress, Step};
 use serde::{Deserialize, Serialize};
@@ -32,14 +33,6 @@ pub struct Built {
     pub outputs: Vec<PathBuf>,
     /// The executables cargo reported, by target name (for `{bin:NAME}`).
     pub bins: BTreeMap<String, PathBuf>,
-}
-
-/// A failed build: which command, and the end of its output.
-#[derive(Debug)]
-pub struct BuildError {
-    pub message: String,
-    pub log_tail: String,
-    pub log: PathBuf,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -83,15 +76,15 @@ fn expand(m: &Manifest, arg: &str, root: &Path, cache: &Path) -> String {
     m.expand(arg, root, cache).replace("{cargo_profile}", cargo_profile())
 }
 
-/// Replaces `{bin:NAME}` with the executable NAME that the build's cargo command reported; `Err(NAME)`
-/// when it reported none.
-pub fn expand_bins(arg: &str, bins: &BTreeMap<String, PathBuf>) -> Result<String, String> {
+/// Replaces `{bin:NAME}` with the executable NAME that the build's cargo command reported; an error naming
+/// NAME when it reported none.
+pub fn expand_bins(arg: &str, bins: &BTreeMap<String, PathBuf>) -> Result<String, PeerError> {
     let mut out = String::new();
     let mut rest = arg;
     while let Some(i) = rest.find("{bin:") {
         let Some(len) = rest[i..].find('}') else { break };
         let name = &rest[i + 5..i + len];
-        let path = bins.get(name).ok_or_else(|| name.to_string())?;
+        let path = bins.get(name).ok_or_else(|| PeerError::UnknownBin(name.to_string()))?;
         out.push_str(&rest[..i]);
         out.push_str(&path.display().to_string());
         rest = &rest[i + len + 1..];

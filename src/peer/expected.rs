@@ -3,6 +3,7 @@
 //! `harness/<peer>/expected-failures.txt` (or the file `expected_failures` in peer.toml names) holds lines
 //! `package.Message case-id: reason`. A listed case that fails is reported as an expected failure; a listed
 //! case that no longer fails makes the run fail, so the list cannot go stale.
+use super::error::PeerError;
 use std::path::{Path, PathBuf};
 
 pub const DEFAULT_FILE: &str = "expected-failures.txt";
@@ -24,13 +25,19 @@ pub struct ExpectedFailures {
 
 impl ExpectedFailures {
     /// Reads the list; a missing file is an empty list.
-    pub fn load(path: &Path) -> Result<ExpectedFailures, String> {
+    pub fn load(path: &Path) -> Result<ExpectedFailures, PeerError> {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(ExpectedFailures { path: path.to_path_buf(), entries: Vec::new() })
             }
-            Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
+            Err(e) => {
+                return Err(PeerError::ExpectedFailures {
+                    at: path.display().to_string(),
+                    message: format!("cannot read: {e}"),
+                    hint: "fix the expected-failure list (docs/verify.md)".into(),
+                })
+            }
         };
         let mut entries = Vec::new();
         for (i, line) in text.lines().enumerate() {
@@ -38,8 +45,10 @@ impl ExpectedFailures {
             if l.is_empty() || l.starts_with('#') {
                 continue;
             }
-            let bad = || {
-                format!("{}:{}:1: error[E902]: expected `package.Message case-id: reason`, found `{l}`\n  hint: every expected failure needs a reason after the colon", path.display(), i + 1)
+            let bad = || PeerError::ExpectedFailures {
+                at: format!("{}:{}:1", path.display(), i + 1),
+                message: format!("expected `package.Message case-id: reason`, found `{l}`"),
+                hint: "every expected failure needs a reason after the colon".into(),
             };
             let (head, reason) = l.split_once(": ").ok_or_else(bad)?;
             let mut parts = head.split_whitespace();
@@ -94,7 +103,8 @@ mod tests {
             "# known gaps\n\nvoice.AudioChunk example.minimal: reason two\n"
         );
         std::fs::write(&p, "chat.ChatRequest edge.text.len-0\n").unwrap();
-        assert!(ExpectedFailures::load(&p).unwrap_err().contains("x.txt:1:1: error[E902]"));
+        let e = ExpectedFailures::load(&p).unwrap_err();
+        assert!(crate::diag::Diagnostic::from(&e).render_plain().contains("x.txt:1:1: error[E902]"), "{e}");
         assert!(ExpectedFailures::load(&t.path().join("none.txt")).unwrap().entries.is_empty());
     }
 }

@@ -1,4 +1,5 @@
 //! `peer.toml`: how to build and run a peer, so a new peer needs no change to msgpact.
+use super::error::ManifestError;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -43,24 +44,6 @@ pub struct Run {
     pub command: Vec<String>,
     #[serde(default)]
     pub env: std::collections::BTreeMap<String, String>,
-}
-
-/// A problem with a manifest, located.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ManifestError {
-    pub path: PathBuf,
-    pub message: String,
-}
-
-impl std::fmt::Display for ManifestError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}: error[E902]: {}\n  hint: see docs/peer-protocol.md section 6 for the manifest format",
-            self.path.display(),
-            self.message
-        )
-    }
 }
 
 impl Manifest {

@@ -5,6 +5,7 @@
 //! [`MAX_PEER_LINE_BYTES`], its log file cut at [`MAX_PEER_LOG_BYTES`] (the pipes are still drained),
 //! secrets redacted and control characters escaped. Each peer runs in its own process group, registered
 //! with [`crate::signals`], so that a signal to msgpact stops it and everything it started.
+use super::error::PeerError;
 use super::protocol::{hello_subject, Hello, PROTOCOL};
 use super::Manifest;
 use crate::limits::{clean_line, MAX_PEER_LINE_BYTES, MAX_PEER_LOG_BYTES};
@@ -74,7 +75,7 @@ impl Log {
 
 impl PeerProcess {
     /// Starts the peer's `run` command in its directory, its output appended to `log`.
-    pub fn spawn(m: &Manifest, root: &Path, cache: &Path, env: &PeerEnv, log: &Path) -> Result<PeerProcess, String> {
+    pub fn spawn(m: &Manifest, root: &Path, cache: &Path, env: &PeerEnv, log: &Path) -> Result<PeerProcess, PeerError> {
         let args: Vec<String> = m.run.command.iter().map(|a| m.expand(a, root, cache)).collect();
         let mut cmd = tokio::process::Command::new(&args[0]);
         cmd.args(&args[1..])
@@ -95,7 +96,8 @@ impl PeerProcess {
             cmd.env(k, m.expand(v, root, cache));
         }
         let spawning = signals::spawn_lock();
-        let mut child = cmd.spawn().map_err(|e| format!("cannot start `{}`: {e}", args.join(" ")))?;
+        let mut child =
+            cmd.spawn().map_err(|e| PeerError::Process(format!("cannot start `{}`: {e}", args.join(" "))))?;
         let pid = child.id().unwrap_or(0);
         let registration = signals::register_group(pid, format!("peer {} (pid {pid})", m.name));
         drop(spawning);
@@ -169,23 +171,23 @@ impl PeerProcess {
         client: &async_nats::Client,
         prefix: &str,
         timeout: Duration,
-    ) -> Result<Hello, String> {
+    ) -> Result<Hello, PeerError> {
         let deadline = Instant::now() + timeout;
         let subject = hello_subject(prefix, &self.name);
         loop {
             if let Some(status) = self.exited() {
                 self.drained(Duration::from_millis(500)).await;
-                return Err(format!(
+                return Err(PeerError::Process(format!(
                     "exited ({status}) before answering hello; its last output:\n{}",
                     indent(&self.tail(15))
-                ));
+                )));
             }
             if Instant::now() > deadline {
-                return Err(format!(
+                return Err(PeerError::Process(format!(
                     "did not answer hello within {:.0?}; its last output:\n{}",
                     timeout,
                     indent(&self.tail(15))
-                ));
+                )));
             }
             match tokio::time::timeout(Duration::from_millis(500), client.request(subject.clone(), Vec::new().into()))
                 .await
@@ -193,7 +195,8 @@ impl PeerProcess {
                 Ok(Ok(reply)) => {
                     let hello = Hello::parse(&reply.payload)?;
                     if hello.protocol != PROTOCOL {
-                        return Err(format!("speaks protocol {}, msgpact speaks {PROTOCOL}", hello.protocol));
+                        let m = format!("speaks protocol {}, msgpact speaks {PROTOCOL}", hello.protocol);
+                        return Err(PeerError::Protocol(m));
                     }
                     return Ok(hello);
                 }

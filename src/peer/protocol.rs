@@ -1,4 +1,5 @@
 //! The runner's side of docs/peer-protocol.md: subjects, headers, statuses and the handshake.
+use super::error::PeerError;
 use serde::{Deserialize, Serialize};
 
 pub const PROTOCOL: u32 = 1;
@@ -35,9 +36,10 @@ pub struct Hello {
 
 impl Hello {
     /// Parses the reply, its texts cleaned for showing (control characters escaped, each at most 1,000 bytes).
-    pub fn parse(body: &[u8]) -> Result<Hello, String> {
-        let mut h: Hello = serde_json::from_slice(body)
-            .map_err(|e| format!("the hello reply is not the JSON of docs/peer-protocol.md section 3: {e}"))?;
+    pub fn parse(body: &[u8]) -> Result<Hello, PeerError> {
+        let mut h: Hello = serde_json::from_slice(body).map_err(|e| {
+            PeerError::Protocol(format!("the hello reply is not the JSON of docs/peer-protocol.md section 3: {e}"))
+        })?;
         let clean = |s: &mut String| *s = crate::limits::clean_text(s, crate::limits::MAX_PEER_ERROR_BYTES);
         for s in [
             &mut h.name,
@@ -95,6 +97,6 @@ mod tests {
         .unwrap();
         assert_eq!(h.types, vec!["a.B"]);
         assert_eq!(h.contracts_hash, "");
-        assert!(Hello::parse(b"not json").unwrap_err().contains("section 3"));
+        assert!(Hello::parse(b"not json").unwrap_err().to_string().contains("section 3"));
     }
 }

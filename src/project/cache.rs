@@ -253,7 +253,7 @@ impl Cache {
         prefix: &str,
         keep: impl Fn(&str) -> bool,
     ) -> Result<Vec<(String, Vec<u8>)>, Error> {
-        crate::breaking::previous::git_files(&self.repo(), commit, prefix, keep)
+        crate::contract::previous::git_files(&self.repo(), commit, prefix, keep)
             .map_err(|e| Error::new(Code::ContractsFetch, e.message, e.hint))
     }
 

@@ -8,7 +8,8 @@
 //! directories every command reads; [`releases`] finds newer releases and weighs them against this
 //! repository's types with the rules of [`crate::breaking`]; [`init`] scaffolds a repository.
 //!
-//! Every problem is an [`Error`]: `msgpact.toml:LINE:COL: error[E11xx]: ...` with a hint.
+//! Every problem is an [`Error`], this layer's one error type, rendered through its
+//! [`Diagnostic`](crate::diag::Diagnostic): `msgpact.toml:LINE:COL: error[CODE]: ...` with a hint.
 pub mod cache;
 pub mod config;
 pub mod init;
@@ -66,20 +67,20 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The one conversion into a [`Diagnostic`](crate::diag::Diagnostic): its code, so its exit code.
+    pub fn diagnostic(&self) -> crate::diag::Diagnostic {
+        if self.location.is_empty() {
+            crate::diag::Diagnostic::without_span(self.code, &self.message, &self.hint)
+        } else {
+            crate::diag::Diagnostic::at(self.code, &self.location, &self.message, &self.hint)
+        }
+    }
+}
+
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if !self.location.is_empty() {
-            write!(f, "{}: ", self.location)?;
-        }
-        let sev = match self.code.severity() {
-            crate::diag::Severity::Error => "error",
-            crate::diag::Severity::Warning => "warning",
-        };
-        write!(f, "{sev}[{}]: {}", self.code.id(), self.message)?;
-        if !self.hint.is_empty() {
-            write!(f, "\n  hint: {}", self.hint)?;
-        }
-        Ok(())
+        f.write_str(&self.diagnostic().render_plain())
     }
 }
 
@@ -126,6 +127,10 @@ impl Project {
             }
         };
         let config = config::parse(&file, &text)?;
+        // A git URL may carry credentials (`https://user:token@host/...`): no output shows them.
+        if let Source::Git { url, .. } = &config.source {
+            crate::redact::add_url(&url.value);
+        }
         Ok(Project { root: root.to_path_buf(), file, text, config })
     }
 

@@ -26,7 +26,7 @@ pub fn releases(cache: &Cache) -> Vec<Release> {
     let mut out: Vec<Release> = cache
         .tags()
         .into_iter()
-        .filter_map(|(tag, commit)| match crate::breaking::previous::parse_version_tag(&tag) {
+        .filter_map(|(tag, commit)| match crate::contract::previous::parse_version_tag(&tag) {
             Some((None, version)) => Some(Release { tag, version, commit }),
             _ => None,
         })
@@ -55,7 +55,7 @@ pub fn load_at(cache: &Cache, commit: &str, dir: &str, label: &str) -> Result<Pr
             "set [contracts] dir in msgpact.toml to the contracts directory of that repository",
         ));
     }
-    let (contracts, diags) = crate::breaking::previous::load_named(label, files);
+    let (contracts, diags) = crate::contract::previous::load_named(label, files);
     if diags.has_errors() {
         return Err(Error::new(
             Code::PreviousInvalid,
@@ -67,7 +67,7 @@ pub fn load_at(cache: &Cache, commit: &str, dir: &str, label: &str) -> Result<Pr
         label: label.to_string(),
         origin: Origin::Git { rev: label.to_string(), commit: commit.to_string(), repo: cache.repo(), prefix },
         package: None,
-        version: crate::breaking::previous::parse_version_tag(label).map(|(_, v)| v),
+        version: crate::contract::previous::parse_version_tag(label).map(|(_, v)| v),
     };
     Ok(Previous { target, contracts })
 }

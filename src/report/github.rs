@@ -94,7 +94,8 @@ impl Sink for Annotations {
             Event::Exchange(x) => self.exchanges.push(x.clone()),
             Event::Coverage(c) => {
                 for u in &c.required_unserved {
-                    self.lines.push(annotation("error", &u.location, &format!("E704 {}\nhint: {}", u.message, u.hint)));
+                    let code = crate::diag::Code::RequiredNotServed.id();
+                    self.lines.push(annotation("error", &u.location, &format!("{code} {}\nhint: {}", u.message, u.hint)));
                 }
             }
             Event::SetupError { what, message, hint } => {

@@ -1,4 +1,5 @@
 //! JSON: every event of the run, in order, under a versioned schema (docs/verify.md describes it).
+use crate::diag::{Code, Diagnostic};
 use crate::verify::{Event, Sink};
 use std::path::PathBuf;
 
@@ -30,7 +31,8 @@ impl Sink for Json {
         self.events.push(e.clone());
         if let Event::Finished(_) = e {
             if let Err(err) = super::write_report(&self.path, self.render().as_bytes()) {
-                eprintln!("{}: error[E702]: cannot write the JSON report: {err}", self.path.display());
+                let message = format!("cannot write the JSON report: {err}");
+                eprintln!("{}", Diagnostic::at(Code::WriteFailed, self.path.display(), message, "").render_plain());
             }
         }
     }

@@ -1,6 +1,9 @@
-//! JUnit XML: one testcase per message, case and peer, loadable by CI systems.
+//! JUnit XML: one testcase per message, case and peer, loadable by CI systems. The XML is quick-junit's
+//! (nextest's writer), so its escaping is the same as breaking's report (`report::breaking`).
+use crate::diag::{Code, Diagnostic};
 use crate::verify::verdict::{Outcome, Verdict};
 use crate::verify::{Event, Exchange, Sink};
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use std::fmt::Write;
 use std::path::PathBuf;
 
@@ -20,100 +23,91 @@ impl Junit {
         let mut consumers: Vec<&str> = self.exchanges.iter().map(|x| x.consumer.as_str()).collect();
         consumers.sort();
         consumers.dedup();
-        let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"msgpact verify\">\n");
+        let mut report = Report::new("msgpact verify");
         if !self.setup.is_empty() {
-            let _ = writeln!(
-                s,
-                "  <testsuite name=\"setup\" tests=\"{0}\" failures=\"0\" errors=\"{0}\" skipped=\"0\">",
-                self.setup.len()
-            );
+            let mut suite = TestSuite::new("setup");
             for (what, message) in &self.setup {
-                let _ = writeln!(s, "    <testcase classname=\"setup\" name=\"{}\">\n      <error message=\"{}\">{}</error>\n    </testcase>", esc(what), esc(first_line(message)), esc(message));
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+                status.set_message(first_line(message)).set_description(message.as_str());
+                let mut case = TestCase::new(what.as_str(), status);
+                case.set_classname("setup");
+                suite.add_test_case(case);
             }
-            s.push_str("  </testsuite>\n");
+            report.add_test_suite(suite);
         }
         if let Some(cov) = &self.coverage {
             // One testcase per required type (failing when no peer serves it); the types nothing serves or
-            // requires are one line, not skipped testcases.
-            let n = cov.required_served.len() + cov.required_unserved.len();
-            let _ = writeln!(
-                s,
-                "  <testsuite name=\"required types\" tests=\"{n}\" failures=\"{}\" errors=\"0\" skipped=\"0\">",
-                cov.required_unserved.len()
-            );
-            for t in &cov.required_served {
-                let _ = writeln!(s, "    <testcase classname=\"required\" name=\"{}\"/>", esc(t));
+            // requires are one line of the suite's output, not skipped testcases.
+            if !cov.required_served.is_empty() || !cov.required_unserved.is_empty() || !cov.unserved.is_empty() {
+                let mut suite = TestSuite::new("required types");
+                for t in &cov.required_served {
+                    let mut case = TestCase::new(t.as_str(), TestCaseStatus::success());
+                    case.set_classname("required");
+                    suite.add_test_case(case);
+                }
+                for u in &cov.required_unserved {
+                    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                    status
+                        .set_type(Code::RequiredNotServed.id())
+                        .set_message(u.message.as_str())
+                        .set_description(format!("{}: {}\nhint: {}", u.location, u.message, u.hint));
+                    let mut case = TestCase::new(u.name.as_str(), status);
+                    case.set_classname("required");
+                    suite.add_test_case(case);
+                }
+                if !cov.unserved.is_empty() {
+                    suite.set_system_out(format!(
+                        "not exchanged: {} neither required nor served by any peer: {}",
+                        crate::diag::plural(cov.unserved.len(), "type"),
+                        cov.unserved.join(", ")
+                    ));
+                }
+                report.add_test_suite(suite);
             }
-            for u in &cov.required_unserved {
-                let _ = writeln!(
-                    s,
-                    "    <testcase classname=\"required\" name=\"{}\">\n      <failure type=\"E704\" message=\"{}\">{}: {}\nhint: {}</failure>\n    </testcase>",
-                    esc(&u.name),
-                    esc(&u.message),
-                    esc(&u.location),
-                    esc(&u.message),
-                    esc(&u.hint)
-                );
-            }
-            if !cov.unserved.is_empty() {
-                let _ = writeln!(
-                    s,
-                    "    <system-out>not exchanged: {} neither required nor served by any peer: {}</system-out>",
-                    crate::diag::plural(cov.unserved.len(), "type"),
-                    esc(&cov.unserved.join(", "))
-                );
-            }
-            s.push_str("  </testsuite>\n");
         }
         for c in consumers {
             let list: Vec<&Exchange> = self.exchanges.iter().filter(|x| x.consumer == c && !x.reused).collect();
-            let failures = list.iter().filter(|x| x.outcome == Outcome::Fail).count();
-            let skipped = list.iter().filter(|x| x.outcome == Outcome::Skip).count();
-            let time: f64 = list.iter().map(|x| x.duration.as_secs_f64()).sum();
-            let _ = writeln!(s, "  <testsuite name=\"peer {}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\" time=\"{time:.3}\">", esc(c), list.len());
+            let mut suite = TestSuite::new(format!("peer {c}"));
+            suite.set_time(list.iter().map(|x| x.duration).sum());
             for x in list {
-                let name =
-                    if x.producer == "golden" { x.case.clone() } else { format!("{} [from {}]", x.case, x.producer) };
-                let _ = write!(
-                    s,
-                    "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.4}\"",
-                    esc(&x.message),
-                    esc(&name),
-                    x.duration.as_secs_f64()
-                );
-                match x.outcome {
-                    Outcome::Pass => s.push_str("/>\n"),
-                    Outcome::Skip => {
-                        let _ = writeln!(
-                            s,
-                            ">\n      <skipped message=\"{}\"/>\n    </testcase>",
-                            esc(&x.verdict.summary())
-                        );
-                    }
-                    Outcome::Xfail => {
-                        let reason = x.expected_failure.clone().unwrap_or_default();
-                        let _ = writeln!(s, ">\n      <skipped message=\"expected failure: {}\"/>\n      <system-out>{}</system-out>\n    </testcase>", esc(&reason), esc(&body(x)));
-                    }
-                    Outcome::Warn => {
-                        let _ =
-                            writeln!(s, ">\n      <system-out>WARN {}</system-out>\n    </testcase>", esc(&body(x)));
-                    }
-                    Outcome::Fail => {
-                        let _ = writeln!(
-                            s,
-                            ">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>",
-                            x.verdict.kind(),
-                            esc(&x.verdict.summary()),
-                            esc(&body(x))
-                        );
-                    }
-                }
+                suite.add_test_case(test_case(x));
             }
-            s.push_str("  </testsuite>\n");
+            report.add_test_suite(suite);
         }
-        s.push_str("</testsuites>\n");
-        crate::redact::redact(&s).into_owned()
+        let xml = report.to_string().unwrap_or_default();
+        crate::redact::redact(&xml).into_owned()
     }
+}
+
+/// One exchange: passed, skipped (not served, or an expected failure), warned (passed, with the warning in
+/// its output) or failed.
+fn test_case(x: &Exchange) -> TestCase {
+    let name = if x.producer == "golden" { x.case.clone() } else { format!("{} [from {}]", x.case, x.producer) };
+    let (status, out) = match x.outcome {
+        Outcome::Pass => (TestCaseStatus::success(), None),
+        Outcome::Warn => (TestCaseStatus::success(), Some(format!("WARN {}", body(x)))),
+        Outcome::Skip => {
+            let mut s = TestCaseStatus::skipped();
+            s.set_message(x.verdict.summary());
+            (s, None)
+        }
+        Outcome::Xfail => {
+            let mut s = TestCaseStatus::skipped();
+            s.set_message(format!("expected failure: {}", x.expected_failure.clone().unwrap_or_default()));
+            (s, Some(body(x)))
+        }
+        Outcome::Fail => {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_type(x.verdict.kind()).set_message(x.verdict.summary()).set_description(body(x));
+            (s, None)
+        }
+    };
+    let mut case = TestCase::new(name, status);
+    case.set_classname(x.message.as_str()).set_time(x.duration);
+    if let Some(out) = out {
+        case.set_system_out(out);
+    }
+    case
 }
 
 fn body(x: &Exchange) -> String {
@@ -132,24 +126,6 @@ fn body(x: &Exchange) -> String {
 
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("")
-}
-
-/// XML text and attribute escaping; control characters other than tab and newline are dropped.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' | '\t' => out.push(ch),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 impl Sink for Junit {
@@ -177,7 +153,9 @@ impl Sink for Junit {
             }
             Event::Finished(_) => {
                 if let Err(e) = super::write_report(&self.path, self.render().as_bytes()) {
-                    eprintln!("{}: error[E702]: cannot write the JUnit report: {e}", self.path.display());
+                    let at = self.path.display();
+                    let d = Diagnostic::at(Code::WriteFailed, at, format!("cannot write the JUnit report: {e}"), "");
+                    eprintln!("{}", d.render_plain());
                 }
             }
             _ => {}
@@ -187,8 +165,50 @@ impl Sink for Junit {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::classes::Class;
+    use std::time::Duration;
+
+    fn exchange(outcome: Outcome, verdict: Verdict) -> Exchange {
+        Exchange {
+            producer: "golden".into(),
+            consumer: "mutant-go-fixed-ints".into(),
+            message: "chat.ChatRequest".into(),
+            case: "example.minimal".into(),
+            verdict,
+            class: Some(Class::FieldName),
+            hint: "tag it <msgpack:\"user_id\">".into(),
+            outcome,
+            expected_failure: Some("known & accepted".into()),
+            location: "contracts/chat.yaml:30:9".into(),
+            duration: Duration::from_millis(3),
+            reused: false,
+        }
+    }
+
     #[test]
-    fn escapes_xml() {
-        assert_eq!(super::esc("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
+    fn every_outcome_keeps_its_fields_escaped() {
+        let mut j = Junit::new("-".into());
+        let bad = Verdict::DecodeError { error: "$.user_id: missing\r\u{85}\u{1}field".into() };
+        j.exchanges.push(exchange(Outcome::Fail, bad.clone()));
+        j.exchanges.push(exchange(Outcome::Xfail, bad));
+        j.exchanges.push(exchange(Outcome::Pass, Verdict::Identical));
+        j.exchanges.push(exchange(Outcome::Skip, Verdict::NotServed));
+        j.setup.push(("peer x".into(), "build failed: <boom>\nline 2".into()));
+        let xml = j.render();
+        assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"msgpact verify\""));
+        assert!(xml.contains("<testsuite name=\"peer mutant-go-fixed-ints\" tests=\"4\""), "{xml}");
+        assert!(xml.contains("failures=\"1\""), "{xml}");
+        assert!(xml.contains("<failure message=\"decode error: $.user_id: missing"), "{xml}");
+        assert!(xml.contains("type=\"decode-error\">contracts/chat.yaml:30:9\n"), "{xml}");
+        assert!(xml.contains("class: field-name"), "{xml}");
+        assert!(xml.contains("hint: tag it &lt;msgpack:&quot;user_id&quot;&gt;"), "{xml}");
+        assert!(xml.contains("message=\"expected failure: known &amp; accepted\""), "{xml}");
+        assert!(xml.contains("<skipped message=\"not served by this peer\"/>"), "{xml}");
+        assert!(
+            xml.contains("<error message=\"build failed: &lt;boom&gt;\">build failed: &lt;boom&gt;\nline 2</error>"),
+            "{xml}"
+        );
+        assert!(!xml.contains('\u{1}'), "control characters are not XML");
     }
 }

@@ -1,6 +1,7 @@
 //! Reporters of a verify run. Each consumes the same event stream ([`crate::verify::Event`]): the
 //! terminal view for people, the progress view for long steps, JUnit for CI systems, JSON for everything
 //! else.
+pub mod breaking;
 pub mod github;
 pub mod json;
 pub mod junit;

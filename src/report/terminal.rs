@@ -1,6 +1,10 @@
 //! The terminal view: progress as it happens, then the matrices, the failures and one summary line.
+use crate::diag::{Code, Diagnostic};
 use crate::verify::verdict::{Outcome, Verdict};
+use crate::verify::SetupError;
 use crate::verify::{Event, Exchange, Sink, Summary};
+use comfy_table::presets::NOTHING;
+use comfy_table::{CellAlignment, ContentArrangement, Table};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -52,11 +56,8 @@ impl<W: Write> Sink for Terminal<W> {
                 self.line(&format!("verify: runs the build and run commands of {}", manifests_line(manifests)));
             }
             Event::SetupError { what, message, hint } => {
-                let mut s = format!("error[E901]: {what}: {message}");
-                if !hint.is_empty() {
-                    let _ = write!(s, "\n  hint: {hint}");
-                }
-                self.line(&s);
+                let e = SetupError { what: what.clone(), message: message.clone(), hint: hint.clone() };
+                self.line(&Diagnostic::from(&e).render_plain());
             }
             Event::GoldenDrift { added, removed, changed } => {
                 for (label, list) in [("added", added), ("removed", removed), ("changed", changed)] {
@@ -67,12 +68,18 @@ impl<W: Write> Sink for Terminal<W> {
                         self.line(&format!("  {label:<8} … and {} more", list.len() - 10));
                     }
                 }
-                self.line(&format!(
-                    "error[E701]: golden vectors differ from the contracts ({} changed, {} added, {} removed)\n  hint: review with `cargo test` then `cargo insta review`, or accept with `msgpact golden --write`; verify runs on reviewed vectors only",
-                    changed.len(),
-                    added.len(),
-                    removed.len()
-                ));
+                let d = Diagnostic::without_span(
+                    Code::GoldenDrift,
+                    format!(
+                        "golden vectors differ from the contracts ({} changed, {} added, {} removed)",
+                        changed.len(),
+                        added.len(),
+                        removed.len()
+                    ),
+                    "review with `cargo test` then `cargo insta review`, or accept with `msgpact golden --write`; \
+                     verify runs on reviewed vectors only",
+                );
+                self.line(&d.render_plain());
             }
             Event::NatsReady { backend, reason, url, startup } => {
                 self.line(&format!("nats: {backend} at {url}, ready in {:.2} s ({reason})", startup.as_secs_f64()));
@@ -105,7 +112,13 @@ impl<W: Write> Sink for Terminal<W> {
                         "{file}:{line}: removed {message} {case} from peer {peer}'s expected failures: it passes now"
                     ));
                 } else {
-                    self.stale.push(format!("{file}:{line}: error[E703]: {message} {case} is listed as an expected failure of peer {peer}, but it passes now\n  hint: remove it (`{command}` does)"));
+                    let d = Diagnostic::at(
+                        Code::StaleExpectedFailure,
+                        format!("{file}:{line}"),
+                        format!("{message} {case} is listed as an expected failure of peer {peer}, but it passes now"),
+                        format!("remove it (`{command}` does)"),
+                    );
+                    self.stale.push(d.render_plain());
                 }
             }
             Event::BatchDone { peer, phase, exchanges, elapsed } => {
@@ -145,7 +158,9 @@ impl<W: Write> Terminal<W> {
         }
         if let Some(c) = &self.coverage {
             for u in &c.required_unserved {
-                let _ = writeln!(s, "{}: error[E704]: {}\n  hint: {}\n", u.location, u.message, u.hint);
+                let d =
+                    crate::diag::Diagnostic::at(crate::diag::Code::RequiredNotServed, &u.location, &u.message, &u.hint);
+                let _ = writeln!(s, "{}\n", d.render_plain());
             }
             if !c.unserved.is_empty() {
                 let _ = writeln!(
@@ -218,13 +233,10 @@ impl<W: Write> Terminal<W> {
 
     /// Per message type and peer: the exchanges whose payloads came from `producer`.
     fn matrix_from(&self, producer: &str) -> String {
-        let mut s = format!("\n{:<28} {:>5}", format!("{producer} -> peer"), "cases");
-        for p in &self.peers {
-            let _ = write!(s, "  {p:<12}");
-        }
-        s.push('\n');
-        let messages: Vec<&String> = self.cases_per_message.keys().collect();
-        for m in messages {
+        let mut header = vec![format!("{producer} -> peer"), "cases".to_string()];
+        header.extend(self.peers.iter().cloned());
+        let mut rows = Vec::new();
+        for m in self.cases_per_message.keys() {
             let cases: std::collections::BTreeSet<&str> = self
                 .exchanges
                 .iter()
@@ -234,36 +246,34 @@ impl<W: Write> Terminal<W> {
             if cases.is_empty() {
                 continue;
             }
-            let _ = write!(s, "{m:<28} {:>5}", cases.len());
+            let mut row = vec![m.clone(), cases.len().to_string()];
             for p in &self.peers {
                 let list: Vec<&Exchange> = self
                     .exchanges
                     .iter()
                     .filter(|x| x.producer == producer && &x.consumer == p && &x.message == m)
                     .collect();
-                let _ = write!(s, "  {:<12}", Self::cell(&list));
+                row.push(Self::cell(&list));
             }
-            s.push('\n');
+            rows.push(row);
         }
-        s
+        matrix(header, rows, Some(1))
     }
 
     fn peer_matrix(&self) -> String {
-        let mut s = format!("\n{:<28} {:>5}", "producer -> consumer", "");
-        for p in &self.peers {
-            let _ = write!(s, "  {p:<12}");
-        }
-        s.push('\n');
+        let mut header = vec!["producer -> consumer".to_string()];
+        header.extend(self.peers.iter().cloned());
+        let mut rows = Vec::new();
         for producer in &self.peers {
-            let _ = write!(s, "{:<28} {:>5}", format!("{producer} ->"), "");
+            let mut row = vec![format!("{producer} ->")];
             for consumer in &self.peers {
                 let list: Vec<&Exchange> =
                     self.exchanges.iter().filter(|x| &x.producer == producer && &x.consumer == consumer).collect();
-                let _ = write!(s, "  {:<12}", Self::cell(&list));
+                row.push(Self::cell(&list));
             }
-            s.push('\n');
+            rows.push(row);
         }
-        s
+        matrix(header, rows, None)
     }
 
     /// The failures, one group per distinct problem: exchanges of the same peers, message type, class, field
@@ -299,6 +309,21 @@ impl<W: Write> Terminal<W> {
         }
         s
     }
+}
+
+/// A matrix laid out by comfy-table: columns as wide as their longest cell (a peer named
+/// `mutant-go-fixed-ints` widens its column, it does not push the others), two spaces between columns, the
+/// counts (column `right`) right-aligned; preceded by an empty line.
+fn matrix(header: Vec<String>, rows: Vec<Vec<String>>, right: Option<usize>) -> String {
+    let mut t = Table::new();
+    t.load_style(NOTHING).set_content_arrangement(ContentArrangement::Disabled).set_header(header).add_rows(rows);
+    for (i, col) in t.column_iter_mut().enumerate() {
+        col.set_padding((0, 2));
+        if Some(i) == right {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    format!("\n{}\n", t.trim_fmt())
 }
 
 /// `/h/{go,rust}/peer.toml` for manifests in one directory, else the paths separated by commas.
@@ -432,6 +457,33 @@ mod tests {
         assert_eq!(out.matches("FAIL go chat.ChatRequest").count(), 2, "{out}");
         assert!(out.contains("the same in 11 more case(s): edge.n.1, edge.n.2, edge.n.3, edge.n.4, edge.n.5, edge.n.6, edge.n.7, edge.n.8, … (12 in all)"), "{out}");
         assert!(out.contains("FAIL go chat.ChatRequest example.other"), "{out}");
+    }
+
+    #[test]
+    fn matrix_columns_fit_long_peer_names() {
+        let mut t = Terminal::new(Vec::new());
+        t.peers = vec!["go".into(), "mutant-go-fixed-ints".into(), "rust".into()];
+        t.cases_per_message.insert("chat.ChatRequest".into(), 1);
+        for (i, p) in t.peers.clone().iter().enumerate() {
+            let mut x = decode_failure("example.minimal", "x");
+            x.consumer = p.clone();
+            if i != 1 {
+                x.outcome = Outcome::Pass;
+                x.verdict = Verdict::Identical;
+            }
+            t.exchanges.push(x);
+        }
+        let out = t.matrix_from("golden");
+        let lines: Vec<&str> = out.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines.len(), 2, "{out}");
+        // every column starts at the same offset in the header and the row
+        for (peer, cell) in [("go", "ok 1"), ("mutant-go-fixed-ints", "FAIL 1/1"), ("rust", "ok 1")] {
+            let col = lines[0].find(&format!("  {peer}")).unwrap() + 2;
+            let row_rest = &lines[1][col..];
+            assert!(row_rest.starts_with(cell), "column of {peer}:\n{out}");
+        }
+        assert!(lines[1].contains("chat.ChatRequest"), "{out}");
+        assert!(lines[0].ends_with("rust"), "no trailing spaces: {out:?}");
     }
 
     #[test]

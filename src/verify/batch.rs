@@ -2,10 +2,11 @@
 //! the exchanges that went wrong at the transport level replayed one at a time (restarting the peer as
 //! needed) to find which payload crashed or hung it. While a batch runs, its progress and that of anything
 //! else reporting to the run's `Progress` is forwarded into the event stream.
+use super::context::{Ctx, Done, Item, LivePeer};
 use super::events::{Event, Sink};
 use super::exchange::{send, Raw};
-use super::run::{judge, Ctx, Done, Item};
-use super::startup::{restart, LivePeer};
+use super::judge::judge;
+use super::startup::restart;
 use super::verdict::Verdict;
 use crate::peer::protocol::{hello_subject, roundtrip_subject};
 use crate::progress::{Step, Update};
@@ -222,14 +223,14 @@ async fn run_batch(
 /// Restarts the peer if it has exited or does not answer `hello` promptly.
 async fn ensure_alive(ctx: &Ctx<'_>, p: &mut LivePeer, restarts: &mut Vec<(String, String)>) -> Result<(), String> {
     if let Some(status) = p.proc.exited() {
-        return restart(ctx, p, &format!("exited ({status})"), restarts).await;
+        return restart(ctx, p, &format!("exited ({status})"), restarts).await.map_err(|e| e.to_string());
     }
     let subject = hello_subject(&ctx.prefix, &p.manifest.name);
     let ping = tokio::time::timeout(Duration::from_secs(1), ctx.client.request(subject, Bytes::new())).await;
     if matches!(ping, Ok(Ok(_))) {
         return Ok(());
     }
-    restart(ctx, p, "stopped answering", restarts).await
+    restart(ctx, p, "stopped answering", restarts).await.map_err(|e| e.to_string())
 }
 
 pub(super) fn nats_gone(client: &async_nats::Client) -> Option<String> {

@@ -155,9 +155,9 @@ impl Sink for Fanout {
 
 /// Keeps every event; for tests and for reporters that write at the end.
 #[derive(Default)]
-pub struct Recorder(pub Vec<Event>);
+pub struct EventLog(pub Vec<Event>);
 
-impl Sink for Recorder {
+impl Sink for EventLog {
     fn event(&mut self, e: &Event) {
         self.0.push(e.clone());
     }

@@ -69,7 +69,7 @@ pub async fn send(
 }
 
 /// The peer's own status, or why the reply breaks the protocol.
-pub fn status_of(status: Option<&str>, case: Option<&str>, expected_case: &str) -> Result<Status, String> {
+pub(super) fn status_of(status: Option<&str>, case: Option<&str>, expected_case: &str) -> Result<Status, String> {
     let Some(s) = status else { return Err("no Msgpact-Status header".into()) };
     let Some(st) = Status::parse(s) else { return Err(format!("unknown Msgpact-Status `{s}`")) };
     match case {

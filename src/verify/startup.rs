@@ -4,41 +4,27 @@
 //! Python venv seconds, a nats-server `go install` a minute: nobody should wait for their sum), then every
 //! built peer is started and greeted at once. Events are still emitted in the manifests' order, so that
 //! reports never depend on which peer was quicker.
+use super::context::{Ctx, LivePeer, Options};
+use super::error::SetupError;
 use super::events::{Event, Sink};
-use super::run::Ctx;
+use super::record::Recorder;
 use crate::contract::hash::wire_hash;
 use crate::contract::Def;
-use crate::peer::build::{self, BuildError, Built};
+use crate::diag::Diagnostic;
+use crate::peer::build::{self, Built};
 use crate::peer::expected::ExpectedFailures;
 use crate::peer::process::{indent, PeerProcess};
+use crate::peer::{BuildError, PeerError};
 use crate::peer::{Hello, Manifest};
 use crate::progress::Progress;
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// A started peer and what the run knows of it.
-pub(super) struct LivePeer {
-    pub manifest: Manifest,
-    pub expected: ExpectedFailures,
-    pub cache: PathBuf,
-    pub log: PathBuf,
-    pub proc: PeerProcess,
-    pub hello: Hello,
-    pub restarts: usize,
-    /// Set when the peer cannot be kept running; its remaining exchanges are not run.
-    pub broken: Option<String>,
-}
+/// Why a peer could not be started; named after the peer when it is recorded.
+type Failed = SetupError;
 
-/// Why a peer could not be started: the `SetupError` event it becomes.
-struct Failed {
-    message: String,
-    hint: String,
-}
-
-impl Failed {
-    fn new(message: impl Into<String>, hint: impl Into<String>) -> Failed {
-        Failed { message: message.into(), hint: hint.into() }
-    }
+fn failed(message: impl Into<String>, hint: impl Into<String>) -> Failed {
+    SetupError::new("peer", message, hint)
 }
 
 /// A peer whose build is done and whose process is not started yet; `manifest.run.command` has its
@@ -66,7 +52,7 @@ pub(super) struct BuildOutcome {
 /// msgpact builds nats-server with `go install`, a second Go build would compete with it for the same cores
 /// (on 2 cores both take longer than the two one after the other) and could not reuse what it compiles.
 pub(super) fn spawn_builds(
-    opts: &super::Options,
+    opts: &Options,
     manifests: Vec<Manifest>,
     progress: &Progress,
     go_gate: &tokio::sync::watch::Receiver<bool>,
@@ -77,7 +63,8 @@ pub(super) fn spawn_builds(
         let expected = match ExpectedFailures::load(&m.expected_failures_path()) {
             Ok(x) => x,
             Err(e) => {
-                let state = Err(Failed::new(e, "fix the expected-failure list (docs/verify.md)"));
+                let message = Diagnostic::from(&e).render_plain();
+                let state = Err(failed(message, "fix the expected-failure list (docs/verify.md)"));
                 pending.push(Pending { name, state });
                 continue;
             }
@@ -117,7 +104,7 @@ pub(super) async fn finish_builds(pending: Vec<Pending>) -> Vec<BuildOutcome> {
                     Err(f) => Err(f),
                 },
                 Ok(Err(e)) => Err(build_failed(e)),
-                Err(e) => Err(Failed::new(format!("build task failed: {e}"), "")),
+                Err(e) => Err(failed(format!("build task failed: {e}"), "")),
             },
         };
         out.push(BuildOutcome { name, result });
@@ -128,64 +115,50 @@ pub(super) async fn finish_builds(pending: Vec<Pending>) -> Vec<BuildOutcome> {
 /// `{bin:NAME}` in the run command becomes the executable the build reported.
 fn resolve_run_command(m: &mut Manifest, built: &Built) -> Result<(), Failed> {
     for arg in &mut m.run.command {
-        *arg = build::expand_bins(arg, &built.bins).map_err(|name| {
-            Failed::new(
-                format!("[run] command names {{bin:{name}}}, but the build reported no executable `{name}`"),
-                "build it with `cargo build --message-format=json-render-diagnostics ... --bin NAME` (docs/peer-protocol.md section 6)",
-            )
-        })?;
+        *arg = build::expand_bins(arg, &built.bins).map_err(|e| failed(e.to_string(), e.hint()))?;
     }
     Ok(())
 }
 
-/// Emits each build's event (in the manifests' order) and keeps the built peers; also returns how many
-/// could not be built.
-pub(super) fn report_builds(outcomes: Vec<BuildOutcome>, sink: &mut dyn Sink) -> (Vec<Ready>, usize) {
+/// Records each build (in the manifests' order) and keeps the built peers.
+pub(super) fn report_builds(outcomes: Vec<BuildOutcome>, rec: &mut Recorder) -> Vec<Ready> {
     let mut ready = Vec::new();
-    let mut failed = 0;
     for BuildOutcome { name, result } in outcomes {
         match result {
             Ok((r, Built { cached, duration, outputs, .. })) => {
                 let outputs = outputs.iter().map(|p| p.display().to_string()).collect();
-                sink.event(&Event::PeerBuilt { peer: name, cached, duration, outputs });
+                rec.event(&Event::PeerBuilt { peer: name, cached, duration, outputs });
                 ready.push(r);
             }
-            Err(f) => {
-                sink.event(&Event::SetupError { what: format!("peer {name}"), message: f.message, hint: f.hint });
-                failed += 1;
-            }
+            Err(f) => rec.setup_error(f.about(format!("peer {name}"))),
         }
     }
-    (ready, failed)
+    ready
 }
 
-/// Starts and greets every built peer at once; returns those that are up and how many could not be started
-/// (each said with a `SetupError` event).
-pub(super) async fn launch_all(ctx: &Ctx<'_>, built: Vec<Ready>, sink: &mut dyn Sink) -> (Vec<LivePeer>, usize) {
+/// Starts and greets every built peer at once; returns those that are up (each one that could not be
+/// started is recorded as a setup error).
+pub(super) async fn launch_all(ctx: &Ctx<'_>, built: Vec<Ready>, rec: &mut Recorder<'_>) -> Vec<LivePeer> {
     let launches = built.into_iter().map(|r| async move {
         let started = Instant::now();
         let name = r.manifest.name.clone();
         (name, launch(ctx, r).await, started.elapsed())
     });
     let mut peers = Vec::new();
-    let mut failed = 0;
     for (name, result, startup) in futures::future::join_all(launches).await {
         match result {
             Ok(p) => {
-                sink.event(&Event::PeerReady { peer: name, hello: p.hello.clone(), startup });
+                rec.event(&Event::PeerReady { peer: name, hello: p.hello.clone(), startup });
                 peers.push(p);
             }
-            Err(f) => {
-                sink.event(&Event::SetupError { what: format!("peer {name}"), message: f.message, hint: f.hint });
-                failed += 1;
-            }
+            Err(f) => rec.setup_error(f.about(format!("peer {name}"))),
         }
     }
-    (peers, failed)
+    peers
 }
 
 fn build_failed(e: BuildError) -> Failed {
-    Failed::new(
+    failed(
         format!("build failed: {}\n{}", e.message, indent(&e.log_tail)),
         format!("the whole build output is in {}", e.log.display()),
     )
@@ -197,10 +170,10 @@ async fn launch(ctx: &Ctx<'_>, r: Ready) -> Result<LivePeer, Failed> {
     let log = ctx.opts.cache.join("logs").join(format!("{}.log", m.name));
     let _ = std::fs::remove_file(&log);
     let mut proc = PeerProcess::spawn(&m, &ctx.opts.root, &cache, &ctx.env, &log)
-        .map_err(|e| Failed::new(e, "check [run] command in the peer's peer.toml"))?;
+        .map_err(|e| failed(e.to_string(), "check [run] command in the peer's peer.toml"))?;
     let checked = match proc.handshake(&ctx.client, &ctx.prefix, ctx.opts.handshake_timeout).await {
         Ok(hello) => check_hello(ctx, &m, hello),
-        Err(e) => Err(Failed::new(e, format!("its whole output is in {}", log.display()))),
+        Err(e) => Err(failed(e.to_string(), format!("its whole output is in {}", log.display()))),
     };
     match checked {
         Ok(hello) => Ok(LivePeer { manifest: m, expected, cache, log, proc, hello, restarts: 0, broken: None }),
@@ -216,7 +189,7 @@ fn check_hello(ctx: &Ctx<'_>, m: &Manifest, hello: Hello) -> Result<Hello, Faile
     let current = wire_hash(ctx.c);
     if !hello.contracts_hash.is_empty() && hello.contracts_hash != current {
         let lang = if m.language.is_empty() { "LANG" } else { &m.language };
-        return Err(Failed::new(
+        return Err(failed(
             format!("stale: built from contracts {}, but the contracts are now {current}", hello.contracts_hash),
             format!("regenerate its types with `msgpact codegen --lang {lang} --out ...` and run again"),
         ));
@@ -238,7 +211,7 @@ fn check_hello(ctx: &Ctx<'_>, m: &Manifest, hello: Hello) -> Result<Hello, Faile
     } else {
         format!("did you mean {}", near.join(", "))
     };
-    Err(Failed::new(format!("serves types the contracts do not have: {}", unknown.join(", ")), hint))
+    Err(failed(format!("serves types the contracts do not have: {}", unknown.join(", ")), hint))
 }
 
 /// Kills the peer and starts it again, unless it has used up its restarts.
@@ -247,10 +220,11 @@ pub(super) async fn restart(
     p: &mut LivePeer,
     reason: &str,
     restarts: &mut Vec<(String, String)>,
-) -> Result<(), String> {
+) -> Result<(), PeerError> {
     p.proc.kill().await;
     if p.restarts >= ctx.opts.max_restarts {
-        return Err(format!("the peer was restarted {} times; gave up after: {reason}", p.restarts));
+        let why = format!("the peer was restarted {} times; gave up after: {reason}", p.restarts);
+        return Err(PeerError::Process(why));
     }
     p.restarts += 1;
     restarts.push((p.manifest.name.clone(), reason.to_string()));

@@ -55,20 +55,14 @@ impl Token {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// A payload that cannot be decoded: where, which diagnostic code, why.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("at byte {offset} (0x{offset:04x}): {message}")]
 pub struct DecodeError {
     pub offset: usize,
     pub code: Code,
     pub message: String,
 }
-
-impl std::fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "at byte {} (0x{:04x}): {}", self.offset, self.offset, self.message)
-    }
-}
-
-impl std::error::Error for DecodeError {}
 
 fn truncated(offset: usize, what: &str, need: usize, have: usize) -> DecodeError {
     DecodeError {
@@ -192,7 +186,7 @@ pub fn decode_at(buf: &[u8], pos: usize, depth: usize) -> Result<(Value, usize),
         TokenKind::Bin(_) => Value::Bin(data.to_vec()),
         TokenKind::Ext(-1, _) => match Timestamp::from_ext_data(data) {
             Ok((ts, _)) => Value::Timestamp(ts),
-            Err(message) => return Err(DecodeError { offset: pos, code: Code::BadTimestamp, message }),
+            Err(message) => return Err(DecodeError { offset: pos, code: Code::BadTimestamp, message: message.0 }),
         },
         TokenKind::Ext(ty, _) => Value::Ext(ty, data.to_vec()),
         TokenKind::Array(n) | TokenKind::Map(n) => {

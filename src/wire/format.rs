@@ -225,7 +225,7 @@ pub fn hex_short(bytes: &[u8], max: usize) -> String {
 }
 
 /// Parses hex with optional spaces, dashes or colons between bytes (`c4-03`, `c4 03`, `c403`).
-pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
+pub fn parse_hex(text: &str) -> Result<Vec<u8>, super::TextError> {
     let digits: Vec<u8> = text.bytes().filter(|b| !matches!(b, b' ' | b'-' | b':' | b'\n' | b'\t')).collect();
     if !digits.len().is_multiple_of(2) {
         return Err("odd number of hex digits".into());
@@ -233,8 +233,8 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
     digits
         .chunks(2)
         .map(|p| {
-            let s = std::str::from_utf8(p).map_err(|_| "not hex".to_string())?;
-            u8::from_str_radix(s, 16).map_err(|_| format!("`{s}` is not a hex byte"))
+            let s = std::str::from_utf8(p).map_err(|_| super::TextError::from("not hex"))?;
+            u8::from_str_radix(s, 16).map_err(|_| format!("`{s}` is not a hex byte").into())
         })
         .collect()
 }

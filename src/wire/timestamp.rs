@@ -3,6 +3,7 @@
 //! rmp-serde has no timestamp support at all, Go always writes `time.Time` as ext -1 and Python only with
 //! `datetime=True` (see INTEROP.md), so msgpact carries its own: the three wire forms, their choice by
 //! value, and the text form contracts use in examples. No date library is needed for this.
+use super::TextError;
 use std::fmt::Write;
 
 /// Seconds since the Unix epoch (may be negative) and nanoseconds within that second.
@@ -63,7 +64,7 @@ impl Timestamp {
     }
 
     /// Reads ext -1 data of 4, 8 or 12 bytes.
-    pub fn from_ext_data(d: &[u8]) -> Result<(Timestamp, TimestampForm), String> {
+    pub fn from_ext_data(d: &[u8]) -> Result<(Timestamp, TimestampForm), TextError> {
         let ts = match d.len() {
             4 => {
                 (Timestamp { secs: u32::from_be_bytes([d[0], d[1], d[2], d[3]]) as i64, nanos: 0 }, TimestampForm::Ts32)
@@ -77,10 +78,10 @@ impl Timestamp {
                 let secs = i64::from_be_bytes(d[4..12].try_into().map_err(|_| "bad length")?);
                 (Timestamp { secs, nanos }, TimestampForm::Ts96)
             }
-            n => return Err(format!("timestamp ext data must be 4, 8 or 12 bytes, not {n}")),
+            n => return Err(format!("timestamp ext data must be 4, 8 or 12 bytes, not {n}").into()),
         };
         if ts.0.nanos >= 1_000_000_000 {
-            return Err(format!("timestamp nanoseconds {} are not below 1e9", ts.0.nanos));
+            return Err(format!("timestamp nanoseconds {} are not below 1e9", ts.0.nanos).into());
         }
         Ok(ts)
     }
@@ -106,9 +107,10 @@ impl Timestamp {
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; a leading sign allows years beyond 0..9999.
-    pub fn parse_rfc3339(text: &str) -> Result<Timestamp, String> {
-        let err =
-            |what: &str| format!("`{text}` is not an RFC 3339 timestamp ({what}); write e.g. 2024-05-01T12:30:00.250Z");
+    pub fn parse_rfc3339(text: &str) -> Result<Timestamp, TextError> {
+        let err = |what: &str| {
+            TextError(format!("`{text}` is not an RFC 3339 timestamp ({what}); write e.g. 2024-05-01T12:30:00.250Z"))
+        };
         let b = text.as_bytes();
         let (sign, body) = match b.first() {
             Some(b'+') => (1, &text[1..]),

@@ -3,11 +3,12 @@
 use super::super::docs::length_unit;
 use super::package::PackageGen;
 use super::text::{fmt_escape, num_go};
+use crate::codegen::CodegenError;
 use crate::contract::{Message, Num, Type};
 use std::fmt::Write as _;
 
 impl PackageGen<'_> {
-    pub(super) fn checks(&mut self, m: &Message, name: &str, fnames: &[String]) -> Result<String, String> {
+    pub(super) fn checks(&mut self, m: &Message, name: &str, fnames: &[String]) -> Result<String, CodegenError> {
         let mut out = String::new();
         for (i, (f, gname)) in m.fields.iter().zip(fnames).enumerate() {
             let mut lines: Vec<String> = Vec::new();

@@ -3,6 +3,7 @@
 //! fields skipped) of a Go message.
 use super::package::PackageGen;
 use super::text::quote;
+use crate::codegen::CodegenError;
 use crate::contract::{Field, Message};
 use std::fmt::Write as _;
 
@@ -13,7 +14,7 @@ impl PackageGen<'_> {
         m: &Message,
         name: &str,
         fnames: &[String],
-    ) -> Result<(), String> {
+    ) -> Result<(), CodegenError> {
         if m.fields.is_empty() {
             let _ = writeln!(out, "\tif err := e.EncodeMapLen(0); err != nil {{\n\t\treturn err\n\t}}");
             return Ok(());
@@ -57,7 +58,7 @@ impl PackageGen<'_> {
         m: &Message,
         name: &str,
         fnames: &[String],
-    ) -> Result<(), String> {
+    ) -> Result<(), CodegenError> {
         if m.fields.is_empty() {
             let _ = writeln!(out, "\tif err := e.EncodeArrayLen(0); err != nil {{\n\t\treturn err\n\t}}");
             return Ok(());
@@ -98,7 +99,7 @@ impl PackageGen<'_> {
         name: &str,
         fnames: &[String],
         full: &str,
-    ) -> Result<(), String> {
+    ) -> Result<(), CodegenError> {
         let _ = writeln!(out, "\tn, err := msgpactrt.DecodeMapHeader(d, {})", quote(&format!("map ({full})")));
         let _ = writeln!(out, "\tif err != nil {{\n\t\treturn err\n\t}}");
         let _ = writeln!(out, "\tvar x {name}");
@@ -145,7 +146,7 @@ impl PackageGen<'_> {
         name: &str,
         fnames: &[String],
         full: &str,
-    ) -> Result<(), String> {
+    ) -> Result<(), CodegenError> {
         let required = m.fields.iter().take_while(|f| !f.optional).count();
         let _ = writeln!(out, "\tn, err := msgpactrt.DecodeArrayHeader(d, {})", quote(&format!("array ({full})")));
         let _ = writeln!(out, "\tif err != nil {{\n\t\treturn err\n\t}}");

@@ -1,28 +1,32 @@
 //! The Go import path of `--out`: `--go-import-path`, or the module of the nearest go.mod above it plus the
 //! directory below that module; generated packages import each other and the runtime by it.
 use super::super::Options;
+use crate::codegen::CodegenError;
 use std::path::{Component, Path, PathBuf};
 
 /// The import path of `opts.out`: `--go-import-path`, else the module of the nearest go.mod above it plus
 /// the relative directory.
-pub(super) fn import_path(opts: &Options) -> Result<String, String> {
+pub(super) fn import_path(opts: &Options) -> Result<String, CodegenError> {
     if let Some(p) = &opts.go_import_path {
         let p = p.trim().trim_end_matches('/');
         if p.is_empty() || p.contains(char::is_whitespace) || p.contains('\\') {
-            return Err(format!("`{p}` is not a Go import path"));
+            return Err(format!("`{p}` is not a Go import path").into());
         }
         return Ok(p.to_string());
     }
     let abs = if opts.out.is_absolute() {
         opts.out.clone()
     } else {
-        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?.join(&opts.out)
+        std::env::current_dir()
+            .map_err(|e| CodegenError(format!("cannot read the current directory: {e}")))?
+            .join(&opts.out)
     };
     let abs = normalize(&abs);
     for dir in abs.ancestors() {
         let gomod = dir.join("go.mod");
         let Ok(text) = std::fs::read_to_string(&gomod) else { continue };
-        let module = module_path(&text).ok_or_else(|| format!("{}: no `module` line", gomod.display()))?;
+        let module =
+            module_path(&text).ok_or_else(|| CodegenError(format!("{}: no `module` line", gomod.display())))?;
         let rel: Vec<String> = abs
             .strip_prefix(dir)
             .unwrap_or(Path::new(""))
@@ -31,7 +35,7 @@ pub(super) fn import_path(opts: &Options) -> Result<String, String> {
             .collect();
         return Ok(if rel.is_empty() { module } else { format!("{module}/{}", rel.join("/")) });
     }
-    Err(format!("no go.mod found above {}; pass --go-import-path", opts.out.display()))
+    Err(format!("no go.mod found above {}; pass --go-import-path", opts.out.display()).into())
 }
 
 /// Removes `.` and resolves `..` without touching the file system (the directory may not exist yet).
@@ -83,6 +87,9 @@ mod tests {
         assert_eq!(import_path(&opts(dir.path().join("gen/./types"), None)).unwrap(), "example.com/svc/gen/types");
         assert_eq!(import_path(&opts(dir.path().to_path_buf(), None)).unwrap(), "example.com/svc");
         assert_eq!(import_path(&opts(dir.path().join("x"), Some("a.b/c/"))).unwrap(), "a.b/c");
-        assert!(import_path(&opts(PathBuf::from("/nonexistent-msgpact-dir/x"), None)).unwrap_err().contains("go.mod"));
+        assert!(import_path(&opts(PathBuf::from("/nonexistent-msgpact-dir/x"), None))
+            .unwrap_err()
+            .0
+            .contains("go.mod"));
     }
 }

@@ -4,11 +4,12 @@
 use super::super::docs::{float_allowances, length_unit, presence, Presence};
 use super::package::PackageGen;
 use super::text::{doc_lines, quote};
+use crate::codegen::CodegenError;
 use crate::contract::{Contracts, Field, Shape};
 use std::fmt::Write as _;
 
 impl PackageGen<'_> {
-    pub(super) fn message(&mut self, out: &mut String, mi: usize) -> Result<(), String> {
+    pub(super) fn message(&mut self, out: &mut String, mi: usize) -> Result<(), CodegenError> {
         let c = self.c;
         let p = &c.packages[self.pi];
         let m = &p.messages[mi];

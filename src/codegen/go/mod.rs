@@ -6,8 +6,9 @@
 //!   treat that one specially, see [`names`]): one struct per message, one type per enum, and for each
 //!   message the `msgpack.CustomEncoder`/`CustomDecoder` methods that write the canonical encoding and read
 //!   strictly, `Marshal`, `Unmarshal`, `Validate`, `Unmarshal<Message>`; `ContractsHash` and `Codecs`;
-//! - `msgpactrt/msgpactrt.go`, the runtime those methods call (same text for every contract set, except the
-//!   header);
+//! - `msgpactrt/*.go`, the runtime those methods call, one file per concern (`msgpactrt.go` errors and
+//!   paths, `decode.go` scalars, `containers.go`, `encode.go`, `names.go` wire names, `payload.go` whole
+//!   payloads); the same text for every contract set, except the header;
 //! - `registry/registry.go`: `ContractsHash` and `Codecs`, every message type of every package by its full
 //!   name, so that a peer registers everything in a loop.
 //!
@@ -32,8 +33,8 @@
 //! [`import_path`] finds the import path of `--out`; [`package`] writes one contract package's file, with
 //! its Go types in [`types`], enums in [`enums`], message structs and methods in [`messages`], constraint
 //! checks in [`checks`] and the canonical encoders and strict decoders in [`codec`]; [`registry`] writes
-//! the registry package; [`text`] has the literal and comment helpers; `runtime/msgpactrt.go` is the
-//! runtime, a real Go file (gofmt- and vet-checked by tests/codegen_tools.rs) included at compile time.
+//! the registry package; [`text`] has the literal and comment helpers; `runtime/*.go` is the runtime, a real
+//! Go package (gofmt- and vet-checked by tests/codegen_tools.rs) included at compile time.
 mod checks;
 mod codec;
 mod enums;
@@ -48,6 +49,7 @@ mod types;
 pub use names::go_ident;
 
 use super::{header_lines, GeneratedFile, Options};
+use crate::codegen::CodegenError;
 use crate::contract::hash::wire_hash;
 use crate::contract::Contracts;
 use names::Names;
@@ -61,18 +63,28 @@ const RUNTIME: &str = "msgpactrt";
 const REGISTRY: &str = "registry";
 const MSGPACK_IMPORT: &str = "github.com/vmihailenco/msgpack/v5";
 
-/// The runtime package: the same text for every contract set, after the header.
-const RUNTIME_GO: &str = include_str!("runtime/msgpactrt.go");
+/// The runtime package's files: the same text for every contract set, after the header.
+const RUNTIME_GO: &[(&str, &str)] = &[
+    ("msgpactrt.go", include_str!("runtime/msgpactrt.go")),
+    ("decode.go", include_str!("runtime/decode.go")),
+    ("containers.go", include_str!("runtime/containers.go")),
+    ("encode.go", include_str!("runtime/encode.go")),
+    ("names.go", include_str!("runtime/names.go")),
+    ("payload.go", include_str!("runtime/payload.go")),
+];
 
-pub fn generate(c: &Contracts, opts: &Options) -> Result<Vec<GeneratedFile>, String> {
+pub fn generate(c: &Contracts, opts: &Options) -> Result<Vec<GeneratedFile>, CodegenError> {
     let base = import_path::import_path(opts)?;
     let names = Names::new(c);
     let header: String = header_lines(c).iter().map(|l| format!("// {l}\n")).collect();
     let hash = wire_hash(c);
-    let mut files = vec![GeneratedFile {
-        path: PathBuf::from(format!("{RUNTIME}/{RUNTIME}.go")),
-        content: format!("{header}\n{RUNTIME_GO}"),
-    }];
+    let mut files: Vec<GeneratedFile> = RUNTIME_GO
+        .iter()
+        .map(|(name, text)| GeneratedFile {
+            path: PathBuf::from(format!("{RUNTIME}/{name}")),
+            content: format!("{header}\n{text}"),
+        })
+        .collect();
     for pi in 0..c.packages.len() {
         let (std, deps) = (BTreeSet::new(), BTreeSet::new());
         let content = PackageGen { c, pi, msg: 0, names: &names, base: &base, std, deps }.file(&header, &hash)?;
@@ -194,7 +206,12 @@ mod tests {
             [
                 "internalpkg/internalpkg.go",
                 "main/main.go",
+                "msgpactrt/containers.go",
+                "msgpactrt/decode.go",
+                "msgpactrt/encode.go",
                 "msgpactrt/msgpactrt.go",
+                "msgpactrt/names.go",
+                "msgpactrt/payload.go",
                 "msgpactrtpkg/msgpactrtpkg.go",
                 "registry/registry.go",
                 "registrypkg/registrypkg.go",

@@ -5,6 +5,7 @@ use super::super::recursion::closes_cycle;
 use super::names::Names;
 use super::text::{doc_lines, quote};
 use super::{MSGPACK_IMPORT, RUNTIME};
+use crate::codegen::CodegenError;
 use crate::contract::{Contracts, Field, MsgId, Type};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -23,7 +24,7 @@ pub(super) struct PackageGen<'a> {
 }
 
 impl PackageGen<'_> {
-    pub(super) fn file(mut self, header: &str, hash: &str) -> Result<String, String> {
+    pub(super) fn file(mut self, header: &str, hash: &str) -> Result<String, CodegenError> {
         let p = &self.c.packages[self.pi];
         let mut body = String::new();
         let _ = writeln!(

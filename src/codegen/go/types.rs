@@ -1,10 +1,11 @@
 //! Go types of contract types (`[]byte`, `time.Time`, `map[K]V`, `*T` for optional, the runtime's
 //! `OptionalNullable[T]` for optional and nullable), and the runtime functions that encode and decode each.
 use super::package::PackageGen;
+use crate::codegen::CodegenError;
 use crate::contract::{EnumRepr, Field, IntType, Type};
 
 impl PackageGen<'_> {
-    pub(super) fn go_type(&mut self, ty: &Type) -> Result<String, String> {
+    pub(super) fn go_type(&mut self, ty: &Type) -> Result<String, CodegenError> {
         Ok(match ty {
             Type::Bool => "bool".into(),
             Type::Int(it) => int_type_go(*it).into(),
@@ -29,12 +30,12 @@ impl PackageGen<'_> {
                 let name = self.names.messages[id.package as usize][id.index as usize].clone();
                 self.qualified(id.package, &name)
             }
-            Type::Named(n) => return Err(format!("unresolved type `{n}`")),
+            Type::Named(n) => return Err(format!("unresolved type `{n}`").into()),
         })
     }
 
     /// Whether a map key type sorts as a string (true) or as an integer (false).
-    pub(super) fn key_kind(&self, k: &Type) -> Result<bool, String> {
+    pub(super) fn key_kind(&self, k: &Type) -> Result<bool, CodegenError> {
         match k {
             Type::String => Ok(true),
             Type::Int(_) => Ok(false),
@@ -42,13 +43,14 @@ impl PackageGen<'_> {
             other => Err(format!(
                 "map key type `{}` is not supported (string, integer or enum keys)",
                 self.c.type_name(other)
-            )),
+            )
+            .into()),
         }
     }
 
     /// A Go function value `func(*msgpack.Decoder) (T, error)`; `item` for list items and map entries
     /// (floats there are finite).
-    pub(super) fn dec_fn(&mut self, ty: &Type, item: bool) -> Result<String, String> {
+    pub(super) fn dec_fn(&mut self, ty: &Type, item: bool) -> Result<String, CodegenError> {
         Ok(match ty {
             Type::Bool => "msgpactrt.DecodeBool".into(),
             Type::Int(it) => int_decoder(*it),
@@ -62,12 +64,12 @@ impl PackageGen<'_> {
             Type::Enum(_) | Type::Message(_) => format!("msgpactrt.DecodeCustom[{}]", self.go_type(ty)?),
             Type::List(t) => format!("msgpactrt.ListDecoder({})", self.dec_fn(t, true)?),
             Type::Map(k, v) => format!("msgpactrt.MapDecoder({}, {})", self.dec_fn(k, true)?, self.dec_fn(v, true)?),
-            Type::Named(n) => return Err(format!("unresolved type `{n}`")),
+            Type::Named(n) => return Err(format!("unresolved type `{n}`").into()),
         })
     }
 
     /// A Go call that decodes a field's value from `d`.
-    pub(super) fn dec_call(&mut self, f: &Field) -> Result<String, String> {
+    pub(super) fn dec_call(&mut self, f: &Field) -> Result<String, CodegenError> {
         let ty = &f.ty;
         Ok(match (f.optional, f.nullable) {
             (false, false) => match ty {
@@ -93,7 +95,7 @@ impl PackageGen<'_> {
     }
 
     /// A Go function value `func(*msgpack.Encoder, T) error`.
-    pub(super) fn enc_fn(&mut self, ty: &Type, item: bool) -> Result<String, String> {
+    pub(super) fn enc_fn(&mut self, ty: &Type, item: bool) -> Result<String, CodegenError> {
         Ok(match ty {
             Type::Bool => "msgpactrt.EncodeBool".into(),
             Type::Int(it) if it.signed() => format!("msgpactrt.EncodeInt[{}]", it.name()),
@@ -111,11 +113,11 @@ impl PackageGen<'_> {
                 let kind = if self.key_kind(k)? { "StringKeyMapEncoder" } else { "IntKeyMapEncoder" };
                 format!("msgpactrt.{kind}({}, {})", self.enc_fn(k, true)?, self.enc_fn(v, true)?)
             }
-            Type::Named(n) => return Err(format!("unresolved type `{n}`")),
+            Type::Named(n) => return Err(format!("unresolved type `{n}`").into()),
         })
     }
 
-    pub(super) fn field_type(&mut self, f: &Field) -> Result<String, String> {
+    pub(super) fn field_type(&mut self, f: &Field) -> Result<String, CodegenError> {
         let t = self.go_type(&f.ty)?;
         Ok(match (f.optional, f.nullable) {
             (false, false) => t,
@@ -139,7 +141,7 @@ pub(super) fn int_decoder(it: IntType) -> String {
 
 impl PackageGen<'_> {
     /// The encoder of a field's value as its struct member holds it (`*T` where [`PackageGen::indirect`]).
-    pub(super) fn field_enc_fn(&mut self, f: &Field) -> Result<String, String> {
+    pub(super) fn field_enc_fn(&mut self, f: &Field) -> Result<String, CodegenError> {
         if self.indirect(f) {
             return Ok(format!("msgpactrt.EncodeCustom[*{}]", self.go_type(&f.ty)?));
         }

@@ -3,6 +3,7 @@
 use super::expr::Py;
 use super::literals::{py_f32, py_f64};
 use super::Gen;
+use crate::codegen::CodegenError;
 use crate::contract::{Field, Type};
 use crate::wire::Value;
 use std::collections::HashSet;
@@ -16,14 +17,13 @@ impl Gen<'_> {
         v: &Value,
         from: usize,
         roots: &mut Vec<String>,
-    ) -> Result<(Py, bool), String> {
-        let member = |id: &crate::contract::EnumId, roots: &mut Vec<String>| -> Result<Py, String> {
+    ) -> Result<(Py, bool), CodegenError> {
+        let member = |id: &crate::contract::EnumId, roots: &mut Vec<String>| -> Result<Py, CodegenError> {
             let e = self.c.enum_def(*id);
-            let idx = e
-                .values
-                .iter()
-                .position(|ev| e.wire(ev) == *v)
-                .ok_or_else(|| format!("{} is not a value of {}", v.render(), self.c.enum_name(*id)))?;
+            let idx =
+                e.values.iter().position(|ev| e.wire(ev) == *v).ok_or_else(|| {
+                    CodegenError(format!("{} is not a value of {}", v.render(), self.c.enum_name(*id)))
+                })?;
             let class = self.qualified(id.package, &self.enum_classes[id.package as usize][id.index as usize], from);
             roots.push(class.split('.').next().unwrap_or_default().to_string());
             Ok(Py::Atom(format!("{class}.{}", self.members[id.package as usize][id.index as usize][idx])))
@@ -60,7 +60,11 @@ impl Gen<'_> {
                     let fv = match v {
                         Value::Map(_) => v.get(&f.name),
                         Value::Array(items) => items.get(fi),
-                        _ => return Err(format!("a value of {} must be a map or an array", self.c.message_name(*id))),
+                        _ => {
+                            return Err(
+                                format!("a value of {} must be a map or an array", self.c.message_name(*id)).into()
+                            )
+                        }
                     };
                     if let Some(fv) = fv {
                         args.push((Some(attrs[fi].clone()), self.value_expr(&f.ty, fv, from, roots)?.0));
@@ -69,14 +73,21 @@ impl Gen<'_> {
                 let class = self.qualified(id.package, &self.classes[id.package as usize][id.index as usize], from);
                 (Py::Call(class, args), true)
             }
-            _ => return Err(format!("cannot write {} as a Python value of {}", v.render(), self.c.type_name(ty))),
+            _ => {
+                return Err(format!("cannot write {} as a Python value of {}", v.render(), self.c.type_name(ty)).into())
+            }
         })
     }
 }
 
 impl Gen<'_> {
     /// The dataclass default of a field: absent for optional fields, else the contract's `default`.
-    pub(super) fn field_default(&self, f: &Field, pi: usize, attrs: &HashSet<&str>) -> Result<Option<Py>, String> {
+    pub(super) fn field_default(
+        &self,
+        f: &Field,
+        pi: usize,
+        attrs: &HashSet<&str>,
+    ) -> Result<Option<Py>, CodegenError> {
         if f.optional {
             return Ok(Some(Py::atom(if f.nullable { "_rt.ABSENT" } else { "None" })));
         }

@@ -5,12 +5,13 @@ use super::expr::Py;
 use super::literals::py_str;
 use super::text::{docstring, field_lines, join_paragraphs};
 use super::Gen;
+use crate::codegen::CodegenError;
 use crate::contract::{Contracts, Field, Message, Num, Shape};
 use crate::wire::Value;
 use std::collections::HashSet;
 
 impl Gen<'_> {
-    pub(super) fn message_code(&self, pi: usize, mi: usize, m: &Message) -> Result<String, String> {
+    pub(super) fn message_code(&self, pi: usize, mi: usize, m: &Message) -> Result<String, CodegenError> {
         let p = &self.c.packages[pi];
         let class = &self.classes[pi][mi];
         let attrs = &self.attrs[pi][mi];

@@ -6,9 +6,11 @@
 //! - one module per contract package (`chat.py`, ...): an `enum.Enum` (`repr: string`) or `enum.IntEnum`
 //!   (`repr: int`) per enum, a `@dataclass(kw_only=True, slots=True)` per message with `to_msgpack()` and
 //!   `from_msgpack(data)`, and the description of its fields for the runtime;
-//! - `_runtime.py`: the contract-independent part (`runtime/_runtime.py` here, a real Python file checked
-//!   by py_compile and pyflakes in tests/codegen_tools.rs), which decodes strictly and encodes in the
-//!   canonical profile with `msgpack.unpackb` / `msgpack.Packer`, float32 fields written with `struct`.
+//! - `_runtime.py`, with `_base.py` and `_codecs.py`: the contract-independent part (`runtime/` here, real
+//!   Python files checked by py_compile and pyflakes in tests/codegen_tools.rs), which decodes strictly and
+//!   encodes in the canonical profile with `msgpack.unpackb` / `msgpack.Packer`, float32 fields written with
+//!   `struct`. `_runtime.py` is the API (what the generated modules and users import); `_base.py` holds the
+//!   constants, `ABSENT` and the errors, `_codecs.py` one codec per contract type.
 //!
 //! Absent and None: None is nil for a nullable field, and "absent" for an optional one; a field that is
 //! both uses the sentinel `ABSENT` for "absent". Names: modules are the package names, classes the contract
@@ -36,6 +38,7 @@ pub use literals::{py_bytes, py_f32, py_f64, py_str};
 pub use names::{attr_candidate, attr_names, class_names, member_candidate, member_names, module_names};
 
 use super::{header_lines, GeneratedFile, Options};
+use crate::codegen::CodegenError;
 use crate::contract::hash::wire_hash;
 use crate::contract::Contracts;
 use std::path::PathBuf;
@@ -43,15 +46,20 @@ use std::path::PathBuf;
 /// The maximum line length of the generated code.
 pub const WIDTH: usize = 120;
 
-/// `_runtime.py` after the header: the contract-independent part of the generated package.
-pub const RUNTIME: &str = include_str!("runtime/_runtime.py");
+/// The contract-independent part of the generated package, after the header: `_runtime.py` (the API) and
+/// the two modules it is built from.
+pub const RUNTIME: &[(&str, &str)] = &[
+    ("_base.py", include_str!("runtime/_base.py")),
+    ("_codecs.py", include_str!("runtime/_codecs.py")),
+    ("_runtime.py", include_str!("runtime/_runtime.py")),
+];
 
-pub fn generate(c: &Contracts, _opts: &Options) -> Result<Vec<GeneratedFile>, String> {
+pub fn generate(c: &Contracts, _opts: &Options) -> Result<Vec<GeneratedFile>, CodegenError> {
     let g = Gen::new(c);
-    let mut files = vec![
-        GeneratedFile { path: PathBuf::from("__init__.py"), content: g.init_file() },
-        GeneratedFile { path: PathBuf::from("_runtime.py"), content: format!("{}{RUNTIME}", g.header) },
-    ];
+    let mut files = vec![GeneratedFile { path: PathBuf::from("__init__.py"), content: g.init_file() }];
+    for (name, text) in RUNTIME {
+        files.push(GeneratedFile { path: PathBuf::from(name), content: format!("{}{text}", g.header) });
+    }
     for pi in 0..c.packages.len() {
         files.push(GeneratedFile { path: PathBuf::from(format!("{}.py", g.modules[pi])), content: g.module_file(pi)? });
     }

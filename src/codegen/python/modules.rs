@@ -5,10 +5,11 @@ use super::literals::py_str;
 use super::text::{docstring, import_line};
 use super::types::collect_packages;
 use super::Gen;
+use crate::codegen::CodegenError;
 use std::collections::BTreeSet;
 
 impl Gen<'_> {
-    pub(super) fn module_file(&self, pi: usize) -> Result<String, String> {
+    pub(super) fn module_file(&self, pi: usize) -> Result<String, CodegenError> {
         let c = self.c;
         let p = &c.packages[pi];
         let mut o = self.header.clone();

@@ -3,11 +3,12 @@
 use super::expr::Py;
 use super::literals::py_f64;
 use super::Gen;
+use crate::codegen::CodegenError;
 use crate::contract::{Constraints, Num, Type};
 use std::collections::BTreeSet;
 
 impl Gen<'_> {
-    pub(super) fn annotation(&self, ty: &Type, from: usize) -> Result<String, String> {
+    pub(super) fn annotation(&self, ty: &Type, from: usize) -> Result<String, CodegenError> {
         Ok(match ty {
             Type::Bool => "bool".into(),
             Type::Int(_) => "int".into(),
@@ -23,12 +24,12 @@ impl Gen<'_> {
             Type::Message(id) => {
                 self.qualified(id.package, &self.classes[id.package as usize][id.index as usize], from)
             }
-            Type::Named(n) => return Err(format!("unresolved type `{n}`")),
+            Type::Named(n) => return Err(format!("unresolved type `{n}`").into()),
         })
     }
 
     /// The runtime's description of a type, with the field's constraints on the outer type.
-    pub(super) fn type_expr(&self, ty: &Type, k: Option<&Constraints>) -> Result<Py, String> {
+    pub(super) fn type_expr(&self, ty: &Type, k: Option<&Constraints>) -> Result<Py, CodegenError> {
         let k = k.cloned().unwrap_or_default();
         let lens = |args: &mut Vec<(Option<String>, Py)>| {
             if let Some(n) = k.min_len {
@@ -99,7 +100,7 @@ impl Gen<'_> {
                 args.push((None, Py::Str(self.c.message_name(*id))));
                 "_rt.message_ref"
             }
-            Type::Named(n) => return Err(format!("unresolved type `{n}`")),
+            Type::Named(n) => return Err(format!("unresolved type `{n}`").into()),
         };
         Ok(Py::Call(func.into(), args))
     }

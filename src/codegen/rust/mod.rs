@@ -24,6 +24,7 @@ mod types;
 mod validate;
 
 use super::{header_lines, GeneratedFile, Options};
+use crate::codegen::CodegenError;
 use crate::contract::hash::wire_hash;
 use crate::contract::Contracts;
 use layout::{Expr, Rhs};
@@ -34,7 +35,7 @@ use std::path::PathBuf;
 /// The runtime module `rt`, copied into every generated file.
 const RUNTIME: &str = include_str!("runtime/rt.rs");
 
-pub fn generate(c: &Contracts, _opts: &Options) -> Result<Vec<GeneratedFile>, String> {
+pub fn generate(c: &Contracts, _opts: &Options) -> Result<Vec<GeneratedFile>, CodegenError> {
     let mut out = String::new();
     for line in header_lines(c) {
         let _ = writeln!(out, "// {line}");

@@ -100,7 +100,7 @@ fn bins_are_expanded_and_an_unknown_one_is_named() {
     assert_eq!(expand_bins("{bin:peer}", &bins).unwrap(), "/t/debug/peer");
     assert_eq!(expand_bins("x={bin:peer};y", &bins).unwrap(), "x=/t/debug/peer;y");
     assert_eq!(expand_bins("plain", &bins).unwrap(), "plain");
-    assert_eq!(expand_bins("{bin:other}", &bins).unwrap_err(), "other");
+    assert_eq!(expand_bins("{bin:other}", &bins).unwrap_err(), crate::peer::PeerError::UnknownBin("other".into()));
 }
 
 /// A tiny cargo project whose `.cargo/config.toml` moves its target directory: the build record holds the

@@ -10,8 +10,8 @@
 //! its subdirectories named `MAJOR.MINOR.PATCH` or `vMAJOR.MINOR.PATCH`. Both are sorted by version.
 //!
 //! Anything missing or corrupt is an error ([`PreviousError`], exit 2), never an empty comparison.
-use crate::contract::{load, Contracts, Version};
-use crate::diag::{plural, Code, Diagnostics, Severity};
+use super::{files, Contracts, Version};
+use crate::diag::{plural, Code, Diagnostic, Diagnostics, Severity};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -44,8 +44,10 @@ pub struct Previous {
     pub contracts: Contracts,
 }
 
-/// Why an earlier version cannot be compared with (exit 2).
-#[derive(Debug, Clone, PartialEq)]
+/// Why an earlier version cannot be compared with (exit 2): the contract layer's error about earlier
+/// versions, one [`Diagnostic`] (after the earlier version's own contract errors, if any).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
 pub struct PreviousError {
     /// E1001 (missing or unreadable) or E1002 (its contracts do not load).
     pub code: Code,
@@ -61,20 +63,24 @@ impl PreviousError {
     }
 }
 
-impl std::fmt::Display for PreviousError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl PreviousError {
+    /// The earlier version's own contract errors, each on its line, then this error: what a command prints.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
         for d in &self.details {
-            writeln!(f, "{d}")?;
+            out.push_str(d);
+            out.push('\n');
         }
-        write!(f, "error[{}]: {}", self.code.id(), self.message)?;
-        if !self.hint.is_empty() {
-            write!(f, "\n  hint: {}", self.hint)?;
-        }
-        Ok(())
+        out.push_str(&Diagnostic::from(self).render_plain());
+        out
     }
 }
 
-impl std::error::Error for PreviousError {}
+impl From<&PreviousError> for Diagnostic {
+    fn from(e: &PreviousError) -> Diagnostic {
+        Diagnostic::without_span(e.code, e.message.as_str(), e.hint.as_str())
+    }
+}
 
 /// Loads one earlier version: `against` is a directory if one exists at that path, else a git ref of the
 /// repository that holds `contracts_dir`.
@@ -203,7 +209,7 @@ fn invalid(target: &Target, c: &Contracts, d: &Diagnostics) -> PreviousError {
 /// Builds [`Contracts`] from files in memory, named `label:path`, through the same passes as
 /// [`Contracts::load_files`].
 pub fn load_named(label: &str, files: Vec<(String, Vec<u8>)>) -> (Contracts, Diagnostics) {
-    load::load_sources(
+    files::load_sources(
         files.into_iter().map(|(path, bytes)| (PathBuf::from(format!("{label}:{path}")), Ok(bytes))).collect(),
     )
 }
@@ -231,7 +237,7 @@ fn text(bytes: Vec<u8>) -> String {
 }
 
 /// The repository root that holds `dir`, and `dir`'s path inside it (`contracts/`, or empty at the root).
-pub fn repo_of(dir: &Path) -> Result<(PathBuf, String), String> {
+fn repo_of(dir: &Path) -> Result<(PathBuf, String), String> {
     let probe = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
     let probe =
         if probe.is_dir() { probe.to_path_buf() } else { return Err(format!("{} is not a directory", dir.display())) };

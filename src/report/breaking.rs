@@ -1,7 +1,8 @@
 //! The findings as people and tools read them: text, JSON (schema below and in docs/breaking.md), JUnit
 //! (one testcase per rule per message, enum and package) and GitHub workflow annotations.
-use super::rules::{Level, RULES};
-use super::{Comparison, Finding, Origin, Report};
+use crate::breaking::rules::{Level, RULES};
+use crate::breaking::{Comparison, Finding, Location, Origin, Report, Side};
+use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 
@@ -37,7 +38,7 @@ pub fn summary(report: &Report) -> String {
     )
 }
 
-fn location_json(l: &super::Location) -> Value {
+fn location_json(l: &Location) -> Value {
     json!({"file": l.path, "line": l.line, "col": l.col})
 }
 
@@ -55,7 +56,7 @@ pub fn finding_json(f: &Finding) -> Value {
         "file": f.location.path,
         "line": f.location.line,
         "col": f.location.col,
-        "side": match f.location.side { super::Side::Current => "current", super::Side::Previous => "previous" },
+        "side": match f.location.side { Side::Current => "current", Side::Previous => "previous" },
         "anchor": f.anchor.as_ref().map(location_json),
         "package": f.package,
         "subject": f.subject,
@@ -98,69 +99,40 @@ pub fn json(report: &Report) -> String {
     s
 }
 
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// JUnit XML: a testsuite per earlier version, a testcase per rule (of the mode) per message, enum and
-/// package; a testcase fails with its findings. Warnings go to the testcase's system-out.
+/// JUnit XML (quick-junit, like verify's report): a testsuite per earlier version, a testcase per rule (of
+/// the mode) per message, enum and package; a testcase fails with its findings. Warnings go to the
+/// testcase's system-out.
 pub fn junit(report: &Report) -> String {
-    let mut suites = String::new();
-    let (mut total, mut failed) = (0, 0);
+    let mut out = quick_junit::Report::new(format!("msgpact breaking (mode {})", report.mode.id()));
     for c in &report.comparisons {
-        let mut cases = String::new();
-        let (mut tests, mut failures) = (0, 0);
+        let mut suite = TestSuite::new(format!("msgpact breaking against {}", c.against.label));
         for (scope, subject) in &c.subjects {
             for rule in RULES.iter().filter(|r| r.scope == *scope && r.breaks.in_mode(report.mode)) {
-                tests += 1;
                 let found: Vec<&Finding> =
                     c.findings.iter().filter(|f| f.rule == rule.rule && &f.subject == subject).collect();
-                let _ = write!(cases, "    <testcase classname=\"{}\" name=\"{}\"", xml(subject), rule.id);
-                if found.is_empty() {
-                    cases.push_str("/>\n");
-                    continue;
-                }
-                cases.push_str(">\n");
                 let body: String = found
                     .iter()
                     .map(|f| format!("{}: {} {}\nrollout: {}\n", f.location, f.rule.id(), f.message, f.rule.rollout()))
                     .collect();
-                if rule.level == Level::Error {
-                    failures += 1;
-                    let _ = writeln!(
-                        cases,
-                        "      <failure type=\"{}\" message=\"{}\">{}</failure>",
-                        rule.id,
-                        xml(&found[0].message),
-                        xml(&body)
-                    );
-                } else {
-                    let _ = writeln!(cases, "      <system-out>{}</system-out>", xml(&body));
+                let status = match found.first() {
+                    Some(first) if rule.level == Level::Error => {
+                        let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                        s.set_type(rule.id).set_message(first.message.as_str()).set_description(body.as_str());
+                        s
+                    }
+                    _ => TestCaseStatus::success(),
+                };
+                let mut case = TestCase::new(rule.id, status);
+                case.set_classname(subject.as_str());
+                if !found.is_empty() && rule.level != Level::Error {
+                    case.set_system_out(body);
                 }
-                cases.push_str("    </testcase>\n");
+                suite.add_test_case(case);
             }
         }
-        total += tests;
-        failed += failures;
-        let _ = write!(
-            suites,
-            "  <testsuite name=\"msgpact breaking against {}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n{cases}  </testsuite>\n",
-            xml(&c.against.label)
-        );
+        out.add_test_suite(suite);
     }
-    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"msgpact breaking (mode {})\" tests=\"{total}\" failures=\"{failed}\">\n{suites}</testsuites>\n", report.mode.id())
+    out.to_string().unwrap_or_default()
 }
 
 /// Escapes workflow command data (`%`, CR, LF).
@@ -180,8 +152,8 @@ pub fn github(report: &Report) -> String {
     for f in report.findings() {
         let cmd = if f.is_error() { "error" } else { "warning" };
         let old = match f.location.side {
-            super::Side::Previous => format!(" (was at {})", f.location),
-            super::Side::Current => String::new(),
+            Side::Previous => format!(" (was at {})", f.location),
+            Side::Current => String::new(),
         };
         let msg = gh_data(&format!("{} {}{old}. Rollout: {}", f.rule.id(), f.message, f.rule.rollout()));
         match f.work_tree_location() {
@@ -204,10 +176,5 @@ mod tests {
     fn github_escapes() {
         assert_eq!(gh_prop("a:b,c%"), "a%3Ab%2Cc%25");
         assert_eq!(gh_data("x\ny"), "x%0Ay");
-    }
-
-    #[test]
-    fn xml_escapes() {
-        assert_eq!(xml("<a & 'b'>\u{1}"), "&lt;a &amp; &apos;b&apos;&gt;");
     }
 }
