@@ -20,7 +20,7 @@
 //! - `cold`: one `msgpact verify` in a fresh copy of the repository (no `target/`), a fresh
 //!   `MSGPACT_CACHE_DIR` and a fresh `GOCACHE`: every peer is built from scratch.
 //!
-//! Prerequisites (ci/bench.sh does them): `cargo build --release -p msgpact-peer`, and for the container
+//! Prerequisites (ci/bench.sh does them): `cargo build --release -p msgpact-reference-peer`, and for the container
 //! backend `DOCKER_HOST` + `MSGPACT_NATS_IMAGE` (`bash ci/setup-nats.sh`). Results also go to
 //! `target/bench-verify/results.json`.
 use bytes::Bytes;
@@ -267,7 +267,7 @@ fn nats_options(backend: Backend, cache: &Path) -> NatsOptions {
 
 fn rust_peer_bin() -> PathBuf {
     let p = root().join("target/release/msgpact-peer-rust");
-    assert!(p.exists(), "{} is missing: run `cargo build --release -p msgpact-peer` first", p.display());
+    assert!(p.exists(), "{} is missing: run `cargo build --release -p msgpact-reference-peer` first", p.display());
     p
 }
 

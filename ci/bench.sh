@@ -54,6 +54,6 @@ else
 fi
 echo "nats-server on PATH: $(nats-server --version 2>/dev/null || echo none); go: $(go version 2>/dev/null || echo none); python: $(python3 --version 2>&1)"
 # The Rust reference peer, which the raw loop starts itself (verify builds it too, but only when its inputs change).
-cargo build --quiet --release -p msgpact-peer --bin msgpact-peer-rust
+cargo build --quiet --release -p msgpact-reference-peer --bin msgpact-peer-rust
 cargo bench --bench verify
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"

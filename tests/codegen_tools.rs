@@ -52,9 +52,11 @@ fn go_runtime_is_gofmt_clean_and_passes_go_vet() {
     );
 
     // go vet needs the file in a package of a module that requires vmihailenco/msgpack: the Go harness's
-    // module (go.mod and go.sum, so that nothing is resolved anew), in a copy with the runtime alone.
+    // module (go.mod and go.sum, so that nothing is resolved anew, and the go.mod of the SDK module it
+    // replaces with ./peer), in a copy with the runtime alone.
     let dir = tempfile::tempdir().unwrap();
-    for f in ["go.mod", "go.sum"] {
+    std::fs::create_dir(dir.path().join("peer")).unwrap();
+    for f in ["go.mod", "go.sum", "peer/go.mod"] {
         std::fs::copy(root().join("harness/go").join(f), dir.path().join(f)).unwrap();
     }
     std::fs::create_dir(dir.path().join("msgpactrt")).unwrap();

@@ -83,6 +83,10 @@ fn own_type_peers_serve_their_types_and_agree() {
             "{peer}: the library version is read at run time: {h}"
         );
     }
+    // The SDKs move none of the service's own versions: the examples' own pins are what the peers run with
+    // (examples/own-peers/python/requirements.txt: msgpack 1.0.8; examples/own-peers/go/go.mod: v5.4.1).
+    assert_eq!(hellos["own-python"]["library_version"], "1.0.8", "{err}");
+    assert_eq!(hellos["own-go"]["library_version"], "v5.4.1", "{err}");
 
     let xs = exchanges(&report);
     let planned =
@@ -181,6 +185,9 @@ fn an_own_peer_with_a_float_for_a_uint32_fails_at_that_field() {
     let harness = t.path().join("harness");
     std::fs::create_dir_all(harness.join("python-bug")).unwrap();
     std::fs::write(harness.join("python-bug/peer.toml"), buggy_python_manifest("float-tokens")).unwrap();
+    // The service's own pins, which the example's build command installs from the manifest's directory.
+    let requirements = root().join("examples/own-peers/python/requirements.txt");
+    std::fs::copy(requirements, harness.join("python-bug/requirements.txt")).unwrap();
     let (code, err, report) = verify(&nats, harness.to_str().unwrap(), &t.path().join("report.json"));
     assert_eq!(code, Some(1), "a contract failure exits 1:\n{err}");
     assert!(err.contains("different value at $.completion_tokens"), "the failure names the field path:\n{err}");

@@ -79,8 +79,8 @@ fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
-/// The Rust reference peer's crate, around generated code: harness/rust/src/main.rs as it is, the SDK by
-/// path, the workspace's lock file (so the same dependency versions, already compiled in target/release),
+/// The Rust reference peer's crate, around generated code: harness/rust/src/main.rs as it is, the SDK
+/// (harness/rust/peer) by path, the workspace's lock file (so the same dependency versions, already compiled in target/release),
 /// and the crate's own code compiled without optimisation (8 s instead of 45 s for the torture set; the
 /// dependencies keep the release profile, so none of them is compiled again). A generated name that rustc
 /// lints (`non_snake_case`, `non_camel_case_types`) fails the build.
@@ -91,7 +91,7 @@ fn rust_peer(dir: &Path) {
          serde_bytes = \"0.11\"\nrmp-serde = \"1.3.1\"\n\n[workspace]\n\n\
          [profile.release.package.msgpact-torture-peer]\nopt-level = 0\n\n\
          [lints.rust]\nnonstandard_style = \"deny\"\n",
-        s(&root().join("harness/rust"))
+        s(&root().join("harness/rust/peer"))
     );
     write(&dir.join("Cargo.toml"), &cargo);
     std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
@@ -121,16 +121,14 @@ fn python_peer(dir: &Path) {
 const GO_MODULE: &str = "example.com/msgpact-torture";
 
 /// The Go reference peer: harness/go/cmd/msgpact-peer-go/main.go with the registry of the generated code,
-/// in a module with harness/go's requirements and the SDK module replaced by harness/go.
+/// in a module with harness/go's requirements and the SDK module replaced by harness/go/peer.
 fn go_peer(dir: &Path) {
     let harness = root().join("harness/go");
     let gomod = std::fs::read_to_string(harness.join("go.mod")).unwrap();
-    let gomod = gomod.replace("module github.com/msgpact/msgpact/harness/go", &format!("module {GO_MODULE}"))
-        + &format!(
-            "\nrequire github.com/msgpact/msgpact/harness/go v0.0.0-00010101000000-000000000000\n\n\
-             replace github.com/msgpact/msgpact/harness/go => {}\n",
-            s(&harness)
-        );
+    assert!(gomod.contains("=> ./peer\n"), "harness/go/go.mod no longer replaces the SDK module with ./peer");
+    let gomod = gomod
+        .replace("module github.com/msgpact/msgpact/harness/go\n", &format!("module {GO_MODULE}\n"))
+        .replace("=> ./peer\n", &format!("=> {}\n", s(&harness.join("peer"))));
     write(&dir.join("go.mod"), &gomod);
     std::fs::copy(harness.join("go.sum"), dir.join("go.sum")).unwrap();
     let main = std::fs::read_to_string(harness.join("cmd/msgpact-peer-go/main.go")).unwrap();

@@ -158,10 +158,11 @@ fn a_rust_peer_runs_from_cargo_target_dir_elsewhere_and_is_rebuilt_after_cargo_c
     assert!(launcher.is_file());
 }
 
-/// The Rust peers are built with `-p msgpact -p msgpact-peer` in msgpact's profile and target directory so
-/// that the dependencies compiled for `cargo run` are reused (the cold start of issue 11). That holds only
-/// while msgpact-peer asks for no feature of a shared dependency that msgpact does not: then cargo resolves
-/// the same features for both, and the same compiled crates serve both.
+/// The Rust peers are built with `-p msgpact -p msgpact-reference-peer` in msgpact's profile and target
+/// directory so that the dependencies compiled for `cargo run` are reused (the cold start of issue 11). That
+/// holds only while the peers (and the SDK, msgpact-peer, they depend on) ask for no feature of a shared
+/// dependency that msgpact does not: then cargo resolves the same features for both, and the same compiled
+/// crates serve both.
 #[test]
 fn the_rust_peer_asks_for_no_feature_msgpact_lacks() {
     let features = |packages: &[&str]| -> std::collections::BTreeMap<String, String> {
@@ -179,12 +180,12 @@ fn the_rust_peer_asks_for_no_feature_msgpact_lacks() {
             .collect()
     };
     let alone = features(&["msgpact"]);
-    let together = features(&["msgpact", "msgpact-peer"]);
+    let together = features(&["msgpact", "msgpact-reference-peer"]);
     assert!(alone.len() > 100, "{} packages", alone.len());
     let differ: Vec<String> = alone
         .iter()
         .filter(|(p, f)| together.get(*p).is_some_and(|g| g != *f))
-        .map(|(p, f)| format!("{p}: [{f}] for msgpact, [{}] with msgpact-peer", together[p]))
+        .map(|(p, f)| format!("{p}: [{f}] for msgpact, [{}] with msgpact-reference-peer", together[p]))
         .collect();
-    assert!(differ.is_empty(), "msgpact-peer changes the features of shared dependencies:\n{}", differ.join("\n"));
+    assert!(differ.is_empty(), "the Rust peers change the features of shared dependencies:\n{}", differ.join("\n"));
 }

@@ -12,11 +12,11 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from generated import CONTRACTS_HASH, MESSAGE_TYPES  # noqa: E402
-from msgpact_peer import Peer  # noqa: E402
+from msgpact_peer import Info, Peer  # noqa: E402
 
 
 def main() -> None:
-    peer = Peer(language="python", library="msgpack", contracts_hash=CONTRACTS_HASH)
+    peer = Peer(Info(language="python", library="msgpack", contracts_hash=CONTRACTS_HASH))
     for type_name, cls in sorted(MESSAGE_TYPES.items()):
         peer.register(type_name, decode=cls.from_msgpack, encode=cls.to_msgpack)
     peer.run()

@@ -6,7 +6,9 @@
 //! secrets redacted and control characters escaped. Each peer runs in its own process group, registered
 //! with [`crate::signals`], so that a signal to msgpact stops it and everything it started.
 use super::error::PeerError;
-use super::protocol::{hello_subject, Hello, PROTOCOL};
+use super::protocol::{
+    hello_subject, Hello, ENV_NATS_CREDS, ENV_NATS_URL, ENV_PEER, ENV_SUBJECT_PREFIX, PROTOCOL_VERSION,
+};
 use super::Manifest;
 use crate::limits::{clean_line, MAX_PEER_LINE_BYTES, MAX_PEER_LOG_BYTES};
 use crate::signals;
@@ -80,9 +82,9 @@ impl PeerProcess {
         let mut cmd = tokio::process::Command::new(&args[0]);
         cmd.args(&args[1..])
             .current_dir(&m.dir)
-            .env("MSGPACT_NATS_URL", &env.nats_url)
-            .env("MSGPACT_SUBJECT_PREFIX", &env.prefix)
-            .env("MSGPACT_PEER", &m.name)
+            .env(ENV_NATS_URL, &env.nats_url)
+            .env(ENV_SUBJECT_PREFIX, &env.prefix)
+            .env(ENV_PEER, &m.name)
             .env("MSGPACT_CONTRACTS_HASH", &env.contracts_hash)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -90,7 +92,7 @@ impl PeerProcess {
             .process_group(0)
             .kill_on_drop(true);
         if let Some(c) = &env.creds {
-            cmd.env("MSGPACT_NATS_CREDS", c);
+            cmd.env(ENV_NATS_CREDS, c);
         }
         for (k, v) in &m.run.env {
             cmd.env(k, m.expand(v, root, cache));
@@ -194,8 +196,8 @@ impl PeerProcess {
             {
                 Ok(Ok(reply)) => {
                     let hello = Hello::parse(&reply.payload)?;
-                    if hello.protocol != PROTOCOL {
-                        let m = format!("speaks protocol {}, msgpact speaks {PROTOCOL}", hello.protocol);
+                    if hello.protocol != PROTOCOL_VERSION {
+                        let m = format!("speaks protocol {}, msgpact speaks {PROTOCOL_VERSION}", hello.protocol);
                         return Err(PeerError::Protocol(m));
                     }
                     return Ok(hello);

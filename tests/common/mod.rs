@@ -171,11 +171,12 @@ impl Drop for NatsServer {
     }
 }
 
-/// The build command of a Rust peer binary of `harness/rust` in msgpact's workspace, as harness/rust/peer.toml
-/// builds the reference peer (profile, features and target directory shared with msgpact), in TOML.
+/// The build command of a Rust peer binary of `harness/rust` (crate msgpact-reference-peer) in msgpact's
+/// workspace, as harness/rust/peer.toml builds the reference peer (profile, features and target directory
+/// shared with msgpact), in TOML.
 pub fn rust_peer_build(bin: &str) -> String {
     format!(
-        "[[\"cargo\", \"build\", \"--message-format=json-render-diagnostics\", \"--profile\", \"{{cargo_profile}}\", \"--manifest-path\", \"{{root}}/Cargo.toml\", \"-p\", \"msgpact\", \"-p\", \"msgpact-peer\", \"--bin\", \"{bin}\"]]"
+        "[[\"cargo\", \"build\", \"--message-format=json-render-diagnostics\", \"--profile\", \"{{cargo_profile}}\", \"--manifest-path\", \"{{root}}/Cargo.toml\", \"-p\", \"msgpact\", \"-p\", \"msgpact-reference-peer\", \"--bin\", \"{bin}\"]]"
     )
 }
 

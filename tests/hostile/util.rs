@@ -178,7 +178,7 @@ pub fn release_peers() -> PathBuf {
                     "-p",
                     "msgpact",
                     "-p",
-                    "msgpact-peer",
+                    "msgpact-reference-peer",
                     "--bin",
                     "msgpact-peer-rust",
                     "--bin",

@@ -47,7 +47,7 @@ func decodeTurn(b []byte) (ChatTurn, error) {
 
 func main() {
 	p := peer.New(peer.Info{Language: "go", Library: "github.com/vmihailenco/msgpack/v5", ContractsHash: ""})
-	peer.Handle(p, "common.TokenUsage", unmarshal[TokenUsage], marshal[TokenUsage])
-	peer.Handle(p, "chat.ChatTurn", decodeTurn, marshal[ChatTurn])
-	p.RunMain() // reads MSGPACT_* from the runner, serves until SIGTERM
+	peer.Register(p, "common.TokenUsage", unmarshal[TokenUsage], marshal[TokenUsage])
+	peer.Register(p, "chat.ChatTurn", decodeTurn, marshal[ChatTurn])
+	p.Run() // reads MSGPACT_* from the runner, serves until SIGTERM
 }

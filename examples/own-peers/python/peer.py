@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 
 import msgpack
-from msgpact_peer import Peer
+from msgpact_peer import Info, Peer
 
 # For tests/own_peers.rs only: OWN_PEER_BUG=float-tokens makes the encoder write completion_tokens as a float
 # (`cb`), a slip msgpact must report at `$.completion_tokens`. Leave it out of a real peer.
@@ -70,7 +70,7 @@ def encode_turn(t: ChatTurn) -> bytes:
 
 
 if __name__ == "__main__":
-    peer = Peer(language="python", library="msgpack", contracts_hash="")  # "": hand-written types
+    peer = Peer(Info(language="python", library="msgpack", contracts_hash=""))  # "": hand-written types
     peer.register("common.TokenUsage", decode=decode_usage, encode=encode_usage)
     peer.register("chat.ChatTurn", decode=decode_turn, encode=encode_turn)
     peer.run()  # reads MSGPACT_* from the runner, serves until SIGTERM

@@ -30,7 +30,9 @@ func BenchmarkRoundtrip(b *testing.B) {
 			b.ResetTimer()
 			start := time.Now()
 			for range inFlight {
-				wg.Go(func() {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
 					for i := range next {
 						m := nats.NewMsg(p.subject(peer.OpRoundtrip))
 						m.Header.Set(peer.HeaderType, "test.Point")
@@ -41,7 +43,7 @@ func BenchmarkRoundtrip(b *testing.B) {
 							failures.Add(1)
 						}
 					}
-				})
+				}()
 			}
 			for i := range b.N {
 				next <- i

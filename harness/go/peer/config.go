@@ -19,7 +19,7 @@ type Config struct {
 	Name          string // MSGPACT_PEER, this peer's name in the run
 }
 
-// ConfigError reports invalid or missing configuration. [Peer.RunMain] exits
+// ConfigError reports invalid or missing configuration. [Peer.Run] exits
 // with status 2 for it, as msgpact does for invalid input or setup.
 type ConfigError struct {
 	Problems []string

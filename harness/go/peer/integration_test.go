@@ -45,7 +45,7 @@ func marshal(t testing.TB, v any) []byte {
 // requiredVersion reads the version go.mod requires for module path.
 func requiredVersion(t *testing.T, path string) string {
 	t.Helper()
-	f, err := os.Open("../go.mod")
+	f, err := os.Open("go.mod")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +294,9 @@ func TestManyConcurrentRequests(t *testing.T) {
 	errs := make(chan error, total)
 	next := make(chan int)
 	for range inFlight {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for i := range next {
 				v := Point{X: int64(i), Y: int64(-i), Label: fmt.Sprintf("p%d", i), Tags: []string{fmt.Sprint(i)}}
 				want, _ := msgpack.Marshal(&v)
@@ -315,7 +317,7 @@ func TestManyConcurrentRequests(t *testing.T) {
 					errs <- fmt.Errorf("%s: body % x", caseID, resp.Data)
 				}
 			}
-		})
+		}()
 	}
 	for i := range total {
 		next <- i
@@ -342,12 +344,14 @@ func TestSlowRequestsOverlap(t *testing.T) {
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i := range 8 {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			resp := request(t, nc, p, "test.Slow", fmt.Sprintf("slow.%d", i), marshal(t, &Point{X: int64(i)}))
 			if resp.Header.Get(peer.HeaderStatus) != "ok" {
 				t.Errorf("slow.%d: %q", i, resp.Header.Get(peer.HeaderStatus))
 			}
-		})
+		}()
 	}
 	wg.Wait()
 	// 8 x 400 ms one after another would be 3.2 s.

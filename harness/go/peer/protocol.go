@@ -1,8 +1,15 @@
 package peer
 
-// This file exists to give the wire-level names of docs/peer-protocol.md one
-// home, so that the SDK, its tests and any Go client of the protocol spell
-// them the same way.
+// This file exists to give the constants of docs/peer-protocol.md one home,
+// with the same names as in the Rust (harness/rust/peer/src/protocol.rs) and
+// Python (msgpact_peer/protocol.py) SDKs, and the one-line rule for error
+// texts. msgpact's src/peer/protocol.rs holds the one table they all come
+// from; its test (tests/protocol_constants.rs) fails when a copy here differs.
+
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // ProtocolVersion is the `protocol` number this package speaks in `hello`.
 const ProtocolVersion = 1
@@ -28,9 +35,6 @@ const (
 	HeaderError  = "Msgpact-Error"
 )
 
-// MaxErrorBytes bounds the Msgpact-Error header value.
-const MaxErrorBytes = 1000
-
 // Status is the value of the Msgpact-Status reply header.
 type Status string
 
@@ -43,6 +47,9 @@ const (
 	StatusInternalError Status = "internal-error"
 )
 
+// MaxErrorBytes bounds the Msgpact-Error header value.
+const MaxErrorBytes = 1000
+
 // Environment variables the runner sets when it starts a peer.
 const (
 	EnvNATSURL       = "MSGPACT_NATS_URL"
@@ -50,3 +57,39 @@ const (
 	EnvSubjectPrefix = "MSGPACT_SUBJECT_PREFIX"
 	EnvPeer          = "MSGPACT_PEER"
 )
+
+// Exit statuses of a peer that cannot start, and the time a stopping peer
+// has to answer the requests it has received.
+const (
+	ExitConfigError     = 2
+	ExitNATSUnreachable = 1
+	StopTimeoutSeconds  = 5
+)
+
+// OneLine makes s fit the Msgpact-Error header: valid UTF-8, no control or
+// line-breaking characters (each becomes a space), trimmed, never empty, and
+// at most MaxErrorBytes bytes, cut on a character boundary and ending in "…"
+// when it had to be shortened.
+func OneLine(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (0x80 <= r && r < 0xa0) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "(the library gave no error message)"
+	}
+	if len(s) <= MaxErrorBytes {
+		return s
+	}
+	const ellipsis = "…"
+	cut := MaxErrorBytes - len(ellipsis)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + ellipsis
+}

@@ -64,16 +64,16 @@ func newTestPeer(t *testing.T) *Peer {
 	t.Helper()
 	p := New(Info{Library: "github.com/vmihailenco/msgpack/v5"})
 	p.Stderr = &bytes.Buffer{}
-	Handle(p, "t.Echo",
+	Register(p, "t.Echo",
 		func(b []byte) ([]byte, error) { return append([]byte(nil), b...), nil },
 		func(v []byte) ([]byte, error) { return v, nil })
-	Handle(p, "t.DecodeErr",
+	Register(p, "t.DecodeErr",
 		func([]byte) (int, error) { return 0, errors.New("no\nway") },
 		func(int) ([]byte, error) { return nil, nil })
-	Handle(p, "t.EncodeErr",
+	Register(p, "t.EncodeErr",
 		func([]byte) (int, error) { return 1, nil },
 		func(int) ([]byte, error) { return nil, errors.New("cannot") })
-	Handle(p, "t.PanicNil",
+	Register(p, "t.PanicNil",
 		func([]byte) (int, error) { panic(nil) },
 		func(int) ([]byte, error) { return nil, nil })
 	return p
@@ -143,7 +143,7 @@ func TestAnswer(t *testing.T) {
 func TestSkipWellFormedCheck(t *testing.T) {
 	p := New(Info{Library: "x"})
 	var seen []byte
-	Handle(p, "t.Raw",
+	Register(p, "t.Raw",
 		func(b []byte) ([]byte, error) { seen = b; return nil, errors.New("library says no") },
 		func(v []byte) ([]byte, error) { return v, nil })
 	p.SkipWellFormedCheck = true
@@ -154,7 +154,7 @@ func TestSkipWellFormedCheck(t *testing.T) {
 	}
 }
 
-func TestHandlePanicsOnMistakes(t *testing.T) {
+func TestRegisterPanicsOnMistakes(t *testing.T) {
 	mustPanic := func(name string, f func()) {
 		t.Helper()
 		defer func() {
@@ -167,14 +167,14 @@ func TestHandlePanicsOnMistakes(t *testing.T) {
 	dec := func([]byte) (int, error) { return 0, nil }
 	enc := func(int) ([]byte, error) { return nil, nil }
 	p := New(Info{Library: "x"})
-	Handle(p, "a.B", dec, enc)
-	mustPanic("duplicate", func() { Handle(p, "a.B", dec, enc) })
-	mustPanic("not qualified", func() { Handle(p, "Bare", dec, enc) })
-	mustPanic("trailing dot", func() { Handle(p, "a.", dec, enc) })
-	mustPanic("space", func() { Handle(p, "a.B C", dec, enc) })
-	mustPanic("nil decode", func() { Handle[int](p, "a.C", nil, enc) })
+	Register(p, "a.B", dec, enc)
+	mustPanic("duplicate", func() { Register(p, "a.B", dec, enc) })
+	mustPanic("not qualified", func() { Register(p, "Bare", dec, enc) })
+	mustPanic("trailing dot", func() { Register(p, "a.", dec, enc) })
+	mustPanic("space", func() { Register(p, "a.B C", dec, enc) })
+	mustPanic("nil decode", func() { Register[int](p, "a.C", nil, enc) })
 	p.freeze()
-	mustPanic("after start", func() { Handle(p, "a.D", dec, enc) })
+	mustPanic("after start", func() { Register(p, "a.D", dec, enc) })
 	if got := strings.Join(p.Types(), ","); got != "a.B" {
 		t.Errorf("types %s", got)
 	}

@@ -26,47 +26,59 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
-class PeerEnv:
-    """The run-time settings of one peer process."""
+class Config:
+    """Where a peer connects and which subjects it serves."""
 
-    nats_url: str
-    subject_prefix: str
-    peer: str
-    creds: Optional[str] = None
+    nats_url: str  # MSGPACT_NATS_URL, e.g. nats://127.0.0.1:4222
+    subject_prefix: str  # MSGPACT_SUBJECT_PREFIX, e.g. msgpact.run.3f9a1c2b
+    name: str  # MSGPACT_PEER, this peer's name in the run
+    nats_creds: Optional[str] = None  # MSGPACT_NATS_CREDS, an optional credentials file
 
-    @property
     def subject(self) -> str:
         """The wildcard subject the peer subscribes to: `<prefix>.<peer>.*`."""
-        return f"{self.subject_prefix}.{self.peer}.*"
+        return f"{self.subject_prefix}.{self.name}.*"
 
     def operation_subject(self, operation: str) -> str:
-        return f"{self.subject_prefix}.{self.peer}.{operation}"
+        """The subject of one operation: `<prefix>.<peer>.<operation>`."""
+        return f"{self.subject_prefix}.{self.name}.{operation}"
 
     @classmethod
-    def from_environ(cls, environ: Optional[Mapping[str, str]] = None) -> "PeerEnv":
-        """Read the MSGPACT_* variables; raise ConfigError naming every variable that is missing or invalid."""
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "Config":
+        """Read the MSGPACT_* variables (of `os.environ` by default) and `validate()` them."""
         env = os.environ if environ is None else environ
+        config = cls(
+            nats_url=env.get(ENV_NATS_URL, "").strip(),
+            subject_prefix=env.get(ENV_SUBJECT_PREFIX, "").strip(),
+            name=env.get(ENV_PEER, "").strip(),
+            nats_creds=env.get(ENV_NATS_CREDS, "").strip() or None,
+        )
+        config.validate()
+        return config
+
+    def validate(self) -> None:
+        """Raise ConfigError naming every variable that is missing or invalid.
+
+        The name and the prefix must be NATS subject tokens ([A-Za-z0-9_-]+, the prefix being tokens joined by
+        dots); a credentials file must exist.
+        """
         problems = []
 
-        def required(name: str, meaning: str) -> str:
-            value = env.get(name, "").strip()
+        def required(name: str, value: str, meaning: str) -> None:
             if not value:
                 problems.append(f"{name} is not set ({meaning})")
-            return value
 
-        url = required(ENV_NATS_URL, "the NATS server to connect to, e.g. nats://127.0.0.1:4222")
-        prefix = required(ENV_SUBJECT_PREFIX, "this run's subject prefix, e.g. msgpact.run.3f9a1c2b")
-        peer = required(ENV_PEER, "this peer's name in the run, e.g. python")
-        if prefix and not PREFIX_RE.fullmatch(prefix):
+        required(ENV_NATS_URL, self.nats_url, "the NATS server to connect to, e.g. nats://127.0.0.1:4222")
+        required(ENV_SUBJECT_PREFIX, self.subject_prefix, "this run's subject prefix, e.g. msgpact.run.3f9a1c2b")
+        required(ENV_PEER, self.name, "this peer's name in the run, e.g. python")
+        if self.subject_prefix and not PREFIX_RE.fullmatch(self.subject_prefix):
             problems.append(
-                f"{ENV_SUBJECT_PREFIX}={prefix!r} is not a subject prefix: dot-separated tokens of [A-Za-z0-9_-]"
+                f"{ENV_SUBJECT_PREFIX}={self.subject_prefix!r} is not a subject prefix: "
+                "dot-separated tokens of [A-Za-z0-9_-]"
             )
-        if peer and not TOKEN_RE.fullmatch(peer):
-            problems.append(f"{ENV_PEER}={peer!r} is not a subject token: use only [A-Za-z0-9_-]")
-
-        creds = env.get(ENV_NATS_CREDS, "").strip() or None
-        if creds is not None and not os.path.isfile(creds):
-            problems.append(f"{ENV_NATS_CREDS}={creds!r} is not a readable file")
+        if self.name and not TOKEN_RE.fullmatch(self.name):
+            problems.append(f"{ENV_PEER}={self.name!r} is not a subject token: use only [A-Za-z0-9_-]")
+        if self.nats_creds is not None and not os.path.isfile(self.nats_creds):
+            problems.append(f"{ENV_NATS_CREDS}={self.nats_creds!r} is not a readable file")
 
         if problems:
             raise ConfigError(
@@ -75,4 +87,3 @@ class PeerEnv:
                 + ". A peer is normally started by `msgpact verify`, which sets these variables"
                 " (see docs/peer-protocol.md, section 1)."
             )
-        return cls(nats_url=url, subject_prefix=prefix, peer=peer, creds=creds)

@@ -252,11 +252,31 @@ def run(coro, timeout: float = 60.0):
     return asyncio.run(asyncio.wait_for(coro, timeout))
 
 
+class _Utf8HeaderParser:
+    """Parses a header block as nats-py 2.16 does (UTF-8 values), for the tests' own client.
+
+    nats-py before 2.15 parses headers with email's BytesParser, which gives no str for a non-ASCII value (such
+    as an error line with "é"), and then drops the reply's headers. That is the test client's problem, not the
+    peer's: the runner reads headers with async-nats. With this parser the suite checks the peer the same way
+    on every nats-py version the SDK supports (tests/sdk_packages.rs runs it on the oldest).
+    """
+
+    @staticmethod
+    def parsebytes(raw: bytes) -> Dict[str, str]:
+        out: Dict[str, str] = {}
+        for line in raw.split(b"\r\n"):
+            name, sep, value = line.partition(b":")
+            if sep and name.strip():
+                out[name.strip().decode("ascii", "replace")] = value.strip().decode("utf-8", "replace")
+        return out
+
+
 @contextlib.asynccontextmanager
 async def connect(url: str, **options):
     import nats
 
     nc = await nats.connect(url, allow_reconnect=False, **options)
+    nc._hdr_parser = _Utf8HeaderParser()
     try:
         yield nc
     finally:

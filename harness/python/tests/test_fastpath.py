@@ -83,7 +83,7 @@ def test_header_block_matches_nats_py(headers):
 
 
 def test_ok_reply_header_matches_nats_py():
-    from msgpact_peer.sdk import _OK_HEAD, _OK_TAIL
+    from msgpact_peer.serve import _OK_HEAD, _OK_TAIL
 
     case = "edge.sample_rate.65535"
     ours = hpub_cmd("_INBOX.x", "", _OK_HEAD + case.encode() + _OK_TAIL, b"\x01")

@@ -13,6 +13,7 @@ from importlib import metadata
 import msgpack
 
 from conftest import connect, hello_json, peer_env, run
+from msgpact_peer.fastpath import fast_path_available
 
 TOY_TYPES = ["test.Any", "test.BadDecode", "test.BadEncode", "test.Huge", "test.NotBytes", "test.Point", "test.Slow"]
 
@@ -312,4 +313,6 @@ def test_without_the_fast_path_the_replies_are_the_same(nats_server, toy_peer, m
     fast, slow = run(body())
     assert [(m.headers, m.data) for m in fast] == [(m.headers, m.data) for m in slow]
     assert "ok" in [status(m) for m in slow]
-    assert "fast path off" in plain.log() and "fast path on" in toy_peer.log()
+    assert "fast path off" in plain.log()
+    # nats-py versions without the internals the fast path needs (older than the pinned one) serve without it
+    assert ("fast path on" if fast_path_available() else "fast path off") in toy_peer.log()

@@ -11,12 +11,12 @@ from importlib import metadata
 import msgpack
 import pytest
 
-from msgpact_peer import ConfigError, Peer, PeerEnv
+from msgpact_peer import Config, ConfigError, Info, Peer
 from msgpact_peer.protocol import MAX_ERROR_BYTES, describe, one_line
 
 
 def point_peer() -> Peer:
-    peer = Peer(language="python", library="msgpack", contracts_hash="sha256:abc")
+    peer = Peer(Info(language="python", library="msgpack", contracts_hash="sha256:abc"))
     peer.register("test.Point", decode=msgpack.unpackb, encode=msgpack.packb)
     return peer
 
@@ -33,7 +33,7 @@ def test_one_line_cuts_at_1000_utf8_bytes_on_a_character_boundary():
     raw = line.encode("utf-8")
     assert len(raw) <= MAX_ERROR_BYTES
     assert len(raw) >= MAX_ERROR_BYTES - 4
-    assert line.endswith("...")
+    assert line.endswith("…")
     raw.decode("utf-8")  # whole characters only
 
 
@@ -63,15 +63,15 @@ GOOD_ENV = {
 
 
 def test_env_is_read_and_gives_the_wildcard_subject():
-    env = PeerEnv.from_environ(GOOD_ENV)
-    assert env.subject == "msgpact.run.3f9a1c2b.python.*"
+    env = Config.from_env(GOOD_ENV)
+    assert env.subject() == "msgpact.run.3f9a1c2b.python.*"
     assert env.operation_subject("hello") == "msgpact.run.3f9a1c2b.python.hello"
-    assert env.creds is None
+    assert env.nats_creds is None
 
 
 def test_missing_env_names_every_missing_variable():
     with pytest.raises(ConfigError) as info:
-        PeerEnv.from_environ({})
+        Config.from_env({})
     text = str(info.value)
     for name in ("MSGPACT_NATS_URL", "MSGPACT_SUBJECT_PREFIX", "MSGPACT_PEER"):
         assert name in text
@@ -80,21 +80,21 @@ def test_missing_env_names_every_missing_variable():
 @pytest.mark.parametrize("name", ["py thon", "py.thon", "py*", ">", ""])
 def test_peer_name_must_be_a_subject_token(name):
     with pytest.raises(ConfigError, match="MSGPACT_PEER"):
-        PeerEnv.from_environ({**GOOD_ENV, "MSGPACT_PEER": name})
+        Config.from_env({**GOOD_ENV, "MSGPACT_PEER": name})
 
 
 @pytest.mark.parametrize("prefix", ["msgpact..run", "msgpact.run.", ".msgpact", "msgpact.*", "msgpact run"])
 def test_prefix_must_be_subject_tokens(prefix):
     with pytest.raises(ConfigError, match="MSGPACT_SUBJECT_PREFIX"):
-        PeerEnv.from_environ({**GOOD_ENV, "MSGPACT_SUBJECT_PREFIX": prefix})
+        Config.from_env({**GOOD_ENV, "MSGPACT_SUBJECT_PREFIX": prefix})
 
 
 def test_creds_must_be_an_existing_file(tmp_path):
     with pytest.raises(ConfigError, match="MSGPACT_NATS_CREDS"):
-        PeerEnv.from_environ({**GOOD_ENV, "MSGPACT_NATS_CREDS": str(tmp_path / "missing.creds")})
+        Config.from_env({**GOOD_ENV, "MSGPACT_NATS_CREDS": str(tmp_path / "missing.creds")})
     creds = tmp_path / "user.creds"
     creds.write_text("x")
-    assert PeerEnv.from_environ({**GOOD_ENV, "MSGPACT_NATS_CREDS": str(creds)}).creds == str(creds)
+    assert Config.from_env({**GOOD_ENV, "MSGPACT_NATS_CREDS": str(creds)}).nats_creds == str(creds)
 
 
 # ------------------------------------------------------------------------------------------- registration
@@ -115,7 +115,7 @@ def test_types_are_sorted():
     peer = Peer()
     for name in ("voice.AudioChunk", "chat.ChatRequest", "chat.ChatChunk"):
         peer.register(name, decode=msgpack.unpackb, encode=msgpack.packb)
-    assert peer.types == ["chat.ChatChunk", "chat.ChatRequest", "voice.AudioChunk"]
+    assert peer.types() == ["chat.ChatChunk", "chat.ChatRequest", "voice.AudioChunk"]
 
 
 def test_hello_reports_run_time_versions():
@@ -137,8 +137,8 @@ def test_hello_reports_run_time_versions():
 
 def test_unknown_library_is_a_config_error_and_an_explicit_version_wins():
     with pytest.raises(ConfigError, match="no-such-msgpack-library"):
-        Peer(library="no-such-msgpack-library").hello("python")
-    assert Peer(library="no-such-msgpack-library", library_version="9.9").hello("p")["library_version"] == "9.9"
+        Peer(Info(library="no-such-msgpack-library")).hello("python")
+    assert Peer(Info(library="no-such-msgpack-library", library_version="9.9")).hello("p")["library_version"] == "9.9"
 
 
 # ------------------------------------------------------------------------------------------- round-trip
@@ -226,7 +226,7 @@ def test_run_without_types_exits_2_before_connecting(capsys):
 
 
 def test_run_with_an_unknown_library_exits_2(capsys):
-    peer = Peer(library="no-such-msgpack-library")
+    peer = Peer(Info(library="no-such-msgpack-library"))
     peer.register("test.Point", decode=msgpack.unpackb, encode=msgpack.packb)
     with pytest.raises(SystemExit) as info:
         peer.run(environ=GOOD_ENV)
@@ -240,3 +240,23 @@ def test_run_with_missing_environment_exits_2(capsys):
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert "MSGPACT_NATS_URL" in err and "MSGPACT_SUBJECT_PREFIX" in err
+
+
+# ------------------------------------------------------------------------------------------- packaging
+
+
+def test_the_sdk_is_written_in_the_python_its_distribution_declares():
+    """pyproject.toml says requires-python >= 3.8: every module of the package must parse as Python 3.8."""
+    import ast
+    from pathlib import Path
+
+    import msgpact_peer
+
+    package = Path(msgpact_peer.__file__).parent
+    modules = sorted(package.glob("*.py"))
+    assert len(modules) >= 7, modules
+    for module in modules:
+        ast.parse(module.read_text(encoding="utf-8"), filename=str(module), feature_version=(3, 8))
+    pyproject = package.parent / "pyproject.toml"
+    if pyproject.is_file():  # in the source tree (the installed package has no pyproject.toml beside it)
+        assert 'requires-python = ">=3.8"' in pyproject.read_text(encoding="utf-8")

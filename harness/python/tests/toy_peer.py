@@ -23,12 +23,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import msgpack  # noqa: E402
 
-import msgpact_peer.sdk  # noqa: E402
-from msgpact_peer import Peer  # noqa: E402
+import msgpact_peer.serve  # noqa: E402
+from msgpact_peer import Info, Peer  # noqa: E402
 
 if os.environ.get("TOY_PEER_NO_FASTPATH") == "1":
     # serve through nats-py's public publish only, as with a nats-py version the fast path does not know
-    msgpact_peer.sdk.fast_path_available = lambda: False
+    msgpact_peer.serve.fast_path_available = lambda: False
 
 
 class Point:
@@ -59,9 +59,7 @@ def slow_decode(b: bytes):
 
 
 peer = Peer(
-    language="python",
-    library="msgpack",
-    contracts_hash="",
+    Info(language="python", library="msgpack", contracts_hash=""),
     nats_options=json.loads(os.environ.get("TOY_PEER_NATS_OPTIONS", "{}")),
     connect_timeout=float(os.environ.get("TOY_PEER_CONNECT_TIMEOUT", "10")),
 )

@@ -3,7 +3,7 @@ module github.com/msgpact/msgpact/tests/mutants/go
 go 1.26.0
 
 require (
-	github.com/msgpact/msgpact/harness/go v0.0.0-00010101000000-000000000000
+	github.com/msgpact/msgpact/harness/go/peer v0.0.0-00010101000000-000000000000
 	github.com/vmihailenco/msgpack/v5 v5.4.1
 )
 
@@ -18,4 +18,4 @@ require (
 )
 
 // The peer SDK from this repository.
-replace github.com/msgpact/msgpact/harness/go => ../../../harness/go
+replace github.com/msgpact/msgpact/harness/go/peer => ../../../harness/go/peer

@@ -128,13 +128,13 @@ func main() {
 	case "fixed-ints":
 		// msgpack.Marshal: uint32/int64/int8 fields at the full width of their Go type (UseCompactInts
 		// cannot be reached through Marshal).
-		peer.Handle(p, "pipeline.PipelineParams", unmarshal[PipelineParams], marshal[PipelineParams])
+		peer.Register(p, "pipeline.PipelineParams", unmarshal[PipelineParams], marshal[PipelineParams])
 	case "untagged":
-		peer.Handle(p, "chat.ChatRequest", unmarshal[ChatRequestUntagged], careful[ChatRequestUntagged])
+		peer.Register(p, "chat.ChatRequest", unmarshal[ChatRequestUntagged], careful[ChatRequestUntagged])
 	case "omitempty":
-		peer.Handle(p, "chat.ChatRequest", unmarshal[ChatRequestOmitempty], careful[ChatRequestOmitempty])
+		peer.Register(p, "chat.ChatRequest", unmarshal[ChatRequestOmitempty], careful[ChatRequestOmitempty])
 	case "nil-slice":
-		peer.Handle(p, "pipeline.PipelineParams", func(b []byte) (PipelineParams, error) {
+		peer.Register(p, "pipeline.PipelineParams", func(b []byte) (PipelineParams, error) {
 			v, err := unmarshal[PipelineParams](b)
 			if err != nil {
 				return v, err
@@ -142,14 +142,14 @@ func main() {
 			return stopWords(v)
 		}, careful[PipelineParams])
 	case "wrap-int32":
-		peer.Handle(p, "common.TokenUsage", unmarshal[TokenUsageInt32], careful[TokenUsageInt32])
+		peer.Register(p, "common.TokenUsage", unmarshal[TokenUsageInt32], careful[TokenUsageInt32])
 	case "map-order":
-		peer.Handle(p, "pipeline.PipelineParams", unmarshal[PipelineParams], compactOnly[PipelineParams])
+		peer.Register(p, "pipeline.PipelineParams", unmarshal[PipelineParams], compactOnly[PipelineParams])
 	case "extra-field":
-		peer.Handle(p, "common.TokenUsage", unmarshal[TokenUsageExtra], careful[TokenUsageExtra])
+		peer.Register(p, "common.TokenUsage", unmarshal[TokenUsageExtra], careful[TokenUsageExtra])
 	default:
 		fmt.Fprintf(os.Stderr, "mutant-peer-go: MSGPACT_MUTANT=%q is not one of fixed-ints, untagged, omitempty, nil-slice, wrap-int32, map-order, extra-field\n", mutant)
 		os.Exit(2)
 	}
-	p.RunMain()
+	p.Run()
 }

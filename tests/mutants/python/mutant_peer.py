@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 import msgpack
-from msgpact_peer import Peer
+from msgpact_peer import Info, Peer
 
 
 # ---- no-bin-type: `use_bin_type=False`, the msgpack < 1.0 default still found in copied code ----
@@ -140,7 +140,7 @@ if __name__ == "__main__":
     if mutant not in MUTANTS:
         print(f"mutant_peer.py: MSGPACT_MUTANT={mutant!r} is not one of {', '.join(MUTANTS)}", file=sys.stderr)
         sys.exit(2)
-    peer = Peer(language="python", library="msgpack", contracts_hash="")
+    peer = Peer(Info(language="python", library="msgpack", contracts_hash=""))
     for type_name, decode, encode in MUTANTS[mutant]:
         peer.register(type_name, decode=decode, encode=encode)
     peer.run()

@@ -18,7 +18,7 @@ func main() {
 		ContractsHash: registry.ContractsHash,
 	})
 	for _, c := range registry.Codecs {
-		peer.Handle(p, c.Name, c.Decode, c.Encode)
+		peer.Register(p, c.Name, c.Decode, c.Encode)
 	}
-	p.RunMain()
+	p.Run()
 }

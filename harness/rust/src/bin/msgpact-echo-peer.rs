@@ -20,9 +20,9 @@ use std::time::Duration;
 async fn main() {
     let var = |n: &str| std::env::var(n).unwrap_or_default();
     let (url, prefix, peer) = (
-        var("MSGPACT_NATS_URL"),
-        var("MSGPACT_SUBJECT_PREFIX"),
-        var("MSGPACT_PEER"),
+        var(msgpact_peer::ENV_NATS_URL),
+        var(msgpact_peer::ENV_SUBJECT_PREFIX),
+        var(msgpact_peer::ENV_PEER),
     );
     let faults: Vec<(String, String)> = var("MSGPACT_FAULT")
         .split(',')
@@ -40,7 +40,7 @@ async fn main() {
         .map(str::to_string)
         .collect();
     let mut opts = async_nats::ConnectOptions::new();
-    if let Ok(creds) = std::env::var("MSGPACT_NATS_CREDS") {
+    if let Ok(creds) = std::env::var(msgpact_peer::ENV_NATS_CREDS) {
         opts = match opts.credentials_file(&creds).await {
             Ok(o) => o,
             Err(e) => {
@@ -62,11 +62,14 @@ async fn main() {
         }
     };
     let mut sub = client
-        .queue_subscribe(format!("{prefix}.{peer}.*"), "msgpact".into())
+        .queue_subscribe(
+            format!("{prefix}.{peer}.*"),
+            msgpact_peer::QUEUE_GROUP.into(),
+        )
         .await
         .expect("subscribe");
     client.flush().await.expect("flush");
-    eprintln!("msgpact-peer ready");
+    eprintln!("{}", msgpact_peer::READY_LINE);
     let hello = serde_json::json!({
         "protocol": 1, "name": peer, "language": "rust", "library": "echo", "library_version": "0",
         "contracts_hash": faults.iter().find(|(k, _)| k == "contracts-hash").map_or("", |(_, v)| v.as_str()), "types": types,
@@ -83,7 +86,7 @@ async fn main() {
         let case = msg
             .headers
             .as_ref()
-            .and_then(|h| h.get("Msgpact-Case"))
+            .and_then(|h| h.get(msgpact_peer::HEADER_CASE))
             .map(|v| v.as_str().to_string())
             .unwrap_or_default();
         if fault("crash", &case) {
@@ -101,17 +104,17 @@ async fn main() {
         }
         let mut h = HeaderMap::new();
         if fault("garbage", &case) {
-            h.insert("Msgpact-Status", "banana");
+            h.insert(msgpact_peer::HEADER_STATUS, "banana");
         } else if fault("hostile-error", &case) {
             // A terminal escape and 5,000 bytes: msgpact must clean and cut it before any report.
-            h.insert("Msgpact-Status", "decode-error");
+            h.insert(msgpact_peer::HEADER_STATUS, "decode-error");
             let text = format!("\x1b[31mred\x1b[0m {}", "x".repeat(5000));
-            h.insert("Msgpact-Error", text.as_str());
+            h.insert(msgpact_peer::HEADER_ERROR, text.as_str());
         } else {
-            h.insert("Msgpact-Status", "ok");
+            h.insert(msgpact_peer::HEADER_STATUS, "ok");
         }
         h.insert(
-            "Msgpact-Case",
+            msgpact_peer::HEADER_CASE,
             if fault("wrongcase", &case) {
                 "someone-else"
             } else {

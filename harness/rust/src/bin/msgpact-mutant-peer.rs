@@ -105,32 +105,32 @@ fn main() {
     let mut peer = Peer::new(Info::rmp_serde(""));
     match mutant.as_str() {
         // rmp_serde::to_vec: structs as positional arrays (DefaultConfig is not named).
-        "to-vec" => peer.handle_types(
+        "to-vec" => peer.register(
             "common.TokenUsage",
             |b| rmp_serde::from_slice::<TokenUsage>(b),
             rmp_serde::to_vec,
         ),
-        "skip-none-to-vec" => peer.handle_types(
+        "skip-none-to-vec" => peer.register(
             "stream.ResponseChunk",
             |b| rmp_serde::from_slice::<ResponseChunkSkipNone>(b),
             rmp_serde::to_vec,
         ),
-        "option-nil" => peer.handle_types(
+        "option-nil" => peer.register(
             "stream.ResponseChunk",
             |b| rmp_serde::from_slice::<ResponseChunkOptionNil>(b),
             rmp_serde::to_vec_named,
         ),
-        "no-usage" => peer.handle_types(
+        "no-usage" => peer.register(
             "stream.ResponseChunk",
             |b| rmp_serde::from_slice::<ResponseChunkNoUsage>(b),
             rmp_serde::to_vec_named,
         ),
-        "vec-u8" => peer.handle_types(
+        "vec-u8" => peer.register(
             "voice.AudioChunk",
             |b| rmp_serde::from_slice::<AudioChunkVecU8>(b),
             rmp_serde::to_vec_named,
         ),
-        "enum-name" => peer.handle_types(
+        "enum-name" => peer.register(
             "voice.AudioChunk",
             |b| rmp_serde::from_slice::<AudioChunkEnum>(b),
             rmp_serde::to_vec_named,
@@ -140,5 +140,5 @@ fn main() {
             std::process::exit(2);
         }
     }
-    std::process::exit(peer.run());
+    peer.run();
 }

@@ -60,27 +60,27 @@ func main() {
 		slow = time.Duration(ms) * time.Millisecond
 	}
 
-	peer.Handle(p, "test.Point", decodePoint, encodePoint)
-	peer.Handle(p, "test.BadDecode",
+	peer.Register(p, "test.Point", decodePoint, encodePoint)
+	peer.Register(p, "test.BadDecode",
 		func([]byte) (Point, error) {
 			return Point{}, errors.New("toy decoder refuses\r\nsecond line\t" + strings.Repeat("é", 1000))
 		},
 		encodePoint)
-	peer.Handle(p, "test.BadEncode", decodePoint,
+	peer.Register(p, "test.BadEncode", decodePoint,
 		func(Point) ([]byte, error) { return nil, errors.New("toy encoder refuses") })
-	peer.Handle(p, "test.PanicDecode",
+	peer.Register(p, "test.PanicDecode",
 		func([]byte) (Point, error) { panic("toy decoder panics") },
 		encodePoint)
-	peer.Handle(p, "test.PanicEncode", decodePoint,
+	peer.Register(p, "test.PanicEncode", decodePoint,
 		func(v Point) ([]byte, error) {
 			var m map[string]int
 			m[v.Label] = 1 // assignment to entry in nil map
 			return nil, nil
 		})
-	peer.Handle(p, "test.Huge", decodePoint,
+	peer.Register(p, "test.Huge", decodePoint,
 		func(Point) ([]byte, error) { return msgpack.Marshal(bytes.Repeat([]byte{1}, 2<<20)) })
-	peer.Handle(p, "test.Slow",
+	peer.Register(p, "test.Slow",
 		func(b []byte) (Point, error) { time.Sleep(slow); return decodePoint(b) },
 		encodePoint)
-	p.RunMain()
+	p.Run()
 }
