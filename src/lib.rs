@@ -24,7 +24,7 @@
 //! 9. [`project`]: a service repository's msgpact.toml, its pinned contracts (the cache, msgpact.lock,
 //!    releases weighed with [`breaking`]'s rules) and `msgpact init`'s scaffold.
 //! 10. [`cli`]: the `msgpact` commands, one file each; where every error becomes a diagnostic and an exit
-//!    code.
+//!     code.
 pub mod annotate;
 pub mod breaking;
 pub mod classes;
