@@ -43,6 +43,17 @@ fn verify(dir: &Path, extra: &[&str]) -> (i32, String, serde_json::Value, String
     (o.status.code().unwrap_or(-1), text, read_json(&dir.join("report.json")), junit)
 }
 
+/// The `tests` and `failures` attributes of the JUnit suite "required types", whatever their order.
+fn required_suite(junit: &str) -> (&str, &str) {
+    let line =
+        junit.lines().find(|l| l.contains("<testsuite name=\"required types\"")).expect("a required types suite");
+    let attr = |name: &str| {
+        let start = line.find(&format!(" {name}=\"")).unwrap_or_else(|| panic!("no {name} in {line}")) + name.len() + 3;
+        &line[start..start + line[start..].find('"').unwrap()]
+    };
+    (attr("tests"), attr("failures"))
+}
+
 #[test]
 fn a_required_type_no_peer_serves_fails_the_gate_and_the_rest_is_one_line() {
     let t = tempfile::tempdir().unwrap();
@@ -76,12 +87,12 @@ fn a_required_type_no_peer_serves_fails_the_gate_and_the_rest_is_one_line() {
     assert_eq!(coverage["required_served"], serde_json::json!(["common.TokenUsage"]));
     assert_eq!(coverage["required_unserved"][0]["name"], "chat.ChatTurn");
     // JUnit: the required types as testcases, the rest as one line, no skipped testcases.
-    assert!(junit.contains("<testsuite name=\"required types\" tests=\"2\" failures=\"1\""), "{junit}");
-    assert!(junit.contains("<testcase classname=\"required\" name=\"common.TokenUsage\"/>"), "{junit}");
-    assert!(
-        junit.contains("<testcase classname=\"required\" name=\"chat.ChatTurn\">\n      <failure type=\"E704\""),
-        "{junit}"
-    );
+    assert_eq!(required_suite(&junit), ("2", "1"), "{junit}");
+    assert!(junit.contains("<testcase name=\"common.TokenUsage\" classname=\"required\"/>"), "{junit}");
+    let turn = junit.split("<testcase name=\"chat.ChatTurn\" classname=\"required\">").nth(1).expect("chat.ChatTurn");
+    let failure = turn.split("</testcase>").next().unwrap();
+    assert!(failure.contains("<failure ") && failure.contains("type=\"E704\""), "{junit}");
+    assert!(failure.contains("msgpact.toml:6:34: chat.ChatTurn is required, but no peer serves it"), "{junit}");
     assert!(junit.contains("<system-out>not exchanged: 6 types neither required nor served by any peer:"), "{junit}");
     assert!(!junit.contains("<skipped"), "{junit}");
 
@@ -122,7 +133,7 @@ fn every_required_type_served_passes_and_the_repository_policy_applies_to_every_
     assert_eq!(code, 0, "{out}");
     assert_eq!(report["summary"]["warned"], 58, "{out}");
     assert_eq!(report["summary"]["failed"], 0, "{out}");
-    assert!(junit.contains("<testsuite name=\"required types\" tests=\"1\" failures=\"0\""), "{junit}");
+    assert_eq!(required_suite(&junit), ("1", "0"), "{junit}");
     // The peer's own policy still wins over the repository's.
     std::fs::write(
         t.path().join("peers/echo/peer.toml"),
