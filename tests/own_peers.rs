@@ -58,6 +58,13 @@ fn ready(report: &Json) -> BTreeMap<String, Json> {
         .collect()
 }
 
+/// The wire hash of msgpact's contracts: what verify passes its peers as MSGPACT_CONTRACTS_HASH.
+fn run_hash() -> String {
+    let (contracts, d) = msgpact::contract::Contracts::load_dir(&root().join("contracts"));
+    assert!(!d.has_errors(), "{}", d.render_all(&contracts.sources));
+    msgpact::contract::hash::wire_hash(&contracts)
+}
+
 fn s(v: &Json) -> &str {
     v.as_str().unwrap_or_default()
 }
@@ -70,12 +77,15 @@ fn own_type_peers_serve_their_types_and_agree() {
     assert_eq!(code, Some(0), "verify of the own-type peers failed:\n{err}");
     assert!(err.contains("verify: ok"), "{err}");
 
-    // Both peers are up, built from hand-written types (no contracts hash), serving exactly the two types.
+    // Both peers are up, built from hand-written types, serving exactly the two types. Their types carry no
+    // contracts hash of their own, so the SDKs report the run's (MSGPACT_CONTRACTS_HASH): the wire hash of the
+    // contracts they were checked against.
+    let run_hash = run_hash();
     let hellos = ready(&report);
     assert_eq!(hellos.keys().map(String::as_str).collect::<Vec<_>>(), ["own-go", "own-python"], "{err}");
     for (peer, library) in [("own-go", "github.com/vmihailenco/msgpack/v5"), ("own-python", "msgpack")] {
         let h = &hellos[peer];
-        assert_eq!(h["contracts_hash"], "", "{peer}: hand-written types report an empty contracts hash: {h}");
+        assert_eq!(h["contracts_hash"], run_hash.as_str(), "{peer}: hand-written types report the run's hash: {h}");
         assert_eq!(h["types"], serde_json::json!(SERVED), "{peer}: {h}");
         assert_eq!(h["library"], library, "{peer}: {h}");
         assert!(
@@ -191,7 +201,7 @@ fn an_own_peer_with_a_float_for_a_uint32_fails_at_that_field() {
     let (code, err, report) = verify(&nats, harness.to_str().unwrap(), &t.path().join("report.json"));
     assert_eq!(code, Some(1), "a contract failure exits 1:\n{err}");
     assert!(err.contains("different value at $.completion_tokens"), "the failure names the field path:\n{err}");
-    assert_eq!(ready(&report)["own-python-bug"]["contracts_hash"], "");
+    assert_eq!(ready(&report)["own-python-bug"]["contracts_hash"], run_hash().as_str());
 
     let xs = exchanges(&report);
     let golden = |message: &str| -> Vec<&&Json> {

@@ -7,7 +7,8 @@
 //! with [`crate::signals`], so that a signal to msgpact stops it and everything it started.
 use super::error::PeerError;
 use super::protocol::{
-    hello_subject, Hello, ENV_NATS_CREDS, ENV_NATS_URL, ENV_PEER, ENV_SUBJECT_PREFIX, PROTOCOL_VERSION,
+    hello_subject, Hello, ENV_CONTRACTS_HASH, ENV_NATS_CREDS, ENV_NATS_URL, ENV_PEER, ENV_SUBJECT_PREFIX,
+    PROTOCOL_VERSION,
 };
 use super::Manifest;
 use crate::limits::{clean_line, MAX_PEER_LINE_BYTES, MAX_PEER_LOG_BYTES};
@@ -85,7 +86,7 @@ impl PeerProcess {
             .env(ENV_NATS_URL, &env.nats_url)
             .env(ENV_SUBJECT_PREFIX, &env.prefix)
             .env(ENV_PEER, &m.name)
-            .env("MSGPACT_CONTRACTS_HASH", &env.contracts_hash)
+            .env(ENV_CONTRACTS_HASH, &env.contracts_hash)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

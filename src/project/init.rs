@@ -165,7 +165,7 @@ pub fn files(o: &Options) -> Vec<(PathBuf, String)> {
                 .zip(&stems)
                 .map(|(t, s)| {
                     format!(
-                        "// {t}: decode into the service's own type (replace `any` with it), and encode it back.\nfunc decode{s}(b []byte) (any, error) {{ return nil, errors.New(\"{t}: decode is not written yet\") }}\n\nfunc encode{s}(v any) ([]byte, error) {{ return nil, errors.New(\"{t}: encode is not written yet\") }}\n"
+                        "// {t}: decode into the service's own type (replace `any` with it), and encode it back.\nfunc decode{s}(b []byte) (any, error) {{\n\treturn nil, errors.New(\"{t}: decode is not written yet\")\n}}\n\nfunc encode{s}(v any) ([]byte, error) {{\n\treturn nil, errors.New(\"{t}: encode is not written yet\")\n}}\n"
                     )
                 })
                 .collect();
@@ -200,13 +200,10 @@ pub fn files(o: &Options) -> Vec<(PathBuf, String)> {
                 install.push_str("\"-r\", \"{root}/requirements.txt\", ");
             }
             install.push_str(&format!("\"{sdk}\""));
-            let mut inputs = vec!["\"{root}/requirements.txt\"".to_string()];
-            if o.sdk.is_some() {
-                inputs.push(format!("\"{sdk}\""));
-            }
-            if !o.requirements {
-                inputs.remove(0);
-            }
+            // A local SDK checkout (`--sdk`) is no input: inputs are inside the repository (E902). Its build
+            // command names it, so another checkout rebuilds the venv.
+            let inputs: Vec<String> =
+                o.requirements.then(|| "\"{root}/requirements.txt\"".to_string()).into_iter().collect();
             out.push((
                 peer.join("peer.toml"),
                 fill(PY_PEER_TOML, &[("name", name), ("install", &install), ("inputs", &inputs.join(", "))]),

@@ -51,11 +51,14 @@ const (
 const MaxErrorBytes = 1000
 
 // Environment variables the runner sets when it starts a peer.
+// EnvContractsHash is optional: the wire hash of the run's contracts, which
+// hello reports when the application's Info gives none.
 const (
 	EnvNATSURL       = "MSGPACT_NATS_URL"
 	EnvNATSCreds     = "MSGPACT_NATS_CREDS"
 	EnvSubjectPrefix = "MSGPACT_SUBJECT_PREFIX"
 	EnvPeer          = "MSGPACT_PEER"
+	EnvContractsHash = "MSGPACT_CONTRACTS_HASH"
 )
 
 // Exit statuses of a peer that cannot start, and the time a stopping peer
