@@ -18,8 +18,17 @@ fn engine() -> Option<&'static str> {
 /// it before the tests), found from cargo's own report of what it wrote.
 fn reference_rust_peer() -> PathBuf {
     let mut cmd = Command::new(env!("CARGO"));
-    cmd.args(["build", "--message-format=json", "-p", "msgpact", "-p", "msgpact-peer", "--bin", "msgpact-peer-rust"])
-        .current_dir(root());
+    cmd.args([
+        "build",
+        "--message-format=json",
+        "-p",
+        "msgpact",
+        "-p",
+        "msgpact-reference-peer",
+        "--bin",
+        "msgpact-peer-rust",
+    ])
+    .current_dir(root());
     // What `cargo test` sets for this test binary would make that cargo rebuild msgpact (as peer builds do,
     // src/peer/build.rs leaves them out).
     for (k, _) in std::env::vars_os() {

@@ -305,7 +305,12 @@ fn the_rust_sdk_is_ready_for_crates_io() {
         "cargo package --no-verify",
     );
     let target = PathBuf::from(meta["target_directory"].as_str().unwrap());
-    let published = std::fs::read_to_string(target.join("package/msgpact-peer-0.1.0/Cargo.toml")).unwrap();
+    // With --no-verify cargo writes only the .crate file (a gzipped tar), not the unpacked copy.
+    let krate = target.join("package/msgpact-peer-0.1.0.crate");
+    let published = run_ok(
+        Command::new("tar").arg("-xzOf").arg(&krate).arg("msgpact-peer-0.1.0/Cargo.toml"),
+        "read Cargo.toml from the packaged crate",
+    );
     let manifest: toml::Table = toml::from_str(&published).unwrap();
     let deps = manifest["dependencies"].as_table().expect("[dependencies]");
     assert!(deps.contains_key("async-nats") && deps.contains_key("rmp-serde"), "{published}");
