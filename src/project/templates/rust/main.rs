@@ -8,5 +8,5 @@ use msgpact_peer::{Info, Peer};
 fn main() {
     let mut peer = Peer::new(Info::rmp_serde(""));
 @@registrations@@
-    std::process::exit(peer.run()); // reads MSGPACT_* from msgpact verify, serves until SIGTERM
+    peer.run(); // reads MSGPACT_* from msgpact verify, serves until SIGTERM
 }
