@@ -64,7 +64,12 @@ fn text(o: &std::process::Output) -> String {
 fn the_image_runs_lint_golden_and_a_real_verify_without_rust() {
     let Some(engine) = engine() else {
         assert!(!in_ci(), "CI=true and neither podman nor docker is installed: the image must be tested in CI");
-        skip("the_image_runs_lint_golden_and_a_real_verify_without_rust", "no podman or docker, and CI is unset");
+        // The reason starts like the container backend's skips: ci/fresh-machine.sh (no podman, no docker)
+        // allows those and no other.
+        skip(
+            "the_image_runs_lint_golden_and_a_real_verify_without_rust",
+            "container backend: no podman or docker to build and run the image, and CI is unset",
+        );
         return;
     };
     let image = format!("localhost/msgpact-test:{}", std::process::id());

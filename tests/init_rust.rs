@@ -2,8 +2,8 @@
 //! is, before the team writes a line: regression test for the skeleton's `std::process::exit(peer.run())`,
 //! which no longer compiled once `Peer::run` returned nothing (the SDK exits by itself when it cannot start).
 //!
-//! Cost: one `cargo check` of the skeleton with the SDK's dependencies (tokio, async-nats), offline, with the
-//! workspace's Cargo.lock (so the versions are the ones already fetched) into `target/msgpact/init-rust`, kept
+//! Cost: one `cargo check` of the skeleton with the SDK's dependencies (tokio, async-nats), with the workspace's
+//! Cargo.lock (so the versions are the ones already fetched: no download) into `target/msgpact/init-rust`, kept
 //! between runs. The Go and Python skeletons are built and run by tests/adopt_e2e.rs.
 mod common;
 use common::*;
@@ -39,7 +39,7 @@ fn the_rust_skeleton_compiles_against_the_sdk() {
 
     let mut cargo = Command::new(env!("CARGO"));
     cargo
-        .args(["check", "--offline", "--message-format=short"])
+        .args(["check", "--message-format=short"])
         .env("CARGO_TARGET_DIR", root().join("target/msgpact/init-rust"))
         .current_dir(&peer);
     // What `cargo test` sets for this test binary is not for the skeleton's own build.
