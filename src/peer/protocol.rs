@@ -4,7 +4,7 @@
 //! That table is the one source of every name and number the peers and the runner must agree on. The Rust,
 //! Python and Go peer SDKs (harness/rust/peer/src/protocol.rs, harness/python/msgpact_peer/protocol.py,
 //! harness/go/peer/protocol.go) each keep a copy, because each is a package of its own that cannot read this
-//! file; tests/protocol_constants.rs fails when a copy, or the table of docs/peer-protocol.md section 7, differs
+//! file; tests/sdk/protocol_constants.rs fails when a copy, or the table of docs/peer-protocol.md section 7, differs
 //! from this one, and prints what to write.
 use super::error::PeerError;
 use serde::{Deserialize, Serialize};

@@ -4,7 +4,7 @@ package peer
 // with the same names as in the Rust (harness/rust/peer/src/protocol.rs) and
 // Python (msgpact_peer/protocol.py) SDKs, and the one-line rule for error
 // texts. msgpact's src/peer/protocol.rs holds the one table they all come
-// from; its test (tests/protocol_constants.rs) fails when a copy here differs.
+// from; its test (tests/sdk/protocol_constants.rs) fails when a copy here differs.
 
 import (
 	"strings"

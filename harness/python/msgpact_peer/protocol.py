@@ -2,7 +2,7 @@
 
 Why this module exists: subjects, headers, status words, environment variables and limits are named once here,
 with the same names as in the Rust (harness/rust/peer/src/protocol.rs) and Go (harness/go/peer/protocol.go) SDKs.
-msgpact's src/peer/protocol.rs holds the one table they all come from, and its test (tests/protocol_constants.rs)
+msgpact's src/peer/protocol.rs holds the one table they all come from, and its test (tests/sdk/protocol_constants.rs)
 fails when a copy here differs.
 """
 

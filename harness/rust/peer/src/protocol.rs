@@ -3,7 +3,7 @@
 //! Why this module exists: subjects, headers, status words, environment variables and limits are named once
 //! here, with the same names as in the Python (harness/python/msgpact_peer/protocol.py) and Go
 //! (harness/go/peer/protocol.go) SDKs. msgpact's `src/peer/protocol.rs` holds the one table they all come
-//! from, and its test (`tests/protocol_constants.rs`) fails when a copy here differs.
+//! from, and its test (`tests/sdk/protocol_constants.rs`) fails when a copy here differs.
 
 /// The `protocol` number of the `hello` handshake.
 pub const PROTOCOL_VERSION: u32 = 1;
