@@ -55,6 +55,8 @@ fn options(url: &str) -> verify::Options {
         max_restarts: 10,
         update_expected_failures: false,
         against: None,
+        required: Vec::new(),
+        policy: Vec::new(),
     }
 }
 

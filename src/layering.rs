@@ -29,6 +29,8 @@ pub(crate) const LAYERS: &[&[&str]] = &[
     &["verify"],
     &["fuzz"],
     &["report"],
+    // A service repository's setup (msgpact.toml, pinned contracts, init): for the commands only.
+    &["project"],
     &["cli"],
 ];
 

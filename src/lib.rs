@@ -23,7 +23,9 @@
 //!    a failure shrunk to a smallest failing value and saved as a golden case.
 //! 9. [`report`]: the reporters of verify's and fuzz's events (terminal, progress, JUnit, JSON) and of
 //!    breaking's findings.
-//! 10. [`cli`]: the `msgpact` commands, one file each; where every error becomes a diagnostic and an exit
+//! 10. [`project`]: a service repository's msgpact.toml, its pinned contracts (the cache, msgpact.lock,
+//!     releases weighed with [`breaking`]'s rules) and `msgpact init`'s scaffold.
+//! 11. [`cli`]: the `msgpact` commands, one file each; where every error becomes a diagnostic and an exit
 //!     code.
 pub mod annotate;
 pub mod breaking;
@@ -41,6 +43,7 @@ pub mod limits;
 pub mod nats;
 pub mod peer;
 pub mod progress;
+pub mod project;
 pub mod redact;
 pub mod report;
 pub mod signals;

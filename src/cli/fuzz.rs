@@ -1,7 +1,8 @@
 //! `msgpact fuzz`: random valid values drawn from the contracts through every peer and the producer x
 //! consumer matrix, on verify's machinery; a failure shrunk, reported like a verify finding and, with
 //! `--save`, kept as a golden case. docs/fuzz.md.
-use super::verify::{start, RunArgs};
+use super::verify::start;
+use super::*;
 use crate::fuzz::{FuzzOptions, FuzzSink};
 use crate::report::fuzz::{FuzzFanout, FuzzJson, FuzzTerminal, SessionEvents};
 use crate::report::progress::ProgressView;
@@ -9,8 +10,9 @@ use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    /// verify's options: contracts, golden, peers, NATS, timeout, concurrency, --json, --progress.
     #[command(flatten)]
-    run: RunArgs,
+    run: super::verify::Args,
     /// The seed of the random stream (any run repeats exactly with its seed and --cases); a random one is
     /// drawn and printed when not given.
     #[arg(long, value_name = "N")]
@@ -43,6 +45,22 @@ fn fresh_seed() -> u64 {
 }
 
 pub fn run(args: Args) -> i32 {
+    // verify's options that mean nothing here: refused rather than ignored.
+    let v = &args.run;
+    let unused = [
+        (v.junit.is_some(), "--junit"),
+        (v.against.is_some(), "--against"),
+        (v.update_expected_failures, "--update-expected-failures"),
+        (v.format != super::format::Format::Text, "--format"),
+    ];
+    if let Some((_, flag)) = unused.iter().find(|(given, _)| *given) {
+        let d = Diagnostic::without_span(
+            Code::Setup,
+            format!("`msgpact fuzz` does not take {flag} (a verify option)"),
+            "fuzz reports on the terminal and with --json; run `msgpact verify` for the rest",
+        );
+        return fail(&d);
+    }
     let (opts, rt) = match start(&args.run, "fuzz") {
         Ok(x) => x,
         Err(code) => return code,

@@ -10,31 +10,14 @@ use std::time::Duration;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]
-    run: RunArgs,
-    /// Write a JUnit XML report here (`-`: to stdout).
-    #[arg(long, value_name = "PATH")]
-    junit: Option<PathBuf>,
-    /// Remove entries that no longer fail from the peers' expected-failure lists.
-    #[arg(long)]
-    update_expected_failures: bool,
-    /// Also replay the golden vectors of an earlier version (a git ref or a directory of contracts)
-    /// through the current peers: can new readers read what old writers sent?
-    #[arg(long, value_name = "REF|DIR")]
-    against: Option<String>,
-}
-
-/// What verify and fuzz share: where everything is, the peers, the NATS server, the transport, the JSON
-/// report and the progress view.
-#[derive(clap::Args, Debug)]
-pub struct RunArgs {
-    #[command(flatten)]
-    pub contracts: ContractArgs,
-    /// Directory of golden vectors.
-    #[arg(long, default_value = "golden", value_name = "DIR")]
-    pub golden: PathBuf,
-    /// Directory whose subdirectories with a peer.toml are the peers.
-    #[arg(long, default_value = "harness", value_name = "DIR")]
-    harness: PathBuf,
+    contracts: ContractArgs,
+    /// Directory of golden vectors [default: msgpact.toml's, else golden].
+    #[arg(long, value_name = "DIR")]
+    golden: Option<PathBuf>,
+    /// Directory whose subdirectories with a peer.toml are the peers [default: msgpact.toml's [peers] dir,
+    /// else harness]. Another directory than msgpact.toml's leaves its required types out.
+    #[arg(long, value_name = "DIR")]
+    harness: Option<PathBuf>,
     /// Run only this peer (repeat for several).
     #[arg(long = "peer", value_name = "NAME")]
     peers: Vec<String>,
@@ -58,17 +41,31 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 128, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..=crate::limits::MAX_CONCURRENCY))]
     concurrency: u64,
+    /// Write a JUnit XML report here (`-`: to stdout).
+    #[arg(long, value_name = "PATH")]
+    pub(super) junit: Option<PathBuf>,
     /// Write a JSON report here (`-`: to stdout, which then carries nothing else).
     #[arg(long, value_name = "PATH")]
-    pub json: Option<PathBuf>,
+    pub(super) json: Option<PathBuf>,
     /// How long steps (building nats-server or a peer, exchanging vectors) show that they are alive, on
     /// stderr: a live line per step on a terminal, else a line at start and end and a heartbeat every 15 s.
     #[arg(long, value_enum, default_value = "auto", value_name = "MODE")]
-    pub progress: Mode,
+    pub(super) progress: Mode,
+    /// Remove entries that no longer fail from the peers' expected-failure lists.
+    #[arg(long)]
+    pub(super) update_expected_failures: bool,
+    /// Also replay the golden vectors of an earlier version (a git ref or a directory of contracts)
+    /// through the current peers: can new readers read what old writers sent?
+    #[arg(long, value_name = "REF|DIR")]
+    pub(super) against: Option<String>,
+    /// Output format: text, or github (also a GitHub workflow annotation per distinct problem, at its
+    /// contract location, on stdout when the run ends).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(super) format: Format,
 }
 
 /// Builds the run's options from the command line and the environment.
-pub fn options(args: &RunArgs) -> crate::verify::Options {
+pub fn options(args: &Args, paths: &project::Paths) -> crate::verify::Options {
     let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let cache =
         std::env::var_os("MSGPACT_CACHE_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target").join("msgpact"));
@@ -88,9 +85,9 @@ pub fn options(args: &RunArgs) -> crate::verify::Options {
     }
     crate::verify::Options {
         root,
-        contracts: args.contracts.contracts.clone(),
-        golden: args.golden.clone(),
-        harness: args.harness.clone(),
+        contracts: paths.contracts.clone(),
+        golden: paths.golden.clone(),
+        harness: paths.harness.clone(),
         peers: args.peers.clone(),
         nats,
         timeout: args.timeout,
@@ -98,9 +95,42 @@ pub fn options(args: &RunArgs) -> crate::verify::Options {
         handshake_timeout: Duration::from_secs(30),
         cache,
         max_restarts: 10,
-        update_expected_failures: false,
-        against: None,
+        update_expected_failures: args.update_expected_failures,
+        against: args.against.clone(),
+        required: required(args, paths),
+        policy: paths.project.as_ref().map(|p| p.config.policy.clone()).unwrap_or_default(),
     }
+}
+
+/// msgpact.toml's required types, when this run is about the repository's own peers: all of them, from
+/// msgpact.toml's peers directory (`--peer` or another `--harness` leaves them out, and says so).
+fn required(args: &Args, paths: &project::Paths) -> Vec<crate::verify::coverage::Required> {
+    let Some(p) = &paths.project else { return Vec::new() };
+    if p.config.required.is_empty() {
+        return Vec::new();
+    }
+    let why = if !paths.project_peers {
+        Some("--harness names another peers directory than msgpact.toml's")
+    } else if !args.peers.is_empty() {
+        Some("--peer runs part of the peers")
+    } else {
+        None
+    };
+    if let Some(why) = why {
+        eprintln!("verify: msgpact.toml's {} are not checked: {why}", plural(p.config.required.len(), "required type"));
+        return Vec::new();
+    }
+    p.config
+        .required
+        .iter()
+        .map(|r| crate::verify::coverage::Required {
+            name: r.value.clone(),
+            location: match r.at {
+                Some((l, c)) => format!("{}:{l}:{c}", p.file.display()),
+                None => p.file.display().to_string(),
+            },
+        })
+        .collect()
 }
 
 /// `--timeout`: a number of seconds, finite, from 0.01 to [`crate::limits::MAX_TIMEOUT_SECS`].
@@ -114,7 +144,7 @@ fn parse_timeout(s: &str) -> Result<Duration, String> {
 }
 
 /// Options that contradict each other, found before anything starts.
-fn check(args: &RunArgs, opts: &crate::verify::Options) -> Result<(), Diagnostic> {
+fn check(args: &Args, opts: &crate::verify::Options) -> Result<(), Diagnostic> {
     let explicit = args.nats_creds.is_some();
     let Some(creds) = &opts.nats.creds else { return Ok(()) };
     let from = if explicit { "--nats-creds" } else { "NATS_CREDS" };
@@ -137,26 +167,43 @@ fn check(args: &RunArgs, opts: &crate::verify::Options) -> Result<(), Diagnostic
     ))
 }
 
-/// What every run does before anything starts: the container engine pinned while this is the only thread,
-/// signals installed, secrets registered for redaction, contradicting options refused, the async runtime.
-/// `Err` is the exit code (the error printed, `<command>: ERROR, nothing was run`).
-pub fn start(args: &RunArgs, command: &str) -> Result<(crate::verify::Options, tokio::runtime::Runtime), i32> {
+/// What every run does before anything starts (verify's and fuzz's): the container engine pinned while
+/// this is the only thread, the project's paths, signals installed, secrets registered for redaction,
+/// contradicting options refused, the async runtime. `Err` is the exit code (the error printed).
+pub(super) fn start(args: &Args, command: &str) -> Result<(crate::verify::Options, tokio::runtime::Runtime), i32> {
     // Still the only thread: the container backend's engine is chosen here, where writing DOCKER_HOST for
     // testcontainers is sound (nats::pin_docker_host). Only when a container may be started.
     let url_given = args.nats_url.is_some() || std::env::var_os("NATS_URL").is_some_and(|u| !u.is_empty());
     if args.nats == Backend::Container || (args.nats == Backend::Auto && !url_given) {
         crate::nats::pin_docker_host();
     }
+    let flags = project::Flags {
+        contracts: args.contracts.contracts.as_deref(),
+        golden: args.golden.as_deref(),
+        harness: args.harness.as_deref(),
+    };
+    let paths = match project::paths(flags, true) {
+        Ok(p) => p,
+        Err(code) => return Err(code),
+    };
+    if let Some(l) = &paths.lock {
+        errln!(
+            "{command}: contracts {} from {} (msgpact.lock), wire hash {}",
+            l.describe(),
+            l.contracts.git,
+            l.contracts.wire_hash
+        );
+    }
     // Before anything starts: from here on a signal stops every build, peer and server of this run.
     crate::signals::install();
-    let opts = options(args);
+    let opts = options(&args, &paths);
     if let Some(u) = &opts.nats.url {
         crate::redact::add_url(u);
     }
     if let Some(c) = &opts.nats.creds {
         crate::redact::add_creds_file(c);
     }
-    if let Err(d) = check(args, &opts) {
+    if let Err(d) = check(&args, &opts) {
         let code = fail(&d);
         eprintln!("{command}: ERROR, nothing was run");
         return Err(code);
@@ -169,7 +216,7 @@ pub fn start(args: &RunArgs, command: &str) -> Result<(crate::verify::Options, t
 
 pub fn run(args: Args) -> i32 {
     let stdout = |p: &Option<PathBuf>| p.as_deref().is_some_and(|p| p.as_os_str() == "-");
-    if stdout(&args.run.json) && stdout(&args.junit) {
+    if stdout(&args.json) && stdout(&args.junit) {
         let d = Diagnostic::without_span(
             Code::Setup,
             "`--json -` and `--junit -` both ask for stdout",
@@ -177,21 +224,22 @@ pub fn run(args: Args) -> i32 {
         );
         return fail(&d);
     }
-    let (mut opts, rt) = match start(&args.run, "verify") {
+    let (opts, rt) = match start(&args, "verify") {
         Ok(x) => x,
         Err(code) => return code,
     };
-    opts.update_expected_failures = args.update_expected_failures;
-    opts.against = args.against.clone();
-    let progress = ProgressView::new(args.run.progress);
+    let progress = ProgressView::new(args.progress);
     let terminal = Terminal::new(progress.terminal_writer());
     // The progress view first: a finished step's live line is gone before the terminal prints its result.
     let mut sinks: Vec<Box<dyn Sink>> = vec![Box::new(progress), Box::new(terminal)];
     if let Some(p) = &args.junit {
         sinks.push(Box::new(Junit::new(p.clone())));
     }
-    if let Some(p) = &args.run.json {
+    if let Some(p) = &args.json {
         sinks.push(Box::new(Json::new(p.clone())));
+    }
+    if args.format == Format::Github {
+        sinks.push(Box::new(crate::report::github::Annotations::new()));
     }
     let mut sink = Fanout(sinks);
     let code = rt.block_on(async { crate::verify::run(&opts, &mut sink).await.exit_code });

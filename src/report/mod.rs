@@ -4,6 +4,7 @@
 //! prints them and hands the session's events to the same progress and JSON reporters.
 pub mod breaking;
 pub mod fuzz;
+pub mod github;
 pub mod json;
 pub mod junit;
 pub mod progress;

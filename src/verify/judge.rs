@@ -79,7 +79,15 @@ pub(super) fn assess(ctx: &Ctx, peer: &LivePeer, d: &Done) -> Assessment {
         _ => None,
     };
     let package = ctx.c.package_of(case.message);
-    let gate = |cl: Class| peer.manifest.gate(cl).or_else(|| package.gate(cl)).unwrap_or_else(|| default_gate(cl));
+    // The peer's policy, then the repository's (msgpact.toml), then the package's, then the default.
+    let repository = |cl: Class| ctx.opts.policy.iter().find(|(c, _)| *c == cl).map(|(_, g)| *g);
+    let gate = |cl: Class| {
+        peer.manifest
+            .gate(cl)
+            .or_else(|| repository(cl))
+            .or_else(|| package.gate(cl))
+            .unwrap_or_else(|| default_gate(cl))
+    };
     let mut outcome = d.verdict.outcome(class, gate);
     let field = ctx.c.field_at(case.message, &path);
     let language =

@@ -164,6 +164,7 @@ impl<'s> Session<'s> {
                 nats_url: server.url().to_string(),
                 creds: server.creds().map(|p| p.to_path_buf()),
                 prefix: prefix.clone(),
+                contracts_hash: crate::contract::hash::wire_hash(&c),
             },
             client,
             prefix,

@@ -1,0 +1,607 @@
+//! Issue 5, item 4: the mutation suite. msgpact is worth the bugs it catches, so here are the bugs.
+//!
+//! Every directory of `tests/mutants/peers/` is a *mutant*: a peer written the way a team would naively write
+//! it with its MessagePack library's defaults (not msgpact's generated code), with one interop bug of
+//! INTEROP.md. One program per language holds them, `MSGPACT_MUTANT` (set in each manifest) picks the bug:
+//! `harness/rust/src/bin/msgpact-mutant-peer.rs` (rmp-serde), `tests/mutants/go` (vmihailenco/msgpack/v5),
+//! `tests/mutants/python/mutant_peer.py` (msgpack-python). docs/mutation-suite.md has the table.
+//!
+//! One `msgpact verify --harness tests/mutants/peers` runs them all over a real nats-server. For each entry of
+//! [`MUTANTS`] the golden exchange of its representative case must FAIL (WARN for a map<K,V> key order, the
+//! only class that only warns by default) with the expected verdict kind, bug class, field path, and a fix
+//! hint. The suite prints its catch rate, `mutation suite: caught N of M mutants with the right class and
+//! field`, straight to the terminal (not through the test's captured output), and fails unless N == M.
+//!
+//! Builds go to the default cache (`target/msgpact/peers/mutant-*`, or `$MSGPACT_CACHE_DIR`): the Rust mutants
+//! share one release binary, the Go mutants one module, the Python mutants one venv (built once under a lock
+//! by tests/mutants/python/shared_venv.py). Under CI=true a missing nats-server, Go or Python fails the test.
+use crate::common::*;
+use serde_json::Value as Json;
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// One bug of one mutant peer, and what verify must say about it on one representative golden case.
+struct Mutant {
+    /// `peer/bug`, as docs/mutation-suite.md lists it.
+    id: &'static str,
+    /// The manifest name (`tests/mutants/peers/<dir>/peer.toml`).
+    peer: &'static str,
+    message: &'static str,
+    case: &'static str,
+    /// `different-value`, `same-value`, `decode-error`...
+    kind: &'static str,
+    class: &'static str,
+    /// The field path of `verdict.detail.path`; `None` for an error verdict, which has no detail.
+    path: Option<&'static str>,
+    /// `fail`, or `warn` for map key order.
+    outcome: &'static str,
+}
+
+const fn m(
+    id: &'static str,
+    peer: &'static str,
+    message: &'static str,
+    case: &'static str,
+    kind: &'static str,
+    class: &'static str,
+    path: Option<&'static str>,
+) -> Mutant {
+    Mutant { id, peer, message, case, kind, class, path, outcome: "fail" }
+}
+
+const DV: &str = "different-value";
+const SV: &str = "same-value";
+
+/// The mutants, in the order of docs/mutation-suite.md.
+const MUTANTS: &[Mutant] = &[
+    // Rust: serde + rmp-serde.
+    m("rust-to-vec", "mutant-rust-to-vec", "common.TokenUsage", "example.typical", DV, "array-vs-map", Some("$")),
+    m(
+        "rust-skip-none",
+        "mutant-rust-skip-none",
+        "stream.ResponseChunk",
+        "example.minimal",
+        DV,
+        "array-vs-map",
+        Some("$"),
+    ),
+    m(
+        "rust-option-nil",
+        "mutant-rust-option-nil",
+        "stream.ResponseChunk",
+        "example.minimal",
+        DV,
+        "nil-vs-absent",
+        Some("$.usage"),
+    ),
+    m(
+        "rust-no-usage",
+        "mutant-rust-no-usage",
+        "stream.ResponseChunk",
+        "example.last",
+        DV,
+        "field-missing",
+        Some("$.usage"),
+    ),
+    m(
+        "rust-vec-u8",
+        "mutant-rust-vec-u8",
+        "voice.AudioChunk",
+        "example.opus-frame",
+        DV,
+        "bytes-as-array",
+        Some("$.audio"),
+    ),
+    m(
+        "rust-enum-name",
+        "mutant-rust-enum-name",
+        "voice.AudioChunk",
+        "example.opus-frame",
+        DV,
+        "enum-repr",
+        Some("$.format"),
+    ),
+    m(
+        "rust-enum-name/index",
+        "mutant-rust-enum-name",
+        "voice.AudioChunk",
+        "edge.format.flac",
+        "decode-error",
+        "enum-repr",
+        None,
+    ),
+    // Go: vmihailenco/msgpack/v5.
+    m(
+        "go-fixed-ints",
+        "mutant-go-fixed-ints",
+        "pipeline.PipelineParams",
+        "example.typical",
+        SV,
+        "int-width",
+        Some("$.max_tokens"),
+    ),
+    m(
+        "go-untagged",
+        "mutant-go-untagged",
+        "chat.ChatRequest",
+        "example.with-audio",
+        DV,
+        "field-name",
+        Some("$.UserID"),
+    ),
+    m(
+        "go-omitempty",
+        "mutant-go-omitempty",
+        "chat.ChatRequest",
+        "example.minimal",
+        DV,
+        "nil-vs-absent",
+        Some("$.premium"),
+    ),
+    m(
+        "go-nil-slice",
+        "mutant-go-nil-slice",
+        "pipeline.PipelineParams",
+        "example.minimal",
+        DV,
+        "nil-vs-absent",
+        Some("$.stop"),
+    ),
+    m(
+        "go-wrap-int32",
+        "mutant-go-wrap-int32",
+        "common.TokenUsage",
+        "edge.total_tokens.4294967295",
+        DV,
+        "int-range",
+        Some("$.total_tokens"),
+    ),
+    Mutant {
+        outcome: "warn",
+        ..m(
+            "go-map-order",
+            "mutant-go-map-order",
+            "pipeline.PipelineParams",
+            "edge.metadata.len-16",
+            SV,
+            "map-key-order",
+            Some("$.metadata"),
+        )
+    },
+    m(
+        "go-extra-field",
+        "mutant-go-extra-field",
+        "common.TokenUsage",
+        "example.typical",
+        DV,
+        "unknown-field",
+        Some("$.cached_tokens"),
+    ),
+    // Python: msgpack-python.
+    m(
+        "py-no-bin-type",
+        "mutant-py-no-bin-type",
+        "voice.AudioChunk",
+        "example.opus-frame",
+        DV,
+        "bin-vs-str",
+        Some("$.audio"),
+    ),
+    m(
+        "py-no-bin-type/binary-audio",
+        "mutant-py-no-bin-type",
+        "voice.AudioChunk",
+        "edge.audio.len-255",
+        DV,
+        "bin-vs-str",
+        Some("$.audio"),
+    ),
+    m(
+        "py-no-bin-type/str16",
+        "mutant-py-no-bin-type",
+        "chat.ChatTurn",
+        "edge.text.len-32",
+        SV,
+        "length-format",
+        Some("$.text"),
+    ),
+    m(
+        "py-float-tokens",
+        "mutant-py-float-tokens",
+        "common.TokenUsage",
+        "example.typical",
+        DV,
+        "int-vs-float",
+        Some("$.total_tokens"),
+    ),
+    m(
+        "py-sorted-keys",
+        "mutant-py-sorted-keys",
+        "common.TokenUsage",
+        "example.typical",
+        SV,
+        "field-order",
+        Some("$.prompt_tokens"),
+    ),
+    m(
+        "py-enum-index",
+        "mutant-py-enum-index",
+        "stream.ResponseChunk",
+        "example.last",
+        DV,
+        "enum-repr",
+        Some("$.finish_reason"),
+    ),
+    m(
+        "py-asdict-none",
+        "mutant-py-asdict-none",
+        "stream.ResponseChunk",
+        "example.minimal",
+        DV,
+        "nil-vs-absent",
+        Some("$.usage"),
+    ),
+    m(
+        "py-isoformat",
+        "mutant-py-isoformat",
+        "chat.ChatRequest",
+        "example.minimal",
+        DV,
+        "timestamp-form",
+        Some("$.sent_at"),
+    ),
+    m(
+        "py-datetime-us",
+        "mutant-py-datetime-us",
+        "chat.ChatRequest",
+        "example.with-audio",
+        DV,
+        "value-changed",
+        Some("$.sent_at"),
+    ),
+    m(
+        "py-float64",
+        "mutant-py-float64",
+        "pipeline.PipelineParams",
+        "edge.temperature.tenth",
+        SV,
+        "float-width",
+        Some("$.temperature"),
+    ),
+    m(
+        "py-float64/int-keys",
+        "mutant-py-float64",
+        "pipeline.PipelineParams",
+        "example.typical",
+        "decode-error",
+        "map-key-type",
+        None,
+    ),
+];
+
+const HARNESS: &str = "tests/mutants/peers";
+
+/// The tools these peers need: nats-server (found or built, as verify does), Python with venv, Go, cargo.
+fn tools() -> PathBuf {
+    need(on_path("python3"), "python3 (with venv)");
+    need(on_path("go"), "go");
+    need(on_path("cargo"), "cargo");
+    nats_server()
+}
+
+/// Straight to the terminal: libtest captures `eprintln!` of a passing test, and the catch rate is always shown.
+fn say(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+fn s(v: &Json) -> &str {
+    v.as_str().unwrap_or_default()
+}
+
+/// The class of a verdict: `verdict.detail.class` for a same/different value, `verdict.class` for an error
+/// verdict (the exchange event repeats it as `class`).
+fn class_of(x: &Json) -> &str {
+    let v = &x["verdict"];
+    [&v["detail"]["class"], &v["class"], &x["class"]].into_iter().map(s).find(|c| !c.is_empty()).unwrap_or("")
+}
+
+fn hint_of(x: &Json) -> &str {
+    let v = &x["verdict"];
+    [&x["hint"], &v["hint"], &v["detail"]["hint"]].into_iter().map(s).find(|h| !h.is_empty()).unwrap_or("")
+}
+
+/// What verify said about one mutant, and whether that is the right diagnosis.
+fn judge(mutant: &Mutant, xs: &[&Json]) -> (bool, String) {
+    let found: Vec<&&Json> = xs
+        .iter()
+        .filter(|x| {
+            x["producer"] == "golden"
+                && x["consumer"] == mutant.peer
+                && x["message"] == mutant.message
+                && x["case"] == mutant.case
+        })
+        .collect();
+    let [x] = found.as_slice() else {
+        return (
+            false,
+            format!("{} exchanges of golden -> {} {} {}", found.len(), mutant.peer, mutant.message, mutant.case),
+        );
+    };
+    let v = &x["verdict"];
+    let (kind, outcome, class, path, hint) =
+        (s(&v["kind"]), s(&x["outcome"]), class_of(x), s(&v["detail"]["path"]), hint_of(x));
+    let text = v["detail"]["note"].as_str().or(v["error"].as_str()).unwrap_or_default();
+    let mut wrong = Vec::new();
+    if kind != mutant.kind {
+        wrong.push(format!("kind {kind}, expected {}", mutant.kind));
+    }
+    if outcome != mutant.outcome {
+        wrong.push(format!("outcome {outcome}, expected {}", mutant.outcome));
+    }
+    if class != mutant.class {
+        wrong.push(format!("class `{class}`, expected `{}`", mutant.class));
+    }
+    if let Some(want) = mutant.path {
+        if path != want {
+            wrong.push(format!("path `{path}`, expected `{want}`"));
+        }
+    }
+    if hint.is_empty() {
+        wrong.push("no hint".into());
+    }
+    let said = format!(
+        "{kind} [{}] at {}: {text}",
+        if class.is_empty() { "no class" } else { class },
+        if path.is_empty() { "-" } else { path }
+    );
+    if wrong.is_empty() {
+        (true, said)
+    } else {
+        (false, format!("{said}\n        WRONG: {}", wrong.join("; ")))
+    }
+}
+
+#[test]
+fn every_mutant_is_caught_with_the_right_class_and_field() {
+    let nats = tools();
+    let start = std::time::Instant::now();
+    let t = tempfile::tempdir().unwrap();
+    let report = t.path().join("report.json");
+    let args = ["verify", "--nats", "binary", "--harness", HARNESS, "--json", report.to_str().unwrap()];
+    let o = msgpact(root(), &args, &[("MSGPACT_NATS_SERVER", nats.to_str().unwrap())]);
+    let err = stderr(&o);
+    assert!(report.is_file(), "verify wrote no JSON report (exit {:?}):\n{err}", o.status.code());
+    let report = read_json(&report);
+    let events = report["events"].as_array().unwrap();
+
+    // Every mutant peer built, started and answered: a mutant that is not running catches nothing.
+    let setup: Vec<&Json> = events.iter().filter(|e| e["event"] == "setup-error").collect();
+    assert!(setup.is_empty(), "mutant peers failed to build or start: {setup:#?}\n{err}");
+    let ready: BTreeSet<&str> = events.iter().filter(|e| e["event"] == "peer-ready").map(|e| s(&e["peer"])).collect();
+    let peers: BTreeSet<&str> = MUTANTS.iter().map(|m| m.peer).collect();
+    assert_eq!(ready, peers, "every mutant peer is ready:\n{err}");
+    assert_eq!(o.status.code(), Some(1), "contract failures exit 1:\n{err}");
+
+    let xs = exchanges(&report);
+    let mut lines = Vec::new();
+    let mut caught = 0;
+    for mutant in MUTANTS {
+        let (ok, said) = judge(mutant, &xs);
+        caught += usize::from(ok);
+        lines.push(format!(
+            "  {} {:<28} {} {}: {said}",
+            if ok { "caught" } else { "MISSED" },
+            mutant.id,
+            mutant.message,
+            mutant.case
+        ));
+    }
+    let rate = format!("mutation suite: caught {caught} of {} mutants with the right class and field", MUTANTS.len());
+    say(&format!("{}\n{rate} ({:.1} s)", lines.join("\n"), start.elapsed().as_secs_f64()));
+    assert_eq!(caught, MUTANTS.len(), "{rate}:\n{}", lines.join("\n"));
+}
+
+/// Without tools: the mutants, their manifests and the page agree, and every class has a mutant.
+#[test]
+fn the_suite_covers_every_class_and_the_doc_lists_every_mutant() {
+    // Every bug class a verdict can carry (src/classes.rs) has at least one mutant.
+    let all: Vec<&str> = msgpact::classes::Class::ALL.iter().map(|c| c.id()).collect();
+    let classes: BTreeSet<&str> = MUTANTS.iter().map(|m| m.class).collect();
+    let missing: Vec<&str> = all.iter().copied().filter(|c| !classes.contains(c)).collect();
+    assert!(missing.is_empty(), "no mutant for the classes {missing:?}");
+    assert!(classes.iter().all(|c| all.contains(c)), "a mutant expects a class that does not exist: {classes:?}");
+
+    // One manifest per mutant peer, named after its directory, and no manifest without a mutant.
+    let dir = root().join(HARNESS);
+    let mut manifests = BTreeSet::new();
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        let text = std::fs::read_to_string(e.path().join("peer.toml"))
+            .unwrap_or_else(|err| panic!("{}: {err}", e.path().display()));
+        let m: toml::Table = toml::from_str(&text).unwrap();
+        let name = m["name"].as_str().unwrap().to_string();
+        assert_eq!(
+            name,
+            format!("mutant-{}", e.file_name().to_string_lossy()),
+            "{}: the peer is named after its directory",
+            e.path().display()
+        );
+        assert!(
+            m["run"]["env"]["MSGPACT_MUTANT"].as_str().is_some_and(|v| !v.is_empty()),
+            "{name}: [run] env sets MSGPACT_MUTANT"
+        );
+        manifests.insert(name);
+    }
+    let peers: BTreeSet<String> = MUTANTS.iter().map(|m| m.peer.to_string()).collect();
+    assert_eq!(manifests, peers, "tests/mutants/peers/* and MUTANTS name the same peers");
+
+    // docs/mutation-suite.md has a table row per mutant with its class and field.
+    let doc = std::fs::read_to_string(root().join("docs/mutation-suite.md")).unwrap();
+    for m in MUTANTS {
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", m.id)))
+            .unwrap_or_else(|| panic!("docs/mutation-suite.md: no table row for `{}`", m.id));
+        assert!(
+            row.contains(&format!("`{}`", m.class)),
+            "docs/mutation-suite.md: the row of `{}` names its class `{}`:\n{row}",
+            m.id,
+            m.class
+        );
+        assert!(
+            row.contains(m.case),
+            "docs/mutation-suite.md: the row of `{}` names its case `{}`:\n{row}",
+            m.id,
+            m.case
+        );
+        if let Some(p) = m.path {
+            assert!(
+                row.contains(&format!("`{p}`")),
+                "docs/mutation-suite.md: the row of `{}` names its field `{p}`:\n{row}",
+                m.id
+            );
+        }
+    }
+}
+
+/// The fuzz-only mutants (`tests/mutants/fuzz-peers/`): bugs no golden vector triggers. Each entry: the
+/// peer, the message it serves, and the largest shrunk value (encoded bytes) the suite accepts.
+const FUZZ_HARNESS: &str = "tests/mutants/fuzz-peers";
+
+struct FuzzMutant {
+    id: &'static str,
+    peer: &'static str,
+    message: &'static str,
+    /// The shrunk value is at most this many bytes.
+    max_size: u64,
+}
+
+const FUZZ_MUTANTS: &[FuzzMutant] = &[
+    // 32 bytes in fewer than 32 characters is the least that breaks it: 16 bytes of keys and role, 2 of
+    // header, 32 of text.
+    FuzzMutant { id: "py-str-chars", peer: "mutant-py-str-chars", message: "chat.ChatTurn", max_size: 52 },
+    // One NUL: `{role: "user", text: "\0"}`.
+    FuzzMutant { id: "py-nul-cstring", peer: "mutant-py-nul-cstring", message: "chat.ChatTurn", max_size: 18 },
+];
+
+/// The seed the suite fuzzes with (any seed finds these within the default budget; this one is printed
+/// and repeated below).
+const FUZZ_SEED: &str = "20261130";
+
+#[test]
+fn fuzz_only_mutants_pass_verify_and_fuzz_finds_them_shrunk_and_repeatable() {
+    let nats = tools();
+    let env = [("MSGPACT_NATS_SERVER", nats.to_str().unwrap())];
+    let t = tempfile::tempdir().unwrap();
+
+    // verify (golden vectors only) does not catch them: every exchange passes.
+    let report = t.path().join("verify.json");
+    let args = ["verify", "--nats", "binary", "--harness", FUZZ_HARNESS, "--json", report.to_str().unwrap()];
+    let o = msgpact(&root(), &args, &env);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "verify passes the fuzz-only mutants:\n{err}");
+    let report = read_json(&report);
+    let events = report["events"].as_array().unwrap();
+    let ready: BTreeSet<&str> = events.iter().filter(|e| e["event"] == "peer-ready").map(|e| s(&e["peer"])).collect();
+    let peers: BTreeSet<&str> = FUZZ_MUTANTS.iter().map(|m| m.peer).collect();
+    assert_eq!(ready, peers, "every fuzz-only mutant is ready:\n{err}");
+    let xs = exchanges(&report);
+    for m in FUZZ_MUTANTS {
+        let theirs: Vec<&Json> = xs.iter().filter(|x| x["consumer"] == m.peer).copied().collect();
+        let golden = theirs.iter().filter(|x| x["producer"] == "golden" && x["message"] == m.message).count();
+        assert!(golden >= 10, "{}: verify sent it the golden vectors of {} ({golden})", m.id, m.message);
+        assert!(theirs.iter().all(|x| x["outcome"] != "fail"), "{}: verify failed it:\n{err}", m.id);
+    }
+
+    // fuzz, with its default budget, finds each one, shrinks it, and says how to repeat it.
+    let mut lines = Vec::new();
+    for m in FUZZ_MUTANTS {
+        let json = t.path().join(format!("{}.json", m.id));
+        let args = [
+            "fuzz",
+            "--nats",
+            "binary",
+            "--harness",
+            FUZZ_HARNESS,
+            "--peer",
+            m.peer,
+            "--seed",
+            FUZZ_SEED,
+            "--json",
+            json.to_str().unwrap(),
+        ];
+        let o = msgpact(&root(), &args, &env);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{}: fuzz fails the mutant:\n{err}", m.id);
+        assert!(err.contains(&format!("fuzz: seed {FUZZ_SEED} (repeat with --seed {FUZZ_SEED})")), "{err}");
+        let doc = read_json(&json);
+        assert_eq!(doc["schema"], "msgpact-fuzz/1");
+        assert_eq!(doc["seed"].as_u64(), Some(FUZZ_SEED.parse().unwrap()));
+        let findings = doc["findings"].as_array().unwrap();
+        assert!(!findings.is_empty(), "{}: a finding:\n{err}", m.id);
+        let smallest = findings.iter().min_by_key(|f| f["size"].as_u64().unwrap()).unwrap();
+        let x = &smallest["exchange"];
+        assert_eq!((s(&x["consumer"]), s(&x["message"]), s(&x["outcome"])), (m.peer, m.message, "fail"), "{x}");
+        let size = smallest["size"].as_u64().unwrap();
+        assert!(
+            size <= m.max_size,
+            "{}: shrunk to {size} bytes, more than {}: {}",
+            m.id,
+            m.max_size,
+            smallest["value"]
+        );
+        assert!(size <= smallest["found_size"].as_u64().unwrap(), "{}: shrinking never grows a value", m.id);
+        assert!(smallest["checks"].as_u64().unwrap() > 0, "{}: it was shrunk through the peer", m.id);
+        assert!(err.contains(&format!("repeat:   {}", s(&smallest["repeat"]))), "{err}");
+
+        // The printed command repeats it exactly: the same finding, the same shrunk value.
+        let repeat: Vec<&str> = s(&smallest["repeat"]).split(' ').skip(1).collect();
+        let again = t.path().join(format!("{}-again.json", m.id));
+        let mut args = repeat.clone();
+        args.extend([
+            "--nats",
+            "binary",
+            "--harness",
+            FUZZ_HARNESS,
+            "--peer",
+            m.peer,
+            "--json",
+            again.to_str().unwrap(),
+        ]);
+        let o = msgpact(&root(), &args, &env);
+        assert_eq!(o.status.code(), Some(1), "{}: the repeat fails again:\n{}", m.id, stderr(&o));
+        let again = read_json(&again);
+        let values: Vec<&Json> = again["findings"].as_array().unwrap().iter().map(|f| &f["value"]).collect();
+        assert!(values.contains(&&smallest["value"]), "{}: the repeat shrinks to the same value: {values:?}", m.id);
+        lines.push(format!("  caught {:<16} shrunk to {size} bytes: {}", m.id, s(&smallest["value"])));
+    }
+    say(&format!(
+        "mutation suite (fuzz only): caught {} of {} with `msgpact fuzz --seed {FUZZ_SEED}`\n{}",
+        FUZZ_MUTANTS.len(),
+        FUZZ_MUTANTS.len(),
+        lines.join("\n")
+    ));
+}
+
+/// Without tools: the fuzz-only mutants, their manifests and the page agree.
+#[test]
+fn the_doc_lists_every_fuzz_only_mutant() {
+    let dir = root().join(FUZZ_HARNESS);
+    let mut manifests = BTreeSet::new();
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        let m: toml::Table = toml::from_str(&std::fs::read_to_string(e.path().join("peer.toml")).unwrap()).unwrap();
+        let name = m["name"].as_str().unwrap().to_string();
+        assert_eq!(name, format!("mutant-{}", e.file_name().to_string_lossy()));
+        manifests.insert(name);
+    }
+    let peers: BTreeSet<String> = FUZZ_MUTANTS.iter().map(|m| m.peer.to_string()).collect();
+    assert_eq!(manifests, peers, "tests/mutants/fuzz-peers/* and FUZZ_MUTANTS name the same peers");
+    let doc = std::fs::read_to_string(root().join("docs/mutation-suite.md")).unwrap();
+    for m in FUZZ_MUTANTS {
+        assert!(
+            doc.lines().any(|l| l.starts_with(&format!("| `{}` |", m.id))),
+            "docs/mutation-suite.md: no row for `{}`",
+            m.id
+        );
+    }
+}
