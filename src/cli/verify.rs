@@ -182,10 +182,7 @@ pub(super) fn start(args: &Args, command: &str) -> Result<(crate::verify::Option
         golden: args.golden.as_deref(),
         harness: args.harness.as_deref(),
     };
-    let paths = match project::paths(flags, true) {
-        Ok(p) => p,
-        Err(code) => return Err(code),
-    };
+    let paths = project::paths(flags, true)?;
     if let Some(l) = &paths.lock {
         errln!(
             "{command}: contracts {} from {} (msgpact.lock), wire hash {}",
@@ -196,14 +193,14 @@ pub(super) fn start(args: &Args, command: &str) -> Result<(crate::verify::Option
     }
     // Before anything starts: from here on a signal stops every build, peer and server of this run.
     crate::signals::install();
-    let opts = options(&args, &paths);
+    let opts = options(args, &paths);
     if let Some(u) = &opts.nats.url {
         crate::redact::add_url(u);
     }
     if let Some(c) = &opts.nats.creds {
         crate::redact::add_creds_file(c);
     }
-    if let Err(d) = check(&args, &opts) {
+    if let Err(d) = check(args, &opts) {
         let code = fail(&d);
         eprintln!("{command}: ERROR, nothing was run");
         return Err(code);

@@ -9,7 +9,7 @@ fn nats_env(nats: &std::path::Path) -> [(&'static str, String); 1] {
 
 fn run(args: &[&str], env: &[(&'static str, String)]) -> (Option<i32>, String) {
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let o = msgpact(&root(), args, &env);
+    let o = msgpact(root(), args, &env);
     (o.status.code(), stderr(&o))
 }
 

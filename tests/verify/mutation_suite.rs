@@ -497,7 +497,7 @@ fn fuzz_only_mutants_pass_verify_and_fuzz_finds_them_shrunk_and_repeatable() {
     // verify (golden vectors only) does not catch them: every exchange passes.
     let report = t.path().join("verify.json");
     let args = ["verify", "--nats", "binary", "--harness", FUZZ_HARNESS, "--json", report.to_str().unwrap()];
-    let o = msgpact(&root(), &args, &env);
+    let o = msgpact(root(), &args, &env);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "verify passes the fuzz-only mutants:\n{err}");
     let report = read_json(&report);
@@ -530,7 +530,7 @@ fn fuzz_only_mutants_pass_verify_and_fuzz_finds_them_shrunk_and_repeatable() {
             "--json",
             json.to_str().unwrap(),
         ];
-        let o = msgpact(&root(), &args, &env);
+        let o = msgpact(root(), &args, &env);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(1), "{}: fuzz fails the mutant:\n{err}", m.id);
         assert!(err.contains(&format!("fuzz: seed {FUZZ_SEED} (repeat with --seed {FUZZ_SEED})")), "{err}");
@@ -568,7 +568,7 @@ fn fuzz_only_mutants_pass_verify_and_fuzz_finds_them_shrunk_and_repeatable() {
             "--json",
             again.to_str().unwrap(),
         ]);
-        let o = msgpact(&root(), &args, &env);
+        let o = msgpact(root(), &args, &env);
         assert_eq!(o.status.code(), Some(1), "{}: the repeat fails again:\n{}", m.id, stderr(&o));
         let again = read_json(&again);
         let values: Vec<&Json> = again["findings"].as_array().unwrap().iter().map(|f| &f["value"]).collect();
