@@ -9,6 +9,8 @@ use crate::report::progress::ProgressView;
 use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
+// verify's `Args` is flattened in: two argument groups named `Args` would clash.
+#[group(id = "fuzz_args")]
 pub struct Args {
     /// verify's options: contracts, golden, peers, NATS, timeout, concurrency, --json, --progress.
     #[command(flatten)]

@@ -113,11 +113,14 @@ fn a_saved_failure_is_a_golden_case_that_golden_keeps_and_verify_sends() {
 }
 
 #[test]
-fn bad_budgets_are_refused_before_anything_starts() {
+fn bad_budgets_and_verify_only_options_are_refused_before_anything_starts() {
     for (args, says) in [
         (&["fuzz", "--time", "0"][..], "0 seconds is not between 0.1 and 604800"),
         (&["fuzz", "--cases", "0"][..], "--cases"),
         (&["fuzz", "--seed=-1"][..], "--seed"),
+        // verify's options that mean nothing to fuzz are refused, not ignored.
+        (&["fuzz", "--junit", "x.xml"][..], "`msgpact fuzz` does not take --junit"),
+        (&["fuzz", "--against", "v1.0.0"][..], "`msgpact fuzz` does not take --against"),
     ] {
         let (code, err) = run(args, &[]);
         assert_eq!(code, Some(2), "{args:?}: {err}");
