@@ -309,8 +309,8 @@ impl<'c> Gen<'c> {
     }
 
     /// A length within the constraints: a header boundary or a constraint's bound (45%), a small one
-    /// (45%), or any up to what the budget holds, smaller ones likelier (10%). Below the depth limit, the
-    /// fewest allowed.
+    /// (45%), or any up to what the budget holds, smaller ones likelier and past 16 KiB rarely (10%).
+    /// Below the depth limit, the fewest allowed.
     fn length(&mut self, k: &Constraints, kind: LenKind, budget: usize, item: usize, depth: usize) -> usize {
         let lo = k.min_len.map_or(0, |n| n.min(usize::MAX as u64) as usize);
         let cap = (budget / item.max(1)).max(lo);
@@ -321,7 +321,13 @@ impl<'c> Gen<'c> {
         let roll = self.rng.gen_range(0..100);
         if roll < 45 {
             let mut points: Vec<usize> = boundaries(kind).to_vec();
-            points.extend([lo, lo + 1, hi - 1, hi]);
+            // A constraint's bounds are boundaries too; the budget's edge is not (and costs its size).
+            if k.min_len.is_some() {
+                points.extend([lo, lo + 1]);
+            }
+            if k.max_len.is_some() {
+                points.extend([hi - 1, hi]);
+            }
             // The 64 KiB boundary costs its size on every peer: one pick in ten of the boundaries.
             let big = self.rng.gen_ratio(1, 10);
             points.retain(|&n| n >= lo && n <= hi && (big || n < 65535 || n == lo));
@@ -332,7 +338,9 @@ impl<'c> Gen<'c> {
         if roll < 90 {
             return lo + self.rng.gen_range(0..=(hi - lo).min(40));
         }
-        let span = hi - lo;
+        // Log-uniform: smaller ones likelier, and beyond 16 KiB only one time in ten (large values cost
+        // their size on every peer; the 64 KiB boundaries come from the boundary picks above).
+        let span = if self.rng.gen_ratio(1, 10) { hi - lo } else { (hi - lo).min(1 << 14) };
         let bits = usize::BITS - span.leading_zeros();
         let top = if bits >= usize::BITS { usize::MAX } else { (1usize << self.rng.gen_range(0..=bits)) - 1 };
         lo + self.rng.gen_range(0..=top.min(span))
@@ -342,10 +350,18 @@ impl<'c> Gen<'c> {
     /// controls and the characters of [`SPECIAL_CHARS`] among them.
     fn text(&mut self, n: usize) -> String {
         let mode = self.rng.gen_range(0..10);
+        if mode <= 2 {
+            // ASCII only, drawn in one go: printable, and about 3% NUL and other controls.
+            let mut b = vec![0u8; n];
+            self.rng.fill(&mut b[..]);
+            let controls = [b'\0', b'\t', b'\n', b'\r', 0x1b, 0x7f];
+            let s: Vec<u8> =
+                b.iter().map(|&x| if x < 8 { controls[x as usize % controls.len()] } else { 0x20 + x % 95 }).collect();
+            return String::from_utf8(s).unwrap_or_default();
+        }
         let mut s = String::with_capacity(n);
         while s.len() < n {
             let ch = match mode {
-                0..=2 => self.ascii(3),
                 3..=7 => self.char_of([55, 15, 12, 10, 8]),
                 _ => self.char_of([10, 30, 30, 25, 5]),
             };
