@@ -38,8 +38,9 @@ fn every_value_fits_its_contract() {
 #[test]
 fn a_seed_repeats_its_values_and_cases_differ() {
     let c = load(ALL_KINDS);
+    // By bytes: a value with a NaN is not equal to itself.
     for n in 0..20 {
-        assert_eq!(draw(&c, "k.All", 42, n, false), draw(&c, "k.All", 42, n, false));
+        assert_eq!(encode(&draw(&c, "k.All", 42, n, false)), encode(&draw(&c, "k.All", 42, n, false)));
     }
     let distinct: HashSet<Vec<u8>> = (0..50).map(|n| encode(&draw(&c, "k.All", 42, n, false))).collect();
     assert_eq!(distinct.len(), 50, "fifty cases, fifty values");
