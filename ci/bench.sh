@@ -57,3 +57,7 @@ echo "nats-server on PATH: $(nats-server --version 2>/dev/null || echo none); go
 cargo build --quiet --release -p msgpact-reference-peer --bin msgpact-peer-rust
 cargo bench --bench verify
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+echo "== fuzz throughput (three reference peers, against a raw request/reply loop)"
+cargo bench --bench fuzz
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
