@@ -2,13 +2,14 @@
 //! with a readable twin, on disk under `golden/<package>/<Message>/<case>.{msgpack,snap}`.
 //!
 //! [`points`] holds the edge points of each scalar type, [`budget`] weighs the cases before they exist (the
-//! bounds of docs/limits.md), [`cases`] derives them,
+//! bounds of docs/limits.md), [`cases`] derives them, [`reject`] derives the payloads every peer must refuse,
 //! [`twin`] renders the readable twin (an insta snapshot, so `cargo test`
 //! fails on an unreviewed change), and [`store`] writes and checks the files.
 pub mod budget;
 pub mod cases;
 pub mod diff;
 mod points;
+pub mod reject;
 pub mod store;
 pub mod twin;
 

@@ -44,10 +44,11 @@ impl<W: Write> Terminal<W> {
 impl<W: Write> Sink for Terminal<W> {
     fn event(&mut self, e: &Event) {
         match e {
-            Event::Planned { messages, cases, peers, prefix, manifests } => {
+            Event::Planned { messages, cases, rejects, peers, prefix, manifests } => {
                 self.peers = peers.clone();
+                let rejects = if *rejects > 0 { format!(" ({rejects} must-reject)") } else { String::new() };
                 self.line(&format!(
-                    "verify: {messages} messages, {cases} cases, peers: {} (subjects {prefix}.*)",
+                    "verify: {messages} messages, {cases} cases{rejects}, peers: {} (subjects {prefix}.*)",
                     peers.join(", ")
                 ));
                 self.line(&format!("verify: runs the build and run commands of {}", manifests_line(manifests)));
@@ -126,7 +127,7 @@ impl<W: Write> Sink for Terminal<W> {
             // Drawn by the progress view (report::progress).
             Event::Progress(_) => return,
             Event::Exchange(x) => {
-                if x.producer == "golden" {
+                if x.producer == "golden" && x.reject.is_none() {
                     *self.cases_per_message.entry(x.message.clone()).or_default() +=
                         usize::from(x.consumer == self.peers.first().cloned().unwrap_or_default());
                 }
@@ -146,6 +147,7 @@ impl<W: Write> Terminal<W> {
         let mut s = String::new();
         if !self.exchanges.is_empty() {
             s.push_str(&self.golden_matrix());
+            s.push_str(&self.strictness_matrix());
             s.push_str(&self.peer_matrix());
             s.push_str(&self.failures());
         }
@@ -217,7 +219,7 @@ impl<W: Write> Terminal<W> {
             let cases: std::collections::BTreeSet<&str> = self
                 .exchanges
                 .iter()
-                .filter(|x| x.producer == producer && &x.message == m)
+                .filter(|x| x.producer == producer && &x.message == m && x.reject.is_none())
                 .map(|x| x.case.as_str())
                 .collect();
             if cases.is_empty() {
@@ -228,9 +230,35 @@ impl<W: Write> Terminal<W> {
                 let list: Vec<&Exchange> = self
                     .exchanges
                     .iter()
-                    .filter(|x| x.producer == producer && &x.consumer == p && &x.message == m)
+                    .filter(|x| x.producer == producer && &x.consumer == p && &x.message == m && x.reject.is_none())
                     .collect();
                 row.push(Self::cell(&list));
+            }
+            rows.push(row);
+        }
+        matrix(header, rows, Some(1))
+    }
+
+    /// Per kind of must-reject payload and peer: how many the peer accepted of those it was sent (`ok N`:
+    /// it refused them all; `FAIL a/N`, `warn a/N`, `allowed a/N` under the policy of that kind).
+    fn strictness_matrix(&self) -> String {
+        let mut kinds: Vec<crate::classes::RejectKind> = self.exchanges.iter().filter_map(|x| x.reject).collect();
+        kinds.sort();
+        kinds.dedup();
+        if kinds.is_empty() {
+            return String::new();
+        }
+        let mut header = vec!["must-reject -> peer".to_string(), "cases".to_string()];
+        header.extend(self.peers.iter().cloned());
+        let mut rows = Vec::new();
+        for kind in kinds {
+            let of_kind = |x: &&Exchange| x.reject == Some(kind) && x.producer == "golden";
+            let cases: std::collections::BTreeSet<(&str, &str)> =
+                self.exchanges.iter().filter(of_kind).map(|x| (x.message.as_str(), x.case.as_str())).collect();
+            let mut row = vec![kind.id().to_string(), cases.len().to_string()];
+            for p in &self.peers {
+                let list: Vec<&Exchange> = self.exchanges.iter().filter(of_kind).filter(|x| &x.consumer == p).collect();
+                row.push(strictness_cell(&list));
             }
             rows.push(row);
         }
@@ -288,6 +316,31 @@ impl<W: Write> Terminal<W> {
     }
 }
 
+/// One cell of the strictness matrix: what a peer did with the must-reject payloads of one kind.
+fn strictness_cell(list: &[&Exchange]) -> String {
+    let sent = list.iter().filter(|x| x.outcome != Outcome::Skip).count();
+    let accepted: Vec<&&Exchange> =
+        list.iter().filter(|x| matches!(x.verdict, Verdict::AcceptsInvalid { .. })).collect();
+    let other_fail = list
+        .iter()
+        .filter(|x| x.outcome == Outcome::Fail && !matches!(x.verdict, Verdict::AcceptsInvalid { .. }))
+        .count();
+    let worst = accepted.iter().map(|x| x.outcome).max();
+    if sent == 0 {
+        "-".into()
+    } else if other_fail > 0 || worst == Some(Outcome::Fail) {
+        format!("FAIL {}/{sent}", accepted.len() + other_fail)
+    } else if worst == Some(Outcome::Xfail) {
+        format!("xfail {}/{sent}", accepted.len())
+    } else if worst == Some(Outcome::Warn) {
+        format!("warn {}/{sent}", accepted.len())
+    } else if !accepted.is_empty() {
+        format!("allowed {}/{sent}", accepted.len())
+    } else {
+        format!("ok {sent}")
+    }
+}
+
 /// A matrix laid out by comfy-table: columns as wide as their longest cell (a peer named
 /// `mutant-go-fixed-ints` widens its column, it does not push the others), two spaces between columns, the
 /// counts (column `right`) right-aligned; preceded by an empty line.
@@ -328,9 +381,10 @@ fn group_failures<'a>(bad: &[&'a Exchange]) -> Vec<Vec<&'a Exchange>> {
     let mut groups: Vec<Vec<&Exchange>> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for x in bad {
-        let what = match x.verdict.detail() {
-            Some(d) => d.path.clone(),
-            None => x.verdict.summary(),
+        let what = match (&x.verdict, x.verdict.detail()) {
+            (Verdict::AcceptsInvalid { reject, .. }, _) => reject.id().to_string(),
+            (_, Some(d)) => d.path.clone(),
+            (_, None) => x.verdict.summary(),
         };
         let key = format!(
             "{:?}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{what}\u{1f}{}",
@@ -371,6 +425,10 @@ pub fn render_exchange(x: &Exchange) -> String {
             let at = detail.offset.map_or(String::new(), |o| format!(" (byte {o})"));
             let _ = writeln!(s, "     actual    {}{at}", detail.actual);
         }
+        Verdict::AcceptsInvalid { decoded, output, .. } => {
+            let _ = writeln!(s, "     decoded   {decoded}");
+            let _ = writeln!(s, "     wrote     {output}");
+        }
         Verdict::Crash { output, .. } if !output.is_empty() => {
             let _ = writeln!(s, "     last output of the peer:\n{}", crate::peer::process::indent(output));
         }
@@ -406,6 +464,7 @@ mod tests {
             location: "contracts/chat.yaml:30:9".into(),
             duration: Duration::ZERO,
             reused: false,
+            reject: None,
         }
     }
 
