@@ -242,7 +242,10 @@ impl<W: Write> Terminal<W> {
     /// Per kind of must-reject payload and peer: how many the peer accepted of those it was sent (`ok N`:
     /// it refused them all; `FAIL a/N`, `warn a/N`, `allowed a/N` under the policy of that kind).
     fn strictness_matrix(&self) -> String {
-        let mut kinds: Vec<crate::classes::RejectKind> = self.exchanges.iter().filter_map(|x| x.reject).collect();
+        // Payloads of types no peer serves are not sent: their kinds and cases are left out.
+        let sent = |x: &&Exchange| x.outcome != Outcome::Skip && x.producer == "golden";
+        let mut kinds: Vec<crate::classes::RejectKind> =
+            self.exchanges.iter().filter(sent).filter_map(|x| x.reject).collect();
         kinds.sort();
         kinds.dedup();
         if kinds.is_empty() {
@@ -252,7 +255,7 @@ impl<W: Write> Terminal<W> {
         header.extend(self.peers.iter().cloned());
         let mut rows = Vec::new();
         for kind in kinds {
-            let of_kind = |x: &&Exchange| x.reject == Some(kind) && x.producer == "golden";
+            let of_kind = |x: &&Exchange| x.reject == Some(kind) && sent(x);
             let cases: std::collections::BTreeSet<(&str, &str)> =
                 self.exchanges.iter().filter(of_kind).map(|x| (x.message.as_str(), x.case.as_str())).collect();
             let mut row = vec![kind.id().to_string(), cases.len().to_string()];
