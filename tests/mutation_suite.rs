@@ -37,6 +37,8 @@ struct Mutant {
     path: Option<&'static str>,
     /// `fail`, or `warn` for map key order.
     outcome: &'static str,
+    /// The public report of the bug it reproduces (`3Hren/msgpack-rust#249`), where one exists.
+    upstream: Option<&'static str>,
 }
 
 const fn m(
@@ -48,7 +50,17 @@ const fn m(
     class: &'static str,
     path: Option<&'static str>,
 ) -> Mutant {
-    Mutant { id, peer, message, case, kind, class, path, outcome: "fail" }
+    Mutant { id, peer, message, case, kind, class, path, outcome: "fail", upstream: None }
+}
+
+/// A mutant that reproduces a public report.
+const fn up(upstream: &'static str, m: Mutant) -> Mutant {
+    Mutant { upstream: Some(upstream), ..m }
+}
+
+/// A mutant that accepts a must-reject payload (`reject.*` cases): golden -> mutant answered ok.
+const fn accepts(id: &'static str, peer: &'static str, message: &'static str, case: &'static str) -> Mutant {
+    m(id, peer, message, case, "accepts-invalid", "accepts-invalid", None)
 }
 
 const DV: &str = "different-value";
@@ -57,7 +69,10 @@ const SV: &str = "same-value";
 /// The mutants, in the order of docs/mutation-suite.md.
 const MUTANTS: &[Mutant] = &[
     // Rust: serde + rmp-serde.
-    m("rust-to-vec", "mutant-rust-to-vec", "common.TokenUsage", "example.typical", DV, "array-vs-map", Some("$")),
+    up(
+        "3Hren/msgpack-rust#114",
+        m("rust-to-vec", "mutant-rust-to-vec", "common.TokenUsage", "example.typical", DV, "array-vs-map", Some("$")),
+    ),
     m(
         "rust-skip-none",
         "mutant-rust-skip-none",
@@ -85,14 +100,17 @@ const MUTANTS: &[Mutant] = &[
         "field-missing",
         Some("$.usage"),
     ),
-    m(
-        "rust-vec-u8",
-        "mutant-rust-vec-u8",
-        "voice.AudioChunk",
-        "example.opus-frame",
-        DV,
-        "bytes-as-array",
-        Some("$.audio"),
+    up(
+        "3Hren/msgpack-rust#249",
+        m(
+            "rust-vec-u8",
+            "mutant-rust-vec-u8",
+            "voice.AudioChunk",
+            "example.opus-frame",
+            DV,
+            "bytes-as-array",
+            Some("$.audio"),
+        ),
     ),
     m(
         "rust-enum-name",
@@ -103,14 +121,17 @@ const MUTANTS: &[Mutant] = &[
         "enum-repr",
         Some("$.format"),
     ),
-    m(
-        "rust-enum-name/index",
-        "mutant-rust-enum-name",
-        "voice.AudioChunk",
-        "edge.format.flac",
-        "decode-error",
-        "enum-repr",
-        None,
+    up(
+        "3Hren/msgpack-rust#172",
+        m(
+            "rust-enum-name/index",
+            "mutant-rust-enum-name",
+            "voice.AudioChunk",
+            "edge.format.flac",
+            "decode-error",
+            "enum-repr",
+            None,
+        ),
     ),
     // Go: vmihailenco/msgpack/v5.
     m(
@@ -131,14 +152,17 @@ const MUTANTS: &[Mutant] = &[
         "field-name",
         Some("$.UserID"),
     ),
-    m(
-        "go-omitempty",
-        "mutant-go-omitempty",
-        "chat.ChatRequest",
-        "example.minimal",
-        DV,
-        "nil-vs-absent",
-        Some("$.premium"),
+    up(
+        "vmihailenco/msgpack#390",
+        m(
+            "go-omitempty",
+            "mutant-go-omitempty",
+            "chat.ChatRequest",
+            "example.minimal",
+            DV,
+            "nil-vs-absent",
+            Some("$.premium"),
+        ),
     ),
     m(
         "go-nil-slice",
@@ -270,16 +294,42 @@ const MUTANTS: &[Mutant] = &[
         "float-width",
         Some("$.temperature"),
     ),
-    m(
-        "py-float64/int-keys",
-        "mutant-py-float64",
-        "pipeline.PipelineParams",
-        "example.typical",
-        "decode-error",
-        "map-key-type",
-        None,
+    up(
+        "msgpack/msgpack-python#296",
+        m(
+            "py-float64/int-keys",
+            "mutant-py-float64",
+            "pipeline.PipelineParams",
+            "example.typical",
+            "decode-error",
+            "map-key-type",
+            None,
+        ),
     ),
 ];
+
+/// The mutants that accept payloads the contract forbids, caught by golden's must-reject vectors.
+const REJECT_MUTANTS: &[Mutant] = &[
+    // Go: msgpack.Unmarshal alone, without the checks of the SDK's generated decoders.
+    accepts("go-no-checks", "mutant-go-no-checks", "common.TokenUsage", "reject.out-of-range.total_tokens.type"),
+    up(
+        "msgpack/msgpack#150",
+        accepts("go-no-checks/invalid-utf8", "mutant-go-no-checks", "chat.ChatTurn", "reject.invalid-utf8.text"),
+    ),
+    accepts("go-no-checks/trailing-bytes", "mutant-go-no-checks", "common.TokenUsage", "reject.trailing-bytes"),
+    accepts("go-no-checks/duplicate-key", "mutant-go-no-checks", "chat.ChatTurn", "reject.duplicate-key"),
+    // Python: a dict read and packed back, without range checks.
+    accepts("py-no-range", "mutant-py-no-range", "common.TokenUsage", "reject.out-of-range.total_tokens.type"),
+    accepts("py-no-range/duplicate-key", "mutant-py-no-range", "common.TokenUsage", "reject.duplicate-key"),
+    // Rust: serde's defaults with rmp_serde::from_slice.
+    accepts("rust-bin-as-str", "mutant-rust-bin-as-str", "chat.ChatTurn", "reject.wrong-type.text"),
+    accepts("rust-bin-as-str/trailing-bytes", "mutant-rust-bin-as-str", "chat.ChatTurn", "reject.trailing-bytes"),
+];
+
+/// Every mutant of the catch rate: those of the golden vectors, then those of the must-reject vectors.
+fn all_mutants() -> impl Iterator<Item = &'static Mutant> {
+    MUTANTS.iter().chain(REJECT_MUTANTS)
+}
 
 const HARNESS: &str = "tests/mutants/peers";
 
@@ -332,7 +382,7 @@ fn judge(mutant: &Mutant, xs: &[&Json]) -> (bool, String) {
     let v = &x["verdict"];
     let (kind, outcome, class, path, hint) =
         (s(&v["kind"]), s(&x["outcome"]), class_of(x), s(&v["detail"]["path"]), hint_of(x));
-    let text = v["detail"]["note"].as_str().or(v["error"].as_str()).unwrap_or_default();
+    let text = v["detail"]["note"].as_str().or(v["error"].as_str()).or(v["why"].as_str()).unwrap_or_default();
     let mut wrong = Vec::new();
     if kind != mutant.kind {
         wrong.push(format!("kind {kind}, expected {}", mutant.kind));
@@ -380,27 +430,28 @@ fn every_mutant_is_caught_with_the_right_class_and_field() {
     let setup: Vec<&Json> = events.iter().filter(|e| e["event"] == "setup-error").collect();
     assert!(setup.is_empty(), "mutant peers failed to build or start: {setup:#?}\n{err}");
     let ready: BTreeSet<&str> = events.iter().filter(|e| e["event"] == "peer-ready").map(|e| s(&e["peer"])).collect();
-    let peers: BTreeSet<&str> = MUTANTS.iter().map(|m| m.peer).collect();
+    let peers: BTreeSet<&str> = all_mutants().map(|m| m.peer).collect();
     assert_eq!(ready, peers, "every mutant peer is ready:\n{err}");
     assert_eq!(o.status.code(), Some(1), "contract failures exit 1:\n{err}");
 
     let xs = exchanges(&report);
     let mut lines = Vec::new();
     let mut caught = 0;
-    for mutant in MUTANTS {
+    for mutant in all_mutants() {
         let (ok, said) = judge(mutant, &xs);
         caught += usize::from(ok);
         lines.push(format!(
-            "  {} {:<28} {} {}: {said}",
+            "  {} {:<30} {} {}: {said}",
             if ok { "caught" } else { "MISSED" },
             mutant.id,
             mutant.message,
             mutant.case
         ));
     }
-    let rate = format!("mutation suite: caught {caught} of {} mutants with the right class and field", MUTANTS.len());
+    let total = all_mutants().count();
+    let rate = format!("mutation suite: caught {caught} of {total} mutants with the right class and field");
     say(&format!("{}\n{rate} ({:.1} s)", lines.join("\n"), start.elapsed().as_secs_f64()));
-    assert_eq!(caught, MUTANTS.len(), "{rate}:\n{}", lines.join("\n"));
+    assert_eq!(caught, total, "{rate}:\n{}", lines.join("\n"));
 }
 
 /// Without tools: the mutants, their manifests and the page agree, and every class has a mutant.
@@ -408,7 +459,7 @@ fn every_mutant_is_caught_with_the_right_class_and_field() {
 fn the_suite_covers_every_class_and_the_doc_lists_every_mutant() {
     // Every bug class a verdict can carry (src/classes.rs) has at least one mutant.
     let all: Vec<&str> = msgpact::classes::Class::ALL.iter().map(|c| c.id()).collect();
-    let classes: BTreeSet<&str> = MUTANTS.iter().map(|m| m.class).collect();
+    let classes: BTreeSet<&str> = all_mutants().map(|m| m.class).collect();
     let missing: Vec<&str> = all.iter().copied().filter(|c| !classes.contains(c)).collect();
     assert!(missing.is_empty(), "no mutant for the classes {missing:?}");
     assert!(classes.iter().all(|c| all.contains(c)), "a mutant expects a class that does not exist: {classes:?}");
@@ -433,12 +484,12 @@ fn the_suite_covers_every_class_and_the_doc_lists_every_mutant() {
         );
         manifests.insert(name);
     }
-    let peers: BTreeSet<String> = MUTANTS.iter().map(|m| m.peer.to_string()).collect();
+    let peers: BTreeSet<String> = all_mutants().map(|m| m.peer.to_string()).collect();
     assert_eq!(manifests, peers, "tests/mutants/peers/* and MUTANTS name the same peers");
 
     // docs/mutation-suite.md has a table row per mutant with its class and field.
     let doc = std::fs::read_to_string(root().join("docs/mutation-suite.md")).unwrap();
-    for m in MUTANTS {
+    for m in all_mutants() {
         let row = doc
             .lines()
             .find(|l| l.starts_with(&format!("| `{}` |", m.id)))
@@ -462,5 +513,16 @@ fn the_suite_covers_every_class_and_the_doc_lists_every_mutant() {
                 m.id
             );
         }
+        // The public report it reproduces is linked from its row, and every report is named once in MUTANTS.
+        if let Some(u) = m.upstream {
+            let (repo, n) = u.split_once('#').unwrap();
+            let link = format!("[{u}](https://github.com/{repo}/issues/{n})");
+            assert!(row.contains(&link), "docs/mutation-suite.md: the row of `{}` links {link}:\n{row}", m.id);
+        }
     }
+    // The README's catch figure is the suite's size.
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let n = all_mutants().count();
+    let figure = format!("mutation suite: caught {n} of {n} mutants with the right class and field");
+    assert!(readme.contains(&figure), "README.md shows the catch figure `{figure}`");
 }

@@ -123,6 +123,14 @@ def decode_params(payload: bytes) -> dict:
     return msgpack.unpackb(payload)
 
 
+# ---- no-range: the counts read from the dict and written back, with no range check ----
+# Python ints are unbounded: 4294967296 in a uint32 field is read, kept and packed back (as a uint64), and a
+# key sent twice silently keeps its last value (unpackb builds a dict).
+
+def encode_usage(u: TokenUsage) -> bytes:
+    return msgpack.packb(dataclasses.asdict(u))
+
+
 MUTANTS = {
     "no-bin-type": [("voice.AudioChunk", no_bin_type, no_bin_type_encode), ("chat.ChatTurn", no_bin_type, no_bin_type_encode)],
     "float-tokens": [("common.TokenUsage", decode_usage, encode_usage_float)],
@@ -132,6 +140,7 @@ MUTANTS = {
     "isoformat": [("chat.ChatRequest", decode_datetimes, encode_isoformat)],
     "datetime-us": [("chat.ChatRequest", decode_datetimes, encode_datetime)],
     "float64": [("pipeline.PipelineParams", decode_params, encode_plain)],
+    "no-range": [("common.TokenUsage", decode_usage, encode_usage)],
 }
 
 
