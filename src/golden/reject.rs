@@ -81,7 +81,7 @@ pub fn for_message(c: &Contracts, id: MsgId) -> Vec<Case> {
     if let Some(fi) = m.fields.iter().position(|f| f.ty == Type::String) {
         let f = &m.fields[fi];
         let len = 2u64.max(f.constraints.min_len.unwrap_or(0)).min(f.constraints.max_len.unwrap_or(u64::MAX));
-        if len >= 1 && len <= 32 {
+        if (1..=32).contains(&len) {
             let marker: String = (0..len as u8).map(|i| char::from(b'\x01' + i % 30)).collect();
             let value = with_field(c, id, &base, fi, Some(Value::Str(marker.clone())));
             let mut bytes = encode(&value);
@@ -180,10 +180,10 @@ fn out_of_range(f: &Field) -> Vec<(&'static str, Value)> {
                 Num::Int(i) => i,
                 Num::Float(x) => x as i128,
             };
-            if let Some(min) = k.min.map(bound).filter(|&m| m - 1 >= it.min()) {
+            if let Some(min) = k.min.map(bound).filter(|&m| m > it.min()) {
                 out.push(("min", Value::Int(min - 1)));
             }
-            if let Some(max) = k.max.map(bound).filter(|&m| m + 1 <= it.max()) {
+            if let Some(max) = k.max.map(bound).filter(|&m| m < it.max()) {
                 out.push(("max", Value::Int(max + 1)));
             }
         }
