@@ -294,9 +294,7 @@ pub mod rt {
     }
 
     /// An optional and nullable str or bin field, read strictly.
-    pub fn present_strict<'de, D: Deserializer<'de>, T>(
-        d: D,
-    ) -> Result<Option<Option<T>>, D::Error>
+    pub fn present_strict<'de, D: Deserializer<'de>, T>(d: D) -> Result<Option<Option<T>>, D::Error>
     where
         Option<T>: StrictField,
     {
@@ -336,7 +334,8 @@ pub mod rt {
         /// An optional str or bin item, read strictly.
         pub fn optional_strict<T: StrictField>(&mut self) -> Result<Option<T>, A::Error> {
             self.1 += 1;
-            self.0.next_element_seed(StrictSeed::<T>(std::marker::PhantomData))
+            self.0
+                .next_element_seed(StrictSeed::<T>(std::marker::PhantomData))
         }
         /// Refuses an item after the last field: an array-shaped message has no more items than
         /// fields (appending one is a breaking change, docs/breaking.md).
