@@ -39,6 +39,8 @@ struct Mutant {
     outcome: &'static str,
     /// The public report of the bug it reproduces (`3Hren/msgpack-rust#249`), where one exists.
     upstream: Option<&'static str>,
+    /// What the fix hint must say, where a generic hint was wrong or thin (issue 15 part 4).
+    hint_has: Option<&'static str>,
 }
 
 const fn m(
@@ -50,7 +52,12 @@ const fn m(
     class: &'static str,
     path: Option<&'static str>,
 ) -> Mutant {
-    Mutant { id, peer, message, case, kind, class, path, outcome: "fail", upstream: None }
+    Mutant { id, peer, message, case, kind, class, path, outcome: "fail", upstream: None, hint_has: None }
+}
+
+/// A mutant whose fix hint must say `text`.
+const fn hinted(text: &'static str, m: Mutant) -> Mutant {
+    Mutant { hint_has: Some(text), ..m }
 }
 
 /// A mutant that reproduces a public report.
@@ -152,26 +159,32 @@ const MUTANTS: &[Mutant] = &[
         "field-name",
         Some("$.UserID"),
     ),
-    up(
-        "vmihailenco/msgpack#390",
+    hinted(
+        "remove `omitempty` from `premium`",
+        up(
+            "vmihailenco/msgpack#390",
+            m(
+                "go-omitempty",
+                "mutant-go-omitempty",
+                "chat.ChatRequest",
+                "example.minimal",
+                DV,
+                "nil-vs-absent",
+                Some("$.premium"),
+            ),
+        ),
+    ),
+    hinted(
+        "initialise the slice",
         m(
-            "go-omitempty",
-            "mutant-go-omitempty",
-            "chat.ChatRequest",
+            "go-nil-slice",
+            "mutant-go-nil-slice",
+            "pipeline.PipelineParams",
             "example.minimal",
             DV,
             "nil-vs-absent",
-            Some("$.premium"),
+            Some("$.stop"),
         ),
-    ),
-    m(
-        "go-nil-slice",
-        "mutant-go-nil-slice",
-        "pipeline.PipelineParams",
-        "example.minimal",
-        DV,
-        "nil-vs-absent",
-        Some("$.stop"),
     ),
     m(
         "go-wrap-int32",
@@ -258,14 +271,17 @@ const MUTANTS: &[Mutant] = &[
         "enum-repr",
         Some("$.finish_reason"),
     ),
-    m(
-        "py-asdict-none",
-        "mutant-py-asdict-none",
-        "stream.ResponseChunk",
-        "example.minimal",
-        DV,
-        "nil-vs-absent",
-        Some("$.usage"),
+    hinted(
+        "optional, not nullable: leave the key out",
+        m(
+            "py-asdict-none",
+            "mutant-py-asdict-none",
+            "stream.ResponseChunk",
+            "example.minimal",
+            DV,
+            "nil-vs-absent",
+            Some("$.usage"),
+        ),
     ),
     m(
         "py-isoformat",
@@ -276,14 +292,17 @@ const MUTANTS: &[Mutant] = &[
         "timestamp-form",
         Some("$.sent_at"),
     ),
-    m(
-        "py-datetime-us",
-        "mutant-py-datetime-us",
-        "chat.ChatRequest",
-        "example.with-audio",
-        DV,
-        "value-changed",
-        Some("$.sent_at"),
+    hinted(
+        "timestamp=0",
+        m(
+            "py-datetime-us",
+            "mutant-py-datetime-us",
+            "chat.ChatRequest",
+            "example.with-audio",
+            DV,
+            "value-changed",
+            Some("$.sent_at"),
+        ),
     ),
     m(
         "py-float64",
@@ -303,6 +322,31 @@ const MUTANTS: &[Mutant] = &[
             "example.typical",
             "decode-error",
             "map-key-type",
+            None,
+        ),
+    ),
+    // Issue 15 part 4: hints that were wrong or thin for a service team.
+    hinted(
+        "nullable, not optional: keep the key and pack None",
+        m(
+            "py-drop-none",
+            "mutant-py-drop-none",
+            "chat.ChatRequest",
+            "example.minimal",
+            DV,
+            "nil-vs-absent",
+            Some("$.locale"),
+        ),
+    ),
+    hinted(
+        "datetime=True",
+        m(
+            "py-no-datetime-flag",
+            "mutant-py-no-datetime-flag",
+            "chat.ChatRequest",
+            "example.minimal",
+            "encode-error",
+            "timestamp-form",
             None,
         ),
     ),
@@ -400,6 +444,16 @@ fn judge(mutant: &Mutant, xs: &[&Json]) -> (bool, String) {
     }
     if hint.is_empty() {
         wrong.push("no hint".into());
+    }
+    if let Some(want) = mutant.hint_has {
+        if !hint.contains(want) {
+            wrong.push(format!("hint `{hint}` does not say `{want}`"));
+        }
+    }
+    // A field-order finding shows two different lines: the declared order and the written one.
+    let (expected, actual) = (s(&v["detail"]["expected"]), s(&v["detail"]["actual"]));
+    if class == "field-order" && (expected == actual || !expected.contains("keys in declared order")) {
+        wrong.push(format!("expected `{expected}` and actual `{actual}` do not show the two orders"));
     }
     let said = format!(
         "{kind} [{}] at {}: {text}",
@@ -525,4 +579,29 @@ fn the_suite_covers_every_class_and_the_doc_lists_every_mutant() {
     let n = all_mutants().count();
     let figure = format!("mutation suite: caught {n} of {n} mutants with the right class and field");
     assert!(readme.contains(&figure), "README.md shows the catch figure `{figure}`");
+}
+
+/// Issue 15 part 4: one TypeError raised by a peer on every case of a message is one problem, with its class
+/// and the contract line of the field it is about, not one group per case at the line of each case's field.
+#[test]
+fn one_exception_in_every_case_is_one_problem_at_its_field() {
+    let nats = tools();
+    let t = tempfile::tempdir().unwrap();
+    let args = ["verify", "--nats", "binary", "--harness", HARNESS, "--peer", "mutant-py-no-datetime-flag"];
+    let o = msgpact(&root(), &args, &[("MSGPACT_NATS_SERVER", nats.to_str().unwrap())]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let heads: Vec<&str> = err.lines().filter(|l| l.starts_with("FAIL ") && !l.contains(" reject.")).collect();
+    assert_eq!(heads.len(), 1, "one problem:\n{err}");
+    assert!(heads[0].ends_with("(golden -> mutant-py-no-datetime-flag) [timestamp-form]"), "{err}");
+    let sent_at = std::fs::read_to_string(root().join("contracts/chat.yaml"))
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("name: sent_at"))
+        .unwrap()
+        + 1;
+    assert!(err.contains(&format!("contracts/chat.yaml:{sent_at}:9: encode error: TypeError")), "{err}");
+    assert!(err.contains("hint: pack datetimes with `msgpack.packb(..., datetime=True)`"), "{err}");
+    assert!(err.contains("the same in 61 more case(s)"), "every valid case of chat.ChatRequest:\n{err}");
+    drop(t);
 }

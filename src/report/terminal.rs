@@ -385,9 +385,40 @@ fn group_failures<'a>(bad: &[&'a Exchange]) -> Vec<Vec<&'a Exchange>> {
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for x in bad {
         let what = match (&x.verdict, x.verdict.detail()) {
-            (Verdict::AcceptsInvalid { reject, .. }, _) => reject.id().to_string(),
+            // One kind of must-reject payload accepted is one gap of the peer, whatever the field.
+            (Verdict::AcceptsInvalid { reject, .. }, _) => {
+                let key = format!("{:?}\u{1f}{}\u{1f}{}\u{1f}{}", x.outcome, x.consumer, x.message, reject.id());
+                match index.get(&key) {
+                    Some(&i) => groups[i].push(x),
+                    None => {
+                        index.insert(key, groups.len());
+                        groups.push(vec![x]);
+                    }
+                }
+                continue;
+            }
             (_, Some(d)) => d.path.clone(),
-            (_, None) => x.verdict.summary(),
+            // An error is one problem however many cases (and so contract lines) it came with.
+            (_, None) => {
+                let key = format!(
+                    "{}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}",
+                    x.reject.is_some(),
+                    x.outcome,
+                    x.producer,
+                    x.consumer,
+                    x.message,
+                    x.class,
+                    x.verdict.summary()
+                );
+                match index.get(&key) {
+                    Some(&i) => groups[i].push(x),
+                    None => {
+                        index.insert(key, groups.len());
+                        groups.push(vec![x]);
+                    }
+                }
+                continue;
+            }
         };
         let key = format!(
             "{:?}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{what}\u{1f}{}",
@@ -408,6 +439,8 @@ fn group_failures<'a>(bad: &[&'a Exchange]) -> Vec<Vec<&'a Exchange>> {
             }
         }
     }
+    // The golden and matrix findings first: the must-reject ones are summed up by the strictness matrix.
+    groups.sort_by_key(|g| g[0].reject.is_some());
     groups
 }
 

@@ -44,14 +44,23 @@ fn same_value_detail(c: &Contracts, msg: MsgId, reading: &Reading, expected_byte
     match deviation {
         Some((t, f)) => {
             let expected_reading = annotate(c, msg, expected_bytes);
-            Detail {
+            let mut detail = Detail {
                 path: t.path.clone(),
                 offset: Some(t.offset),
                 expected: token_at(&expected_reading, &t.path, t.what == "(key)"),
                 actual: describe(t),
                 class: f.class,
                 note: f.text.clone(),
+            };
+            // The two key tokens of a field-order finding are the same key: show the two orders instead.
+            if f.class == Class::FieldOrder {
+                let parent = t.path.rsplit_once('.').map_or("$", |(p, _)| p);
+                if let (Some(want), Some(got)) = (keys_at(expected_bytes, parent), keys_at(actual, parent)) {
+                    detail.expected = format!("keys in declared order: {}", want.join(", "));
+                    detail.actual = format!("keys as written:       {}", got.join(", "));
+                }
             }
+            detail
         }
         None => {
             // Same tokens but other bytes somewhere (e.g. a NaN payload): point at the first differing byte.
@@ -117,6 +126,13 @@ fn unreadable(reading: &Reading, e: crate::wire::DecodeError) -> canonical::Mism
 }
 
 /// The value at a field path of a canonical map-shaped value (`$.usage.prompt_tokens`).
+/// The keys of the map at `path` of a payload, in the order they were written.
+fn keys_at(bytes: &[u8], path: &str) -> Option<Vec<String>> {
+    let v = decode(bytes).ok()?;
+    let Value::Map(entries) = value_at(&v, path)? else { return None };
+    Some(entries.iter().map(|(k, _)| if let Value::Str(s) = k { s.clone() } else { k.render() }).collect())
+}
+
 fn value_at<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
     let mut cur = v;
     for seg in path.trim_start_matches('$').split('.').filter(|s| !s.is_empty()) {

@@ -7,7 +7,7 @@ use super::canonical;
 use super::compare::compare;
 use super::context::{Ctx, Done, Item, LivePeer, Producer};
 use super::exchange::{status_of, Raw};
-use super::hints::{classify_error, hint, reject_hint};
+use super::hints::{classify_error, hint_for, reject_hint, Written};
 use super::verdict::{Detail, Outcome, Verdict};
 use crate::classes::{default_gate, default_reject_gate, Class, PolicyKey};
 use crate::golden::Origin;
@@ -80,7 +80,7 @@ pub(super) struct Assessment {
 /// The class, outcome, hint and location of the verdict of `d`, consumed by `peer`.
 pub(super) fn assess(ctx: &Ctx, peer: &LivePeer, d: &Done) -> Assessment {
     let case = &ctx.cases[d.item.case];
-    let path = match &d.verdict {
+    let mut path = match &d.verdict {
         Verdict::SameValue { detail } | Verdict::DifferentValue { detail } => detail.path.clone(),
         Verdict::DecodeError { error } | Verdict::EncodeError { error } | Verdict::InternalError { error } => {
             path_in(error)
@@ -96,6 +96,15 @@ pub(super) fn assess(ctx: &Ctx, peer: &LivePeer, d: &Done) -> Assessment {
         _ => None,
     };
     let package = ctx.c.package_of(case.message);
+    // An error that names no field is about the message, whatever case it came with; one whose class has a
+    // single home in the message (its timestamp field) is about that field.
+    let message_wide = path == "$" && matches!(d.verdict, Verdict::EncodeError { .. } | Verdict::InternalError { .. });
+    if message_wide && class == Some(Class::TimestampForm) {
+        let fields = &ctx.c.message(case.message).fields;
+        if let Some(f) = fields.iter().find(|f| f.ty == crate::contract::Type::Timestamp) {
+            path = format!("$.{}", f.name);
+        }
+    }
     let reject = case.reject();
     let gate = |cl: Class| match reject {
         // Accepting a must-reject payload: the kind's own policy first, then the class's, peer before package.
@@ -116,8 +125,8 @@ pub(super) fn assess(ctx: &Ctx, peer: &LivePeer, d: &Done) -> Assessment {
     let language =
         if peer.hello.language.is_empty() { peer.manifest.language.as_str() } else { peer.hello.language.as_str() };
     let hint = match (&d.verdict, reject) {
-        (Verdict::AcceptsInvalid { .. }, Some(kind)) => reject_hint(kind, language, field.map(|f| f.name.as_str())),
-        _ => class.map(|cl| hint(cl, language, field.map(|f| f.name.as_str()))).unwrap_or_default(),
+        (Verdict::AcceptsInvalid { .. }, Some(kind)) => reject_hint(kind, language, field),
+        _ => class.map(|cl| hint_for(cl, language, field, written_at(d, &path))).unwrap_or_default(),
     };
     let mut expected = None;
     if outcome == Outcome::Fail {
@@ -128,6 +137,7 @@ pub(super) fn assess(ctx: &Ctx, peer: &LivePeer, d: &Done) -> Assessment {
     }
     // A verdict about the whole payload of an edge case is about the field the case varies.
     let span = match (path.as_str(), case.origin) {
+        ("$", _) if message_wide => ctx.c.message(case.message).span,
         ("$", Origin::Edge { field }) | (_, Origin::Reject { field: Some(field), .. }) => {
             ctx.c.message(case.message).fields[field].span
         }
@@ -135,6 +145,20 @@ pub(super) fn assess(ctx: &Ctx, peer: &LivePeer, d: &Done) -> Assessment {
         _ => ctx.c.locate(case.message, &path),
     };
     Assessment { class, outcome, hint, location: ctx.c.sources.render(span), expected }
+}
+
+/// What the peer wrote at a top-level field path (`$.name`): nil, or no key at all.
+fn written_at(d: &Done, path: &str) -> Option<Written> {
+    let name = path.strip_prefix("$.").filter(|n| !n.contains(['.', '[']))?;
+    let output = decode(d.output.as_deref()?).ok()?;
+    match output {
+        Value::Map(_) => match output.get(name) {
+            None => Some(Written::Absent),
+            Some(Value::Nil) => Some(Written::Nil),
+            Some(_) => None,
+        },
+        _ => None,
+    }
 }
 
 /// The first field path (`$.a.b[2]`) a peer's error message mentions, or `$`.

@@ -123,6 +123,24 @@ def decode_params(payload: bytes) -> dict:
     return msgpack.unpackb(payload)
 
 
+# ---- drop-none: "no nulls on the wire" -- None values dropped from the dict before packing ----
+# `locale` is nullable, not optional: its key must be there (nil when unknown), and dropping it is the bug.
+
+def decode_plain(payload: bytes) -> dict:
+    return msgpack.unpackb(payload)
+
+
+def encode_drop_none(d: dict) -> bytes:
+    return msgpack.packb({k: v for k, v in d.items() if v is not None})
+
+
+# ---- no-datetime-flag: timestamps read as datetime (timestamp=3), packed back without datetime=True ----
+# packb raises TypeError ("can not serialize 'datetime.datetime' object") on every ChatRequest: one bug.
+
+def encode_no_datetime_flag(d: dict) -> bytes:
+    return msgpack.packb(d)
+
+
 # ---- no-range: the counts read from the dict and written back, with no range check ----
 # Python ints are unbounded: 4294967296 in a uint32 field is read, kept and packed back (as a uint64), and a
 # key sent twice silently keeps its last value (unpackb builds a dict).
@@ -141,6 +159,8 @@ MUTANTS = {
     "datetime-us": [("chat.ChatRequest", decode_datetimes, encode_datetime)],
     "float64": [("pipeline.PipelineParams", decode_params, encode_plain)],
     "no-range": [("common.TokenUsage", decode_usage, encode_usage)],
+    "drop-none": [("chat.ChatRequest", decode_plain, encode_drop_none)],
+    "no-datetime-flag": [("chat.ChatRequest", decode_datetimes, encode_no_datetime_flag)],
 }
 
 
