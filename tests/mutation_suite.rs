@@ -160,7 +160,8 @@ const MUTANTS: &[Mutant] = &[
         Some("$.UserID"),
     ),
     hinted(
-        "remove `omitempty` from `premium`",
+        // both findings of the case, each with the remedy that fits it (premium required, locale nullable)
+        "remove `omitempty` from `premium`'s tag: it drops the zero value of a required field; and `locale` is nullable, not optional: remove `omitempty`",
         up(
             "vmihailenco/msgpack#390",
             m(

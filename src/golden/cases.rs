@@ -3,7 +3,7 @@
 //! Edge cases vary one field of the message's first example at a time (or of a minimal value when it has
 //! none): integer width boundaries, string/bytes lengths around the format boundaries, list and map sizes,
 //! every enum value, each timestamp form, float specials, absent optionals and nil nullables. Only values
-//! the contract allows are generated, then the must-reject cases of [`super::reject`]. The same contracts always give the same cases, in the same order.
+//! the contract allows are generated ([`super::reject`] derives the payloads it forbids). The same contracts always give the same cases, in the same order.
 use super::budget::{edge_cap, map_item, Weigher, NODE};
 use super::points::{lengths, scalar_variants, text_of_len, SIZES};
 use crate::contract::{Constraints, Contracts, Field, MsgId, Shape, Type};
@@ -41,11 +41,6 @@ impl Case {
     }
 }
 
-/// Every case of every message, in contract order.
-pub fn generate(c: &Contracts) -> Vec<Case> {
-    c.message_ids().flat_map(|id| for_message(c, id)).collect()
-}
-
 pub fn for_message(c: &Contracts, id: MsgId) -> Vec<Case> {
     let m = c.message(id);
     let mut out = Vec::new();
@@ -65,7 +60,6 @@ pub fn for_message(c: &Contracts, id: MsgId) -> Vec<Case> {
             push(format!("edge.{}.{variant}", f.name), v, Origin::Edge { field: fi });
         }
     }
-    out.extend(super::reject::for_message(c, id));
     out
 }
 

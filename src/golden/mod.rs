@@ -13,4 +13,15 @@ pub mod reject;
 pub mod store;
 pub mod twin;
 
-pub use cases::{generate, Case, Origin};
+pub use cases::{Case, Origin};
+
+/// Every case of every message, in contract order: per message its examples and edge cases, then its
+/// must-reject cases.
+pub fn generate(c: &crate::contract::Contracts) -> Vec<Case> {
+    let per_message = |id| {
+        let mut out = cases::for_message(c, id);
+        out.extend(reject::for_message(c, id));
+        out
+    };
+    c.message_ids().flat_map(per_message).collect()
+}

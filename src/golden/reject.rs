@@ -10,7 +10,7 @@ use super::cases::{minimal_message, sample, with_field, Case, Origin};
 use super::points::text_of_len;
 use crate::classes::RejectKind;
 use crate::contract::{Contracts, EnumRepr, Field, MsgId, Num, Shape, Type};
-use crate::limits::MAX_EDGE_LEN;
+use crate::limits::{MAX_CASE_BYTES, MAX_EDGE_LEN};
 use crate::wire::{encode, Value};
 
 /// The key an unknown-key case adds (with a suffix if a field already has that name).
@@ -208,7 +208,7 @@ fn too_long(c: &Contracts, f: &Field) -> Option<Value> {
     if n > MAX_EDGE_LEN || (items && n > MAX_REJECT_ITEMS) {
         return None;
     }
-    Some(match &f.ty {
+    let v = match &f.ty {
         Type::String => Value::Str(text_of_len(n)),
         Type::Bytes => Value::Bin(vec![1; n]),
         Type::List(elem) => Value::Array(vec![sample(c, elem, None, 1); n]),
@@ -224,7 +224,9 @@ fn too_long(c: &Contracts, f: &Field) -> Option<Value> {
             Value::Map(entries.into_iter().map(|(_, kv)| kv).collect())
         }
         _ => return None,
-    })
+    };
+    // Never heavier than a golden case may be (docs/limits.md).
+    (encode(&v).len() as u64 <= MAX_CASE_BYTES).then_some(v)
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

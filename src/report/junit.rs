@@ -127,6 +127,9 @@ fn body(x: &Exchange) -> String {
     }
     if let Verdict::SameValue { detail } | Verdict::DifferentValue { detail } = &x.verdict {
         let _ = write!(s, "path: {}\nexpected: {}\nactual: {}\n", detail.path, detail.expected, detail.actual);
+        for a in &detail.also {
+            let _ = writeln!(s, "also: {} [{}]: {}", a.path, a.class.id(), a.note);
+        }
     }
     if let Verdict::AcceptsInvalid { decoded, output, .. } = &x.verdict {
         let _ = write!(s, "decoded: {decoded}\nwrote: {output}\n");

@@ -460,6 +460,9 @@ pub fn render_exchange(x: &Exchange) -> String {
             let _ = writeln!(s, "     expected  {}", detail.expected);
             let at = detail.offset.map_or(String::new(), |o| format!(" (byte {o})"));
             let _ = writeln!(s, "     actual    {}{at}", detail.actual);
+            for a in &detail.also {
+                let _ = writeln!(s, "     also      {} [{}]: {}", a.path, a.class.id(), a.note);
+            }
         }
         Verdict::AcceptsInvalid { decoded, output, .. } => {
             let _ = writeln!(s, "     decoded   {decoded}");
@@ -556,6 +559,79 @@ mod tests {
         }
         assert!(lines[1].contains("chat.ChatRequest"), "{out}");
         assert!(lines[0].ends_with("rust"), "no trailing spaces: {out:?}");
+    }
+
+    /// Issue 15 part 4: one exception raised on every case is one problem, whatever contract line each case
+    /// was located at.
+    #[test]
+    fn one_error_in_many_cases_at_other_lines_is_one_problem() {
+        let xs = (0..10)
+            .map(|i| {
+                let mut x =
+                    decode_failure(&format!("edge.f{i}.x"), "TypeError: can not serialize 'datetime.datetime' object");
+                x.location = format!("contracts/chat.yaml:{}:9", 20 + i);
+                x
+            })
+            .collect();
+        let out = failures_of(xs);
+        assert_eq!(out.matches("FAIL go").count(), 1, "{out}");
+        assert!(out.contains("the same in 9 more case(s)"), "{out}");
+    }
+
+    /// Must-reject findings come after the others and one kind is one problem, whatever the field.
+    #[test]
+    fn accepted_invalid_payloads_are_grouped_per_kind_after_the_other_problems() {
+        let accepted = |case: &str, field: &str| {
+            let mut x = decode_failure(case, "");
+            x.verdict = Verdict::AcceptsInvalid {
+                reject: crate::classes::RejectKind::MissingKey,
+                why: format!("the required key `{field}` is absent"),
+                decoded: "{}".into(),
+                output: "80".into(),
+            };
+            x.class = Some(Class::AcceptsInvalid);
+            x.hint = format!("check `{field}`");
+            x.location = format!("contracts/chat.yaml:{}:9", field.len());
+            x.reject = Some(crate::classes::RejectKind::MissingKey);
+            x
+        };
+        let out = failures_of(vec![
+            accepted("reject.missing-key.user_id", "user_id"),
+            accepted("reject.missing-key.text", "text"),
+            decode_failure("example.minimal", "$.userId: required field is missing"),
+        ]);
+        let first = out.find("FAIL go chat.ChatRequest example.minimal").unwrap();
+        let second = out.find("FAIL go chat.ChatRequest reject.missing-key.user_id").unwrap();
+        assert!(first < second, "{out}");
+        assert!(out.contains("     decoded   {}\n     wrote     80\n"), "{out}");
+        assert!(out.contains("the same in 1 more case(s): reject.missing-key.text"), "{out}");
+    }
+
+    #[test]
+    fn the_strictness_cell_counts_what_the_peer_accepted_under_its_policy() {
+        let mut refused = decode_failure("reject.truncated", "");
+        refused.verdict = Verdict::Refused { error: "cut".into() };
+        refused.outcome = Outcome::Pass;
+        let mut accepted = decode_failure("reject.truncated", "");
+        accepted.verdict = Verdict::AcceptsInvalid {
+            reject: crate::classes::RejectKind::Truncated,
+            why: String::new(),
+            decoded: String::new(),
+            output: String::new(),
+        };
+        for (outcome, want) in [
+            (Outcome::Fail, "FAIL 1/2"),
+            (Outcome::Warn, "warn 1/2"),
+            (Outcome::Pass, "allowed 1/2"),
+            (Outcome::Xfail, "xfail 1/2"),
+        ] {
+            accepted.outcome = outcome;
+            assert_eq!(strictness_cell(&[&refused, &accepted]), want);
+        }
+        assert_eq!(strictness_cell(&[&refused, &refused]), "ok 2");
+        let mut skipped = refused.clone();
+        skipped.outcome = Outcome::Skip;
+        assert_eq!(strictness_cell(&[&skipped]), "-");
     }
 
     #[test]

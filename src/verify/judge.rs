@@ -34,6 +34,7 @@ pub(super) fn judge(ctx: &Ctx, it: &Item, raw: Raw) -> (Verdict, Option<Bytes>) 
                 actual: hex_short(&it.payload, 10),
                 class: m.class,
                 note,
+                also: Vec::new(),
             };
             return (Verdict::DifferentValue { detail }, None);
         }
@@ -124,10 +125,17 @@ pub(super) fn assess(ctx: &Ctx, peer: &LivePeer, d: &Done) -> Assessment {
     };
     let language =
         if peer.hello.language.is_empty() { peer.manifest.language.as_str() } else { peer.hello.language.as_str() };
-    let hint = match (&d.verdict, reject) {
+    let mut hint = match (&d.verdict, reject) {
         (Verdict::AcceptsInvalid { .. }, Some(kind)) => reject_hint(kind, language, field),
         _ => class.map(|cl| hint_for(cl, language, field, written_at(d, &path))).unwrap_or_default(),
     };
+    // The other findings of the payload, each with its own remedy when it needs another one.
+    for a in d.verdict.detail().map_or(&[][..], |x| &x.also[..]) {
+        let more = hint_for(a.class, language, ctx.c.field_at(case.message, &a.path), written_at(d, &a.path));
+        if !more.is_empty() && !hint.contains(&more) {
+            hint = format!("{hint}; and {more}");
+        }
+    }
     let mut expected = None;
     if outcome == Outcome::Fail {
         if let Some(i) = peer.expected.find(&ctx.names[d.item.case], &case.id) {

@@ -84,6 +84,17 @@ pub struct Detail {
     pub class: Class,
     /// Why they differ.
     pub note: String,
+    /// The other findings in the same payload, after this first one (a second bug is not hidden behind it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Also>,
+}
+
+/// Another finding in the payload of a [`Detail`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Also {
+    pub path: String,
+    pub class: Class,
+    pub note: String,
 }
 
 /// What a verdict does to the gate.
