@@ -239,33 +239,9 @@ impl<W: Write> Terminal<W> {
         matrix(header, rows, Some(1))
     }
 
-    /// Per kind of must-reject payload and peer: how many the peer accepted of those it was sent (`ok N`:
-    /// it refused them all; `FAIL a/N`, `warn a/N`, `allowed a/N` under the policy of that kind).
+    /// The strictness matrix ([`super::strictness::table`]).
     fn strictness_matrix(&self) -> String {
-        // Payloads of types no peer serves are not sent: their kinds and cases are left out.
-        let sent = |x: &&Exchange| x.outcome != Outcome::Skip && x.producer == "golden";
-        let mut kinds: Vec<crate::classes::RejectKind> =
-            self.exchanges.iter().filter(sent).filter_map(|x| x.reject).collect();
-        kinds.sort();
-        kinds.dedup();
-        if kinds.is_empty() {
-            return String::new();
-        }
-        let mut header = vec!["must-reject -> peer".to_string(), "cases".to_string()];
-        header.extend(self.peers.iter().cloned());
-        let mut rows = Vec::new();
-        for kind in kinds {
-            let of_kind = |x: &&Exchange| x.reject == Some(kind) && sent(x);
-            let cases: std::collections::BTreeSet<(&str, &str)> =
-                self.exchanges.iter().filter(of_kind).map(|x| (x.message.as_str(), x.case.as_str())).collect();
-            let mut row = vec![kind.id().to_string(), cases.len().to_string()];
-            for p in &self.peers {
-                let list: Vec<&Exchange> = self.exchanges.iter().filter(of_kind).filter(|x| &x.consumer == p).collect();
-                row.push(strictness_cell(&list));
-            }
-            rows.push(row);
-        }
-        matrix(header, rows, Some(1))
+        super::strictness::table(&self.exchanges, &self.peers).map_or(String::new(), |(h, r)| matrix(h, r, Some(1)))
     }
 
     fn peer_matrix(&self) -> String {
@@ -316,31 +292,6 @@ impl<W: Write> Terminal<W> {
             );
         }
         s
-    }
-}
-
-/// One cell of the strictness matrix: what a peer did with the must-reject payloads of one kind.
-fn strictness_cell(list: &[&Exchange]) -> String {
-    let sent = list.iter().filter(|x| x.outcome != Outcome::Skip).count();
-    let accepted: Vec<&&Exchange> =
-        list.iter().filter(|x| matches!(x.verdict, Verdict::AcceptsInvalid { .. })).collect();
-    let other_fail = list
-        .iter()
-        .filter(|x| x.outcome == Outcome::Fail && !matches!(x.verdict, Verdict::AcceptsInvalid { .. }))
-        .count();
-    let worst = accepted.iter().map(|x| x.outcome).max();
-    if sent == 0 {
-        "-".into()
-    } else if other_fail > 0 || worst == Some(Outcome::Fail) {
-        format!("FAIL {}/{sent}", accepted.len() + other_fail)
-    } else if worst == Some(Outcome::Xfail) {
-        format!("xfail {}/{sent}", accepted.len())
-    } else if worst == Some(Outcome::Warn) {
-        format!("warn {}/{sent}", accepted.len())
-    } else if !accepted.is_empty() {
-        format!("allowed {}/{sent}", accepted.len())
-    } else {
-        format!("ok {sent}")
     }
 }
 
@@ -605,33 +556,6 @@ mod tests {
         assert!(first < second, "{out}");
         assert!(out.contains("     decoded   {}\n     wrote     80\n"), "{out}");
         assert!(out.contains("the same in 1 more case(s): reject.missing-key.text"), "{out}");
-    }
-
-    #[test]
-    fn the_strictness_cell_counts_what_the_peer_accepted_under_its_policy() {
-        let mut refused = decode_failure("reject.truncated", "");
-        refused.verdict = Verdict::Refused { error: "cut".into() };
-        refused.outcome = Outcome::Pass;
-        let mut accepted = decode_failure("reject.truncated", "");
-        accepted.verdict = Verdict::AcceptsInvalid {
-            reject: crate::classes::RejectKind::Truncated,
-            why: String::new(),
-            decoded: String::new(),
-            output: String::new(),
-        };
-        for (outcome, want) in [
-            (Outcome::Fail, "FAIL 1/2"),
-            (Outcome::Warn, "warn 1/2"),
-            (Outcome::Pass, "allowed 1/2"),
-            (Outcome::Xfail, "xfail 1/2"),
-        ] {
-            accepted.outcome = outcome;
-            assert_eq!(strictness_cell(&[&refused, &accepted]), want);
-        }
-        assert_eq!(strictness_cell(&[&refused, &refused]), "ok 2");
-        let mut skipped = refused.clone();
-        skipped.outcome = Outcome::Skip;
-        assert_eq!(strictness_cell(&[&skipped]), "-");
     }
 
     #[test]
