@@ -14,8 +14,8 @@ pub struct Manifest {
     #[serde(default)]
     pub build: Option<Build>,
     pub run: Run,
-    /// Classes of findings this peer only warns about (or fails on), overriding the contracts' policy:
-    /// `int-width = "warn"`.
+    /// Classes of findings this peer only warns about (or fails on, or allows), overriding the contracts'
+    /// policy: `int-width = "warn"`; and kinds of must-reject payloads it may accept: `accepts-unknown-key = "allow"`.
     #[serde(default)]
     pub policy: std::collections::BTreeMap<String, String>,
     /// The expected-failure list, relative to the manifest (default `expected-failures.txt`).
