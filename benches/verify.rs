@@ -408,6 +408,8 @@ fn lib_options(suite: &Suite, server: &NatsServer, peers: &[&str], cache: &Path)
         max_restarts: 10,
         update_expected_failures: false,
         against: None,
+        required: Vec::new(),
+        policy: Vec::new(),
     }
 }
 
@@ -833,6 +835,7 @@ async fn bench_peers(work: &Path, suite: &Suite, server: &NatsServer) -> Json {
                 nats_url: server.url().to_string(),
                 creds: None,
                 prefix: prefix.clone(),
+                contracts_hash: String::new(),
             };
             let cache = msgpact::peer::build::cache_dir(&root().join("target/msgpact"), m);
             let log = work.join(format!("alone-{}.log", m.name));

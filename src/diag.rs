@@ -24,11 +24,19 @@ macro_rules! codes {
             pub fn title(self) -> &'static str { match self { $(Code::$variant => $title),* } }
             pub fn severity(self) -> Severity { match self { $(Code::$variant => Severity::$sev),* } }
             /// The exit code of a command that stops on this code: 0 for warnings, 1 for contract failures
-            /// (golden drift, a stale expected failure), 2 for invalid input or setup.
+            /// (golden drift, a stale expected failure, a required type no peer serves, a newer release of
+            /// the pinned contracts that breaks the repository's types), 2 for invalid input or setup.
             pub fn exit_code(self) -> i32 {
                 match self.severity() {
                     Severity::Warning => 0,
-                    Severity::Error if matches!(self, Code::GoldenDrift | Code::StaleExpectedFailure) => 1,
+                    Severity::Error
+                        if matches!(
+                            self,
+                            Code::GoldenDrift | Code::StaleExpectedFailure | Code::RequiredNotServed | Code::ContractsBreaking
+                        ) =>
+                    {
+                        1
+                    }
                     Severity::Error => 2,
                 }
             }
@@ -81,11 +89,18 @@ codes! {
     GoldenDrift = "E701", Error, "golden vectors differ from what the contracts generate";
     WriteFailed = "E702", Error, "a file could not be written";
     StaleExpectedFailure = "E703", Error, "a peer's expected failure passes now, so its list is stale";
+    RequiredNotServed = "E704", Error, "a message type msgpact.toml requires is served by none of the repository's peers";
     CodegenFailed = "E801", Error, "code could not be generated for a language";
     Setup = "E901", Error, "verify could not set something up: NATS, a peer's build, start or handshake";
     PeerManifest = "E902", Error, "a peer.toml cannot be read or is invalid";
     PreviousVersion = "E1001", Error, "an earlier version to compare with is missing or cannot be read (bad ref or directory, no releases)";
     PreviousInvalid = "E1002", Error, "the contracts of an earlier version do not load";
+    ProjectFile = "E1101", Error, "msgpact.toml is missing where a command needs it, cannot be read, or is invalid";
+    ProjectLock = "E1102", Error, "msgpact.lock cannot be read, or does not match the contracts it pins";
+    ContractsFetch = "E1103", Error, "pinned contracts cannot be fetched from their git repository and are not in the cache";
+    ContractsBreaking = "E1104", Error, "a newer release of the pinned contracts breaks this repository's message types";
+    ContractsOutdated = "W1105", Warning, "a newer release of the pinned contracts exists (compatible with this repository's types)";
+    InitConflict = "E1106", Error, "msgpact init would overwrite a file, or cannot write one";
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -28,6 +28,8 @@ pub(crate) const LAYERS: &[&[&str]] = &[
     &["codegen", "breaking", "nats", "peer"],
     &["verify"],
     &["report"],
+    // A service repository's setup (msgpact.toml, pinned contracts, init): for the commands only.
+    &["project"],
     &["cli"],
 ];
 

@@ -21,8 +21,10 @@
 //! 7. [`verify`]: the run: every vector through every peer, judged into verdicts, emitted as events.
 //! 8. [`report`]: the reporters of verify's events (terminal, progress, JUnit, JSON) and of breaking's
 //!    findings.
-//! 9. [`cli`]: the `msgpact` commands, one file each; where every error becomes a diagnostic and an exit
-//!    code.
+//! 9. [`project`]: a service repository's msgpact.toml, its pinned contracts (the cache, msgpact.lock,
+//!    releases weighed with [`breaking`]'s rules) and `msgpact init`'s scaffold.
+//! 10. [`cli`]: the `msgpact` commands, one file each; where every error becomes a diagnostic and an exit
+//!     code.
 pub mod annotate;
 pub mod breaking;
 pub mod classes;
@@ -38,6 +40,7 @@ pub mod limits;
 pub mod nats;
 pub mod peer;
 pub mod progress;
+pub mod project;
 pub mod redact;
 pub mod report;
 pub mod signals;

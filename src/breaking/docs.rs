@@ -1,10 +1,10 @@
-//! The rule table of docs/breaking.md, generated from the registry. `tests/breaking_docs.rs` fails when
+//! The rule table of docs/breaking.md, generated from the registry. `tests/breaking/docs.rs` fails when
 //! the file differs and rewrites it with `MSGPACT_UPDATE_DOCS=1`.
 use super::rules::{Breaks, Level, RULES};
 
 /// Marks the start of the generated table in docs/breaking.md.
 pub const BEGIN: &str =
-    "<!-- rules:begin (generated from src/breaking/rules.rs by tests/breaking_docs.rs; do not edit) -->";
+    "<!-- rules:begin (generated from src/breaking/rules.rs by tests/breaking/docs.rs; do not edit) -->";
 /// Marks its end.
 pub const END: &str = "<!-- rules:end -->";
 

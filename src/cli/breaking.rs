@@ -50,8 +50,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> i32 {
-    let Some(current) = load_contracts(&args.contracts.contracts, true) else { return EXIT_INVALID };
-    let dir = &args.contracts.contracts;
+    let dir = &match args.contracts.dir() {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let Some(current) = load_contracts(dir, true) else { return EXIT_INVALID };
     let previous = if args.transitive {
         breaking::load_versions(&args.against, dir)
     } else {

@@ -21,7 +21,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> i32 {
-    let Some(c) = load_contracts(&args.contracts.contracts, true) else { return EXIT_INVALID };
+    let dir = match args.contracts.dir() {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let Some(c) = load_contracts(&dir, true) else { return EXIT_INVALID };
     let opts = Options { lang: args.lang, out: args.out.clone(), go_import_path: args.go_import_path.clone() };
     let files = match codegen::generate(&c, &opts) {
         Ok(f) => f,

@@ -7,23 +7,36 @@ use std::time::Instant;
 pub struct Args {
     #[command(flatten)]
     contracts: ContractArgs,
-    /// Directory of golden vectors.
-    #[arg(long, default_value = "golden", value_name = "DIR")]
-    golden: PathBuf,
+    /// Directory of golden vectors [default: msgpact.toml's, else golden].
+    #[arg(long, value_name = "DIR")]
+    golden: Option<PathBuf>,
     /// Fail (exit 1) when golden/ differs from what the contracts generate; write nothing. The default.
     #[arg(long, conflicts_with = "write")]
     check: bool,
     /// Write added and changed cases and remove cases that no longer exist.
     #[arg(long)]
     write: bool,
+    /// Output format: text, or github (also a GitHub workflow annotation per drifted case, at its example
+    /// or field in the contracts, on stdout).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 pub fn run(args: Args) -> i32 {
     let start = Instant::now();
-    let Some(c) = load_contracts(&args.contracts.contracts, true) else { return EXIT_INVALID };
+    let flags = project::Flags {
+        contracts: args.contracts.contracts.as_deref(),
+        golden: args.golden.as_deref(),
+        ..project::Flags::default()
+    };
+    let paths = match project::paths(flags, true) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let Some(c) = load_contracts(&paths.contracts, true) else { return EXIT_INVALID };
     let cases = golden::generate(&c);
     let expected = store::expected(&c, &cases);
-    let dir = &args.golden;
+    let dir = &paths.golden;
     if args.write {
         return match store::write(dir, &expected) {
             Ok(d) => {
@@ -101,6 +114,9 @@ pub fn run(args: Args) -> i32 {
         }
     }
     list_changes(dir, &store::Drift { changed: rest.to_vec(), ..drift.clone() });
+    if args.format == Format::Github {
+        annotate_drift(&c, &cases, &expected, &drift);
+    }
     eprintln!(
         "golden: FAILED, {} changed, {} added, {} removed in {}\n  hint: review the changes with `cargo test` then `cargo insta review`, or accept them all with `msgpact golden --write`",
         drift.changed.len(),
@@ -128,4 +144,35 @@ fn list_changes(dir: &Path, d: &store::Drift) {
             eprintln!("  {label:<8} {}/{m}/ ({n} cases)", dir.display());
         }
     }
+}
+
+/// One annotation per drifted case, at the example or field of the contracts it comes from (the message for
+/// a removed case, when it still exists).
+fn annotate_drift(c: &Contracts, cases: &[golden::Case], expected: &[store::Expected], d: &store::Drift) {
+    let mut out = String::new();
+    for (label, keys) in [("changed", &d.changed), ("added", &d.added), ("removed", &d.removed)] {
+        for k in keys {
+            let span = match expected.iter().position(|e| &e.key == k) {
+                Some(i) => Some(match cases[i].origin {
+                    golden::Origin::Example(span) => span,
+                    golden::Origin::Edge { field } | golden::Origin::Reject { field: Some(field), .. } => {
+                        c.message(cases[i].message).fields[field].span
+                    }
+                    golden::Origin::Reject { field: None, .. } => c.message(cases[i].message).span,
+                }),
+                None => k
+                    .rsplit_once('/')
+                    .and_then(|(m, _)| c.find_message(&m.replacen('/', ".", 1)).ok())
+                    .map(|id| c.message(id).span),
+            };
+            let location = span.map(|s| c.sources.render(s)).unwrap_or_default();
+            let message = format!(
+                "{} golden case {k} {label}: review with `cargo insta review`, or accept with `msgpact golden --write`",
+                crate::diag::Code::GoldenDrift.id()
+            );
+            out.push_str(&crate::report::github::annotation("error", &location, &message));
+            out.push('\n');
+        }
+    }
+    super::out(&out);
 }

@@ -25,7 +25,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> i32 {
-    let Some(c) = load_contracts(&args.contracts.contracts, true) else { return EXIT_INVALID };
+    let dir = match args.contracts.dir() {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let Some(c) = load_contracts(&dir, true) else { return EXIT_INVALID };
     let id = match c.find_message(&args.ty) {
         Ok(id) => id,
         Err(names) => {

@@ -4,14 +4,19 @@
 //! or setup (bad contracts, bad arguments, NATS or a peer cannot start).
 mod breaking;
 mod codegen;
+mod contracts;
+mod format;
 mod golden;
+mod init;
 mod inspect;
 mod lint;
+mod project;
 mod verify;
 
 use crate::contract::Contracts;
 use crate::diag::{plural, Code, Diagnostic, Diagnostics};
 use clap::{Parser, Subcommand};
+use format::{annotate_diags, Format};
 use std::path::{Path, PathBuf};
 
 pub const EXIT_PASS: i32 = 0;
@@ -21,7 +26,7 @@ pub const EXIT_INVALID: i32 = 2;
 #[derive(Parser, Debug)]
 #[command(
     name = "msgpact",
-    version,
+    version = VERSION,
     about = "Executable MessagePack contracts between Rust, Python and Go services, verified over NATS"
 )]
 struct Cli {
@@ -43,14 +48,30 @@ enum Command {
     Codegen(codegen::Args),
     /// Compare the contracts with an earlier version (git ref or directory): breaking changes and rollout order.
     Breaking(breaking::Args),
+    /// The pinned contracts of msgpact.toml: `status` (newer releases, and whether they break this
+    /// repository's types) and `update` (move the pin).
+    #[command(subcommand)]
+    Contracts(contracts::Command),
+    /// Scaffold a service repository: msgpact.toml, a peer of its language, CI templates.
+    Init(init::Args),
 }
+
+/// `msgpact --version`: the version and the commit it was built from (build.rs).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("MSGPACT_BUILD_COMMIT"), ")");
 
 /// Where the contracts are; shared by every command.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ContractArgs {
-    /// Directory of contract files (*.yaml).
-    #[arg(long, default_value = "contracts", value_name = "DIR")]
-    pub contracts: PathBuf,
+    /// Directory of contract files (*.yaml) [default: msgpact.toml's, else contracts].
+    #[arg(long, value_name = "DIR")]
+    pub contracts: Option<PathBuf>,
+}
+
+impl ContractArgs {
+    /// The directory: the flag, else msgpact.toml's (fetched into the cache when pinned), else `contracts`.
+    pub fn dir(&self) -> Result<PathBuf, i32> {
+        project::contracts_dir(self.contracts.as_deref())
+    }
 }
 
 pub fn main() -> i32 {
@@ -68,6 +89,8 @@ pub fn main() -> i32 {
         Command::Inspect(a) => inspect::run(a),
         Command::Codegen(a) => codegen::run(a),
         Command::Breaking(a) => breaking::run(a),
+        Command::Contracts(c) => contracts::run(c),
+        Command::Init(a) => init::run(a),
     };
     crate::signals::wait_if_stopping();
     code
@@ -133,6 +156,12 @@ pub(crate) fn out(text: &str) {
         }
     }
 }
+
+/// `eprintln!` through the redaction of secrets (a git URL of msgpact.toml may carry a token).
+macro_rules! errln {
+    ($($arg:tt)*) => { eprintln!("{}", $crate::redact::redact(&format!($($arg)*))) };
+}
+pub(crate) use errln;
 
 /// `println!` through [`out`].
 macro_rules! outln {

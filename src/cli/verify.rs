@@ -11,12 +11,13 @@ use std::time::Duration;
 pub struct Args {
     #[command(flatten)]
     contracts: ContractArgs,
-    /// Directory of golden vectors.
-    #[arg(long, default_value = "golden", value_name = "DIR")]
-    golden: PathBuf,
-    /// Directory whose subdirectories with a peer.toml are the peers.
-    #[arg(long, default_value = "harness", value_name = "DIR")]
-    harness: PathBuf,
+    /// Directory of golden vectors [default: msgpact.toml's, else golden].
+    #[arg(long, value_name = "DIR")]
+    golden: Option<PathBuf>,
+    /// Directory whose subdirectories with a peer.toml are the peers [default: msgpact.toml's [peers] dir,
+    /// else harness]. Another directory than msgpact.toml's leaves its required types out.
+    #[arg(long, value_name = "DIR")]
+    harness: Option<PathBuf>,
     /// Run only this peer (repeat for several).
     #[arg(long = "peer", value_name = "NAME")]
     peers: Vec<String>,
@@ -57,10 +58,14 @@ pub struct Args {
     /// through the current peers: can new readers read what old writers sent?
     #[arg(long, value_name = "REF|DIR")]
     against: Option<String>,
+    /// Output format: text, or github (also a GitHub workflow annotation per distinct problem, at its
+    /// contract location, on stdout when the run ends).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 /// Builds the run's options from the command line and the environment.
-pub fn options(args: &Args) -> crate::verify::Options {
+pub fn options(args: &Args, paths: &project::Paths) -> crate::verify::Options {
     let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let cache =
         std::env::var_os("MSGPACT_CACHE_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target").join("msgpact"));
@@ -80,9 +85,9 @@ pub fn options(args: &Args) -> crate::verify::Options {
     }
     crate::verify::Options {
         root,
-        contracts: args.contracts.contracts.clone(),
-        golden: args.golden.clone(),
-        harness: args.harness.clone(),
+        contracts: paths.contracts.clone(),
+        golden: paths.golden.clone(),
+        harness: paths.harness.clone(),
         peers: args.peers.clone(),
         nats,
         timeout: args.timeout,
@@ -92,7 +97,40 @@ pub fn options(args: &Args) -> crate::verify::Options {
         max_restarts: 10,
         update_expected_failures: args.update_expected_failures,
         against: args.against.clone(),
+        required: required(args, paths),
+        policy: paths.project.as_ref().map(|p| p.config.policy.clone()).unwrap_or_default(),
     }
+}
+
+/// msgpact.toml's required types, when this run is about the repository's own peers: all of them, from
+/// msgpact.toml's peers directory (`--peer` or another `--harness` leaves them out, and says so).
+fn required(args: &Args, paths: &project::Paths) -> Vec<crate::verify::coverage::Required> {
+    let Some(p) = &paths.project else { return Vec::new() };
+    if p.config.required.is_empty() {
+        return Vec::new();
+    }
+    let why = if !paths.project_peers {
+        Some("--harness names another peers directory than msgpact.toml's")
+    } else if !args.peers.is_empty() {
+        Some("--peer runs part of the peers")
+    } else {
+        None
+    };
+    if let Some(why) = why {
+        eprintln!("verify: msgpact.toml's {} are not checked: {why}", plural(p.config.required.len(), "required type"));
+        return Vec::new();
+    }
+    p.config
+        .required
+        .iter()
+        .map(|r| crate::verify::coverage::Required {
+            name: r.value.clone(),
+            location: match r.at {
+                Some((l, c)) => format!("{}:{l}:{c}", p.file.display()),
+                None => p.file.display().to_string(),
+            },
+        })
+        .collect()
 }
 
 /// `--timeout`: a number of seconds, finite, from 0.01 to [`crate::limits::MAX_TIMEOUT_SECS`].
@@ -145,9 +183,26 @@ pub fn run(args: Args) -> i32 {
     if args.nats == Backend::Container || (args.nats == Backend::Auto && !url_given) {
         crate::nats::pin_docker_host();
     }
+    let flags = project::Flags {
+        contracts: args.contracts.contracts.as_deref(),
+        golden: args.golden.as_deref(),
+        harness: args.harness.as_deref(),
+    };
+    let paths = match project::paths(flags, true) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if let Some(l) = &paths.lock {
+        errln!(
+            "verify: contracts {} from {} (msgpact.lock), wire hash {}",
+            l.describe(),
+            l.contracts.git,
+            l.contracts.wire_hash
+        );
+    }
     // Before anything starts: from here on a signal stops every build, peer and server of this run.
     crate::signals::install();
-    let opts = options(&args);
+    let opts = options(&args, &paths);
     if let Some(u) = &opts.nats.url {
         crate::redact::add_url(u);
     }
@@ -174,6 +229,9 @@ pub fn run(args: Args) -> i32 {
     }
     if let Some(p) = &args.json {
         sinks.push(Box::new(Json::new(p.clone())));
+    }
+    if args.format == Format::Github {
+        sinks.push(Box::new(crate::report::github::Annotations::new()));
     }
     let mut sink = Fanout(sinks);
     let code = rt.block_on(async { crate::verify::run(&opts, &mut sink).await.exit_code });

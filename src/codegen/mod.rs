@@ -3,7 +3,7 @@
 //!
 //! One folder per language (`rust/`, `python/`, `go/`), each split by concern (names, types, enums,
 //! messages, ...) and each with its runtime as a real file of that language under `runtime/`, included at
-//! compile time and checked by that language's tools (tests/codegen_tools.rs). A language only turns a
+//! compile time and checked by that language's tools (tests/codegen/tools.rs). A language only turns a
 //! [`Contracts`] into [`GeneratedFile`]s, already laid out as that language's formatter would (rustfmt,
 //! gofmt, PEP 8), without running any tool. What they share lives here: the header that says the code is
 //! generated and from which contracts (this file), case conversions and unique names ([`naming`]), what a

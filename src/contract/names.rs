@@ -1,7 +1,7 @@
 //! The names `lint` refuses although they are valid identifiers: what no code generator can escape, because
 //! the name itself becomes a file, a directory or a golden case id. Everything else a language forbids
 //! (keywords, builtins, the generated code's own names, names that meet after case conversion) is escaped
-//! by `codegen` (`src/codegen/*/names.rs`), and the torture contracts of tests/torture_names.rs prove it.
+//! by `codegen` (`src/codegen/*/names.rs`), and the torture contracts of tests/codegen/torture_names.rs prove it.
 //!
 //! Refused, with E210:
 //! - names longer than [`MAX_NAME`] characters: a golden vector is `golden/<package>/<Message>/` +

@@ -7,7 +7,8 @@
 //! with [`crate::signals`], so that a signal to msgpact stops it and everything it started.
 use super::error::PeerError;
 use super::protocol::{
-    hello_subject, Hello, ENV_NATS_CREDS, ENV_NATS_URL, ENV_PEER, ENV_SUBJECT_PREFIX, PROTOCOL_VERSION,
+    hello_subject, Hello, ENV_CONTRACTS_HASH, ENV_NATS_CREDS, ENV_NATS_URL, ENV_PEER, ENV_SUBJECT_PREFIX,
+    PROTOCOL_VERSION,
 };
 use super::Manifest;
 use crate::limits::{clean_line, MAX_PEER_LINE_BYTES, MAX_PEER_LOG_BYTES};
@@ -29,6 +30,9 @@ pub struct PeerEnv {
     pub nats_url: String,
     pub creds: Option<PathBuf>,
     pub prefix: String,
+    /// The wire hash of the run's contracts (`MSGPACT_CONTRACTS_HASH`): what a peer of hand-written types
+    /// reports in its hello, having been checked against them (for pinned contracts, msgpact.lock's hash).
+    pub contracts_hash: String,
 }
 
 pub struct PeerProcess {
@@ -82,6 +86,7 @@ impl PeerProcess {
             .env(ENV_NATS_URL, &env.nats_url)
             .env(ENV_SUBJECT_PREFIX, &env.prefix)
             .env(ENV_PEER, &m.name)
+            .env(ENV_CONTRACTS_HASH, &env.contracts_hash)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -4,7 +4,7 @@
 //! That table is the one source of every name and number the peers and the runner must agree on. The Rust,
 //! Python and Go peer SDKs (harness/rust/peer/src/protocol.rs, harness/python/msgpact_peer/protocol.py,
 //! harness/go/peer/protocol.go) each keep a copy, because each is a package of its own that cannot read this
-//! file; tests/protocol_constants.rs fails when a copy, or the table of docs/peer-protocol.md section 7, differs
+//! file; tests/sdk/protocol_constants.rs fails when a copy, or the table of docs/peer-protocol.md section 7, differs
 //! from this one, and prints what to write.
 use super::error::PeerError;
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,9 @@ pub const ENV_NATS_URL: &str = "MSGPACT_NATS_URL";
 pub const ENV_NATS_CREDS: &str = "MSGPACT_NATS_CREDS";
 pub const ENV_SUBJECT_PREFIX: &str = "MSGPACT_SUBJECT_PREFIX";
 pub const ENV_PEER: &str = "MSGPACT_PEER";
+/// The wire hash of the run's contracts (for pinned contracts, msgpact.lock's): what a peer of hand-written
+/// types reports as its hello's `contracts_hash`, its application giving none.
+pub const ENV_CONTRACTS_HASH: &str = "MSGPACT_CONTRACTS_HASH";
 /// The exit status of a peer whose `MSGPACT_*` environment (or registration) is missing or invalid.
 pub const EXIT_CONFIG_ERROR: i32 = 2;
 /// The exit status of a peer that cannot reach its NATS server at start.
@@ -86,6 +89,7 @@ pub const CONSTANTS: &[Constant] = &[
     text("ENV_NATS_CREDS", ENV_NATS_CREDS, "optional: a NATS credentials file"),
     text("ENV_SUBJECT_PREFIX", ENV_SUBJECT_PREFIX, "this run's subject prefix"),
     text("ENV_PEER", ENV_PEER, "this peer's name in the run"),
+    text("ENV_CONTRACTS_HASH", ENV_CONTRACTS_HASH, "optional: the wire hash of the run's contracts"),
     int("EXIT_CONFIG_ERROR", EXIT_CONFIG_ERROR as i64, "exit status: `MSGPACT_*` missing or invalid, no type"),
     int("EXIT_NATS_UNREACHABLE", EXIT_NATS_UNREACHABLE as i64, "exit status: NATS cannot be reached at start"),
     int("STOP_TIMEOUT_SECONDS", STOP_TIMEOUT_SECONDS as i64, "after SIGTERM/SIGINT, exit 0 within this time"),

@@ -11,11 +11,12 @@ pub struct Junit {
     path: PathBuf,
     exchanges: Vec<Exchange>,
     setup: Vec<(String, String)>,
+    coverage: Option<crate::verify::coverage::Coverage>,
 }
 
 impl Junit {
     pub fn new(path: PathBuf) -> Self {
-        Junit { path, exchanges: Vec::new(), setup: Vec::new() }
+        Junit { path, exchanges: Vec::new(), setup: Vec::new(), coverage: None }
     }
 
     pub fn render(&self) -> String {
@@ -41,6 +42,36 @@ impl Junit {
                 suite.add_test_case(strictness_case(cell));
             }
             report.add_test_suite(suite);
+        }
+        if let Some(cov) = &self.coverage {
+            // One testcase per required type (failing when no peer serves it); the types nothing serves or
+            // requires are one line of the suite's output, not skipped testcases.
+            if !cov.required_served.is_empty() || !cov.required_unserved.is_empty() || !cov.unserved.is_empty() {
+                let mut suite = TestSuite::new("required types");
+                for t in &cov.required_served {
+                    let mut case = TestCase::new(t.as_str(), TestCaseStatus::success());
+                    case.set_classname("required");
+                    suite.add_test_case(case);
+                }
+                for u in &cov.required_unserved {
+                    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                    status
+                        .set_type(Code::RequiredNotServed.id())
+                        .set_message(u.message.as_str())
+                        .set_description(format!("{}: {}\nhint: {}", u.location, u.message, u.hint));
+                    let mut case = TestCase::new(u.name.as_str(), status);
+                    case.set_classname("required");
+                    suite.add_test_case(case);
+                }
+                if !cov.unserved.is_empty() {
+                    suite.set_system_out(format!(
+                        "not exchanged: {} neither required nor served by any peer: {}",
+                        crate::diag::plural(cov.unserved.len(), "type"),
+                        cov.unserved.join(", ")
+                    ));
+                }
+                report.add_test_suite(suite);
+            }
         }
         for c in consumers {
             let list: Vec<&Exchange> = self.exchanges.iter().filter(|x| x.consumer == c && !x.reused).collect();
@@ -148,6 +179,7 @@ impl Sink for Junit {
     fn event(&mut self, e: &Event) {
         match e {
             Event::Exchange(x) => self.exchanges.push(x.clone()),
+            Event::Coverage(c) => self.coverage = Some(c.clone()),
             Event::SetupError { what, message, .. } => self.setup.push((what.clone(), message.clone())),
             Event::StaleExpectedFailure { peer, file, line, message, case, removed: false, command } => {
                 self.setup.push((

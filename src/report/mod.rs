@@ -2,6 +2,7 @@
 //! terminal view for people, the progress view for long steps, JUnit for CI systems, JSON for everything
 //! else.
 pub mod breaking;
+pub mod github;
 pub mod json;
 pub mod junit;
 pub mod progress;

@@ -15,6 +15,8 @@ pub struct Terminal<W: Write> {
     peers: Vec<String>,
     cases_per_message: BTreeMap<String, usize>,
     stale: Vec<String>,
+    /// Required types no peer serves (E704), and the types nothing serves or requires.
+    coverage: Option<crate::verify::coverage::Coverage>,
     /// At most this many failures are printed in full.
     pub max_failures: usize,
 }
@@ -27,6 +29,7 @@ impl<W: Write> Terminal<W> {
             peers: Vec::new(),
             cases_per_message: BTreeMap::new(),
             stale: Vec::new(),
+            coverage: None,
             max_failures: 25,
         }
     }
@@ -124,6 +127,7 @@ impl<W: Write> Sink for Terminal<W> {
                 let rate = *exchanges as f64 / elapsed.as_secs_f64().max(1e-9);
                 self.line(&format!("peer {peer}: {exchanges} {what} in {:.2} s ({rate:.0}/s)", elapsed.as_secs_f64()));
             }
+            Event::Coverage(c) => self.coverage = Some(c.clone()),
             // Drawn by the progress view (report::progress).
             Event::Progress(_) => return,
             Event::Exchange(x) => {
@@ -154,6 +158,21 @@ impl<W: Write> Terminal<W> {
         for st in &self.stale {
             let _ = writeln!(s, "{st}\n");
         }
+        if let Some(c) = &self.coverage {
+            for u in &c.required_unserved {
+                let d =
+                    crate::diag::Diagnostic::at(crate::diag::Code::RequiredNotServed, &u.location, &u.message, &u.hint);
+                let _ = writeln!(s, "{}\n", d.render_plain());
+            }
+            if !c.unserved.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "verify: not exchanged: {} neither required nor served by any peer: {}",
+                    crate::diag::plural(c.unserved.len(), "type"),
+                    c.unserved.join(", ")
+                );
+            }
+        }
         let status = match sum.exit_code {
             0 => "ok".to_string(),
             1 => "FAILED".to_string(),
@@ -168,6 +187,10 @@ impl<W: Write> Terminal<W> {
         }
         if sum.stale > 0 {
             let _ = write!(counts, "; {} stale expected failure(s)", sum.stale);
+        }
+        if sum.required_unserved > 0 {
+            let _ =
+                write!(counts, "; {} served by no peer", crate::diag::plural(sum.required_unserved, "required type"));
         }
         if sum.setup_errors > 0 {
             let _ = write!(counts, "; {} setup error(s)", sum.setup_errors);

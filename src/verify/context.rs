@@ -39,6 +39,10 @@ pub struct Options {
     /// Replay the golden vectors of an earlier version (a git ref or a directory of contracts) through the
     /// current peers: can new readers read what old writers sent?
     pub against: Option<String>,
+    /// Message types the peers must serve (msgpact.toml's `[peers] required`).
+    pub required: Vec<super::coverage::Required>,
+    /// Classes that fail or warn for every peer (msgpact.toml's `[policy]`), under each peer's own policy.
+    pub policy: Vec<(crate::classes::PolicyKey, crate::classes::Gate)>,
 }
 
 /// The producer of a payload: the golden vector, an earlier version's golden vector, or a peer's output.

@@ -77,6 +77,8 @@ pub enum Event {
         elapsed: Duration,
     },
     Exchange(Exchange),
+    /// The types the peers serve against those msgpact.toml requires (after every peer is ready).
+    Coverage(super::coverage::Coverage),
     /// A long step started, moved on or ended (building nats-server or a peer, exchanging vectors). Only
     /// the progress view draws these; the reports leave them out, so that they stay the same from run to run.
     Progress(crate::progress::Update),
@@ -122,6 +124,8 @@ pub struct Summary {
     pub xfailed: usize,
     /// Expected failures that no longer fail.
     pub stale: usize,
+    /// Required message types no peer serves.
+    pub required_unserved: usize,
     pub setup_errors: usize,
     #[serde(serialize_with = "secs")]
     pub elapsed: Duration,

@@ -107,16 +107,25 @@ pub(super) fn assess(ctx: &Ctx, peer: &LivePeer, d: &Done) -> Assessment {
         }
     }
     let reject = case.reject();
+    // The peer's policy, then the repository's (msgpact.toml), then the package's, then the default; for a
+    // must-reject payload accepted, at each level the kind's own key (`accepts-unknown-key`) before the class's.
+    let repository = |k: PolicyKey| ctx.opts.policy.iter().find(|(c, _)| *c == k).map(|(_, g)| *g);
     let gate = |cl: Class| match reject {
-        // Accepting a must-reject payload: the kind's own policy first, then the class's, peer before package.
         Some(kind) if cl == Class::AcceptsInvalid => peer
             .manifest
             .reject_gate(kind)
             .or_else(|| peer.manifest.gate(cl))
+            .or_else(|| repository(PolicyKey::Reject(kind)))
+            .or_else(|| repository(PolicyKey::Class(cl)))
             .or_else(|| package.gate_of(PolicyKey::Reject(kind)))
             .or_else(|| package.gate(cl))
             .unwrap_or_else(|| default_reject_gate(kind)),
-        _ => peer.manifest.gate(cl).or_else(|| package.gate(cl)).unwrap_or_else(|| default_gate(cl)),
+        _ => peer
+            .manifest
+            .gate(cl)
+            .or_else(|| repository(PolicyKey::Class(cl)))
+            .or_else(|| package.gate(cl))
+            .unwrap_or_else(|| default_gate(cl)),
     };
     let mut outcome = d.verdict.outcome(class, gate);
     let field = match case.origin {

@@ -14,6 +14,7 @@ mod batch;
 pub mod canonical;
 pub mod compare;
 mod context;
+pub mod coverage;
 pub mod error;
 pub mod events;
 pub mod exchange;

@@ -33,6 +33,13 @@ impl<'s> Recorder<'s> {
         self.sink.event(&Event::SetupError { what: e.what, message: e.message, hint: e.hint });
     }
 
+    /// Which types the peers serve against the required ones: its event; each required type no peer serves
+    /// counts as a failure of the run.
+    pub(super) fn coverage(&mut self, c: super::coverage::Coverage) {
+        self.sum.required_unserved = c.required_unserved.len();
+        self.sink.event(&Event::Coverage(c));
+    }
+
     /// From here on, the expected failures of `peers` are tracked (the peers that started, in order).
     pub(super) fn track_expected_failures(&mut self, peers: &[LivePeer]) {
         self.used = peers.iter().map(|p| vec![false; p.expected.entries.len()]).collect();
@@ -112,12 +119,12 @@ impl<'s> Recorder<'s> {
         }
     }
 
-    /// The exit code the counts call for: 2 after any setup error, 1 after a failure or a stale expected
-    /// failure, else 0.
+    /// The exit code the counts call for: 2 after any setup error, 1 after a failure, a stale expected
+    /// failure or a required type no peer serves, else 0.
     pub(super) fn exit_code(&self) -> i32 {
         if self.sum.setup_errors > 0 {
             2
-        } else if self.sum.failed > 0 || self.sum.stale > 0 {
+        } else if self.sum.failed > 0 || self.sum.stale > 0 || self.sum.required_unserved > 0 {
             1
         } else {
             0

@@ -102,6 +102,7 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
             nats_url: server.url().to_string(),
             creds: server.creds().map(|p| p.to_path_buf()),
             prefix: prefix.clone(),
+            contracts_hash: crate::contract::hash::wire_hash(&c),
         },
         prefix,
         previous,
@@ -110,6 +111,12 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
 
     let mut peers = launch_all(&ctx, built, &mut rec).await;
     rec.track_expected_failures(&peers);
+
+    // Which types the peers serve: a required type nobody serves fails; one nobody serves or requires is
+    // named once, and not exchanged.
+    let served: std::collections::BTreeSet<String> = peers.iter().flat_map(|p| p.hello.types.iter().cloned()).collect();
+    let types: Vec<String> = c.message_ids().map(|id| c.message_name(id)).collect();
+    rec.coverage(super::coverage::Coverage::new(&types, &served, &opts.required));
 
     // Phase 1: every golden vector through every peer.
     let batches = peers.iter().map(|p| plan::phase1(&ctx, p, golden_count, &old_payloads)).collect();
@@ -123,7 +130,9 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
         }
     }
     for (pi, d) in phase1.not_served(peers.len(), golden_count) {
-        rec.exchange(&ctx, &peers, &d, pi, false);
+        if served.contains(&ctx.names[d.item.case]) {
+            rec.exchange(&ctx, &peers, &d, pi, false);
+        }
     }
 
     // Phase 2: every peer's output through every peer.

@@ -9,6 +9,7 @@
 //! ([`container_backend_or_skip`]); each skip is recorded, and the test binary ends with a summary of the
 //! run's skips so far (see [`skip`]).
 #![allow(dead_code)]
+pub mod contracts_repo;
 mod skips;
 
 use serde_json::Value as Json;
@@ -16,10 +17,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+#[allow(unused_imports)] // not every test binary runs git
+pub use contracts_repo::git;
 pub use skips::skip;
 
-pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+/// The repository (the workspace root: contracts, golden files, harness).
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 pub fn in_ci() -> bool {
@@ -122,8 +126,41 @@ pub fn msgpact(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.output().expect("run msgpact")
 }
 
+/// Runs `msgpact ARGS` in the repository.
+pub fn msgpact_here(args: &[&str]) -> Output {
+    msgpact(root(), args, &[])
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A run of msgpact that ended by itself with an exit code of its own: no panic message, no exit code 101
+/// (Rust's panic), no death by a signal.
+pub fn assert_no_panic(o: &Output) {
+    let err = stderr(o);
+    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "panic:\n{err}");
+    assert!(o.status.code().is_some_and(|c| c != 101), "crashed ({:?}):\n{err}", o.status);
+}
+
+/// Runs a tool that must succeed: its stdout and stderr together, or a failure that shows them.
+pub fn run_ok(cmd: &mut Command, what: &str) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot {what}: {e}"));
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{what} failed ({}):\n{text}", out.status);
+    text
+}
+
+/// The MessagePack fixstr of `s` (at most 31 bytes).
+pub fn fixstr(s: &str) -> Vec<u8> {
+    assert!(s.len() < 32, "a fixstr holds at most 31 bytes");
+    let mut v = vec![0xa0 | s.len() as u8];
+    v.extend_from_slice(s.as_bytes());
+    v
 }
 
 /// The exchanges of a JSON report.

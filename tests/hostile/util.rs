@@ -54,7 +54,7 @@ pub fn msgpact_bin() -> &'static str {
 
 pub fn spawn(args: &[&str], opts: Opts) -> Child {
     let mut cmd = Command::new(msgpact_bin());
-    cmd.args(args).current_dir(opts.cwd.unwrap_or(&root()));
+    cmd.args(args).current_dir(opts.cwd.unwrap_or(root()));
     cmd.env_remove("NATS_URL").env_remove("NATS_CREDS").env("RUST_BACKTRACE", "0");
     for (k, v) in &opts.env {
         cmd.env(k, v);

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import msgpack
 from msgpact_peer import Info, Peer
 
-# For tests/own_peers.rs only: OWN_PEER_BUG=float-tokens makes the encoder write completion_tokens as a float
+# For tests/verify/own_peers.rs only: OWN_PEER_BUG=float-tokens makes the encoder write completion_tokens as a float
 # (`cb`), a slip msgpact must report at `$.completion_tokens`. Leave it out of a real peer.
 FLOAT_TOKENS_BUG = os.environ.get("OWN_PEER_BUG") == "float-tokens"
 

@@ -17,6 +17,10 @@ type Config struct {
 	NATSCreds     string // MSGPACT_NATS_CREDS, optional path to a .creds file
 	SubjectPrefix string // MSGPACT_SUBJECT_PREFIX, e.g. msgpact.run.3f9a1c2b
 	Name          string // MSGPACT_PEER, this peer's name in the run
+	// ContractsHash is MSGPACT_CONTRACTS_HASH, optional: the wire hash of the
+	// run's contracts, which hello reports when the application's Info gives
+	// none (types written by hand, checked against these contracts).
+	ContractsHash string
 }
 
 // ConfigError reports invalid or missing configuration. [Peer.Run] exits
@@ -42,6 +46,7 @@ func ConfigFromEnv() (Config, error) {
 		NATSCreds:     os.Getenv(EnvNATSCreds),
 		SubjectPrefix: os.Getenv(EnvSubjectPrefix),
 		Name:          os.Getenv(EnvPeer),
+		ContractsHash: strings.TrimSpace(os.Getenv(EnvContractsHash)),
 	}
 	return cfg, cfg.Validate()
 }

@@ -33,8 +33,11 @@ type Hello struct {
 const NATSLibraryName = "nats.go"
 
 // hello builds the handshake for the peer named name, and writes a note to
-// log when a library version cannot be found in the build information.
-func (p *Peer) hello(name string, log io.Writer) Hello {
+// log when a library version cannot be found in the build information. Its
+// contracts_hash is Info's, or, when that is empty (types written by hand),
+// runContractsHash: the run's MSGPACT_CONTRACTS_HASH (Config.ContractsHash),
+// the contracts msgpact checks the types against.
+func (p *Peer) hello(name, runContractsHash string, log io.Writer) Hello {
 	lang := p.info.Language
 	if lang == "" {
 		lang = "go"
@@ -48,6 +51,10 @@ func (p *Peer) hello(name string, log io.Writer) Hello {
 			"(a `go test` binary records none); reporting library_version %q. Build the peer with `go build`.\n",
 			p.info.Library, libVersion)
 	}
+	contractsHash := p.info.ContractsHash
+	if contractsHash == "" {
+		contractsHash = runContractsHash
+	}
 	return Hello{
 		Protocol:           ProtocolVersion,
 		Name:               name,
@@ -56,7 +63,7 @@ func (p *Peer) hello(name string, log io.Writer) Hello {
 		LibraryVersion:     libVersion,
 		NATSLibrary:        NATSLibraryName,
 		NATSLibraryVersion: natsVersion(),
-		ContractsHash:      p.info.ContractsHash,
+		ContractsHash:      contractsHash,
 		Types:              p.Types(), // sorted
 	}
 }

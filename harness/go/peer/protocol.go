@@ -4,7 +4,7 @@ package peer
 // with the same names as in the Rust (harness/rust/peer/src/protocol.rs) and
 // Python (msgpact_peer/protocol.py) SDKs, and the one-line rule for error
 // texts. msgpact's src/peer/protocol.rs holds the one table they all come
-// from; its test (tests/protocol_constants.rs) fails when a copy here differs.
+// from; its test (tests/sdk/protocol_constants.rs) fails when a copy here differs.
 
 import (
 	"strings"
@@ -51,11 +51,14 @@ const (
 const MaxErrorBytes = 1000
 
 // Environment variables the runner sets when it starts a peer.
+// EnvContractsHash is optional: the wire hash of the run's contracts, which
+// hello reports when the application's Info gives none.
 const (
 	EnvNATSURL       = "MSGPACT_NATS_URL"
 	EnvNATSCreds     = "MSGPACT_NATS_CREDS"
 	EnvSubjectPrefix = "MSGPACT_SUBJECT_PREFIX"
 	EnvPeer          = "MSGPACT_PEER"
+	EnvContractsHash = "MSGPACT_CONTRACTS_HASH"
 )
 
 // Exit statuses of a peer that cannot start, and the time a stopping peer

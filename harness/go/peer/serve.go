@@ -66,7 +66,7 @@ func (p *Peer) Serve(ctx context.Context, cfg Config) error {
 		return err
 	}
 	log := &lockedWriter{w: p.stderr()}
-	helloBody := p.hello(cfg.Name, log).marshal()
+	helloBody := p.hello(cfg.Name, cfg.ContractsHash, log).marshal()
 
 	closed := make(chan struct{})
 	var closeOnce sync.Once

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -226,13 +227,33 @@ func TestConfigFromEnv(t *testing.T) {
 	t.Setenv(EnvSubjectPrefix, "msgpact.run.1")
 	t.Setenv(EnvPeer, "go")
 	t.Setenv(EnvNATSCreds, "")
+	t.Setenv(EnvContractsHash, "")
 	cfg, err := ConfigFromEnv()
 	if err != nil || cfg.Name != "go" || cfg.SubjectPrefix != "msgpact.run.1" || cfg.NATSURL != "nats://127.0.0.1:4222" {
 		t.Fatalf("%+v %v", cfg, err)
 	}
+	if cfg.ContractsHash != "" {
+		t.Errorf("MSGPACT_CONTRACTS_HASH is optional and unset: %q", cfg.ContractsHash)
+	}
+	t.Setenv(EnvContractsHash, " sha256:lock ")
+	if cfg, err = ConfigFromEnv(); err != nil || cfg.ContractsHash != "sha256:lock" {
+		t.Fatalf("contracts hash: %+v %v", cfg, err)
+	}
 	t.Setenv(EnvPeer, "")
 	if _, err := ConfigFromEnv(); !IsConfigError(err) || !strings.Contains(err.Error(), EnvPeer) {
 		t.Fatalf("missing peer: %v", err)
+	}
+}
+
+// Hand-written types (Info without a contracts hash) report the run's
+// MSGPACT_CONTRACTS_HASH, and nothing when there is none.
+func TestHelloReportsTheRunsContractsHashForHandWrittenTypes(t *testing.T) {
+	p := newTestPeer(t)
+	if got := p.hello("go", "sha256:lock", io.Discard).ContractsHash; got != "sha256:lock" {
+		t.Errorf("contracts_hash = %q, want the run's sha256:lock", got)
+	}
+	if got := p.hello("go", "", io.Discard).ContractsHash; got != "" {
+		t.Errorf("contracts_hash = %q, want none", got)
 	}
 }
 
@@ -287,7 +308,7 @@ func TestHelloUnderGoTest(t *testing.T) {
 	p := newTestPeer(t)
 	p.info.ContractsHash = "sha256:abc"
 	log := &bytes.Buffer{}
-	h := p.hello("go", log)
+	h := p.hello("go", "sha256:run", log) // the types' own hash wins over the run's
 	b := h.marshal()
 	var raw map[string]any
 	if err := json.Unmarshal(b, &raw); err != nil {

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Mapping, Optional
 
 from .protocol import (
+    ENV_CONTRACTS_HASH,
     ENV_NATS_CREDS,
     ENV_NATS_URL,
     ENV_PEER,
@@ -33,6 +34,9 @@ class Config:
     subject_prefix: str  # MSGPACT_SUBJECT_PREFIX, e.g. msgpact.run.3f9a1c2b
     name: str  # MSGPACT_PEER, this peer's name in the run
     nats_creds: Optional[str] = None  # MSGPACT_NATS_CREDS, an optional credentials file
+    # MSGPACT_CONTRACTS_HASH, optional: the wire hash of the run's contracts, which hello reports when the
+    # application's Info gives none (types written by hand, checked against these contracts).
+    contracts_hash: str = ""
 
     def subject(self) -> str:
         """The wildcard subject the peer subscribes to: `<prefix>.<peer>.*`."""
@@ -51,6 +55,7 @@ class Config:
             subject_prefix=env.get(ENV_SUBJECT_PREFIX, "").strip(),
             name=env.get(ENV_PEER, "").strip(),
             nats_creds=env.get(ENV_NATS_CREDS, "").strip() or None,
+            contracts_hash=env.get(ENV_CONTRACTS_HASH, "").strip(),
         )
         config.validate()
         return config

@@ -113,10 +113,15 @@ class Peer:
 
     # ----------------------------------------------------------------------------------------- protocol
 
-    def hello(self, name: str) -> Dict[str, Any]:
-        """The hello handshake object (protocol section 3) for a peer called `name`."""
+    def hello(self, name: str, run_contracts_hash: str = "") -> Dict[str, Any]:
+        """The hello handshake object (protocol section 3) for a peer called `name`.
+
+        Its contracts_hash is Info's, or, when that is "" (types written by hand), `run_contracts_hash`: the
+        run's MSGPACT_CONTRACTS_HASH (Config.contracts_hash), the contracts msgpact checks the types against.
+        """
         info = self.info
-        return hello(name, info.language, info.library, self.library_version, info.contracts_hash, self.types())
+        contracts_hash = info.contracts_hash or run_contracts_hash
+        return hello(name, info.language, info.library, self.library_version, contracts_hash, self.types())
 
     def roundtrip(self, type_name: Optional[str], payload: bytes) -> Outcome:
         """Decode `payload` as `type_name` and encode it back; every failure becomes a status, never a raise."""

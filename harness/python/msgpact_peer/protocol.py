@@ -2,7 +2,7 @@
 
 Why this module exists: subjects, headers, status words, environment variables and limits are named once here,
 with the same names as in the Rust (harness/rust/peer/src/protocol.rs) and Go (harness/go/peer/protocol.go) SDKs.
-msgpact's src/peer/protocol.rs holds the one table they all come from, and its test (tests/protocol_constants.rs)
+msgpact's src/peer/protocol.rs holds the one table they all come from, and its test (tests/sdk/protocol_constants.rs)
 fails when a copy here differs.
 """
 
@@ -39,6 +39,8 @@ ENV_NATS_URL = "MSGPACT_NATS_URL"
 ENV_NATS_CREDS = "MSGPACT_NATS_CREDS"
 ENV_SUBJECT_PREFIX = "MSGPACT_SUBJECT_PREFIX"
 ENV_PEER = "MSGPACT_PEER"
+# Optional: the wire hash of the run's contracts, reported in hello when the application's Info gives none.
+ENV_CONTRACTS_HASH = "MSGPACT_CONTRACTS_HASH"
 
 # Exit statuses of a peer that cannot start, and the time a stopping peer has to answer what it received
 EXIT_CONFIG_ERROR = 2

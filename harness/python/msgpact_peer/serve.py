@@ -62,7 +62,7 @@ def _handler(peer: "Peer", nc: Any, config: Config) -> Callable[[Any], Awaitable
     """The subscription callback; the hot path of the peer."""
     roundtrip_subject = config.operation_subject(OP_ROUNDTRIP)
     hello_subject = config.operation_subject(OP_HELLO)
-    hello_body = json.dumps(peer.hello(config.name)).encode()
+    hello_body = json.dumps(peer.hello(config.name, config.contracts_hash)).encode()
     roundtrip = peer.roundtrip
     publish = nc.publish
     publish_reply = getattr(nc, "publish_reply", None)  # FastClient: header block encoded here
@@ -144,7 +144,8 @@ async def serve(peer: "Peer", config: Optional[Config] = None, stop: Optional[as
     config.validate()
     if not peer.types():
         raise ConfigError("msgpact peer: no message types registered: call peer.register(...) before run()")
-    peer.hello(config.name)  # resolves the library versions now, so a bad library name fails before connecting
+    # Resolves the library versions now, so that a bad library name fails before connecting.
+    peer.hello(config.name, config.contracts_hash)
     stop = stop if stop is not None else asyncio.Event()
     peer._serving = True
     closed = asyncio.Event()

@@ -258,7 +258,7 @@ class _Utf8HeaderParser:
     nats-py before 2.15 parses headers with email's BytesParser, which gives no str for a non-ASCII value (such
     as an error line with "é"), and then drops the reply's headers. That is the test client's problem, not the
     peer's: the runner reads headers with async-nats. With this parser the suite checks the peer the same way
-    on every nats-py version the SDK supports (tests/sdk_packages.rs runs it on the oldest).
+    on every nats-py version the SDK supports (tests/sdk/packages.rs runs it on the oldest).
     """
 
     @staticmethod

@@ -135,6 +135,19 @@ def test_hello_reports_run_time_versions():
     assert hello["library_version"] == ".".join(str(part) for part in msgpack.version)
 
 
+def test_hand_written_types_report_the_runs_contracts_hash():
+    env = {"MSGPACT_NATS_URL": "nats://127.0.0.1:4222", "MSGPACT_SUBJECT_PREFIX": "msgpact.run.1", "MSGPACT_PEER": "p"}
+    config = Config.from_env({**env, "MSGPACT_CONTRACTS_HASH": " sha256:lock "})
+    assert config.contracts_hash == "sha256:lock"
+    assert Config.from_env(env).contracts_hash == "", "the variable is optional"
+    own = Peer()  # Info() gives no contracts hash: the types are the service's own
+    own.register("test.Point", decode=msgpack.unpackb, encode=msgpack.packb)
+    assert own.hello("p", config.contracts_hash)["contracts_hash"] == "sha256:lock"
+    assert own.hello("p")["contracts_hash"] == ""
+    # generated types carry their own hash, which wins: a stale peer still says what it was built from
+    assert point_peer().hello("p", "sha256:lock")["contracts_hash"] == "sha256:abc"
+
+
 def test_unknown_library_is_a_config_error_and_an_explicit_version_wins():
     with pytest.raises(ConfigError, match="no-such-msgpack-library"):
         Peer(Info(library="no-such-msgpack-library")).hello("python")

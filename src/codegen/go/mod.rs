@@ -34,7 +34,7 @@
 //! its Go types in [`types`], enums in [`enums`], message structs and methods in [`messages`], constraint
 //! checks in [`checks`] and the canonical encoders and strict decoders in [`codec`]; [`registry`] writes
 //! the registry package; [`text`] has the literal and comment helpers; `runtime/*.go` is the runtime, a real
-//! Go package (gofmt- and vet-checked by tests/codegen_tools.rs) included at compile time.
+//! Go package (gofmt- and vet-checked by tests/codegen/tools.rs) included at compile time.
 mod checks;
 mod codec;
 mod enums;

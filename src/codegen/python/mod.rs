@@ -7,7 +7,7 @@
 //!   (`repr: int`) per enum, a `@dataclass(kw_only=True, slots=True)` per message with `to_msgpack()` and
 //!   `from_msgpack(data)`, and the description of its fields for the runtime;
 //! - `_runtime.py`, with `_base.py` and `_codecs.py`: the contract-independent part (`runtime/` here, real
-//!   Python files checked by py_compile and pyflakes in tests/codegen_tools.rs), which decodes strictly and
+//!   Python files checked by py_compile and pyflakes in tests/codegen/tools.rs), which decodes strictly and
 //!   encodes in the canonical profile with `msgpack.unpackb` / `msgpack.Packer`, float32 fields written with
 //!   `struct`. `_runtime.py` is the API (what the generated modules and users import); `_base.py` holds the
 //!   constants, `ABSENT` and the errors, `_codecs.py` one codec per contract type.

@@ -7,7 +7,7 @@
 //! rustfmt makes them (its `overflow`, `matches` and `rewrite_assign_rhs` logic, for the few expression
 //! kinds the generator writes): a call on one line when it fits (and, with several arguments, when they
 //! take at most `fn_call_width` columns); else its only argument overflowing when that argument is a call
-//! itself; else one argument per line. tests/codegen_tools.rs runs `rustfmt --check` over output made
+//! itself; else one argument per line. tests/codegen/tools.rs runs `rustfmt --check` over output made
 //! from contracts whose names sweep across these limits.
 //!
 //! The contracts' names (identifiers of up to 50 characters) are what the sweep covers; where rustfmt

@@ -15,7 +15,7 @@
 //! Where things are: [`names`] escapes Rust names (keywords, `r#type`, `self_`); [`types`] maps contract
 //! types to Rust types; [`enums`] and [`messages`] write enums and structs with their serde impls;
 //! [`validate`] writes the constraint checks; `runtime/rt.rs` is the runtime module `rt`, a real Rust file
-//! (rustfmt-checked by tests/codegen_tools.rs) included at compile time.
+//! (rustfmt-checked by tests/codegen/tools.rs) included at compile time.
 mod enums;
 mod layout;
 mod messages;

@@ -5,8 +5,8 @@
 //! subscribing to a subject nobody sends to. It also turns the NATS URL into what async-nats needs (it
 //! ignores credentials written in a URL, which nats.go and nats-py read) and never shows a secret.
 use crate::protocol::{
-    ENV_NATS_CREDS, ENV_NATS_URL, ENV_PEER, ENV_SUBJECT_PREFIX, EXIT_CONFIG_ERROR,
-    EXIT_NATS_UNREACHABLE,
+    ENV_CONTRACTS_HASH, ENV_NATS_CREDS, ENV_NATS_URL, ENV_PEER, ENV_SUBJECT_PREFIX,
+    EXIT_CONFIG_ERROR, EXIT_NATS_UNREACHABLE,
 };
 use std::fmt;
 
@@ -50,14 +50,21 @@ pub struct Config {
     pub subject_prefix: String,
     /// `MSGPACT_PEER`, this peer's name in the run.
     pub name: String,
+    /// `MSGPACT_CONTRACTS_HASH`, optional: the wire hash of the run's contracts, which `hello` reports when
+    /// the application's [`crate::Info`] gives none (types written by hand, checked against these contracts).
+    pub contracts_hash: String,
 }
 
 impl Config {
     /// Reads the `MSGPACT_*` variables and checks them; the error names every variable at fault.
     pub fn from_env() -> Result<Config, Error> {
+        Config::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`Config::from_env`] with the variables looked up by `lookup`.
+    fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, Error> {
         let var = |name: &str| {
-            std::env::var(name)
-                .ok()
+            lookup(name)
                 .map(|v| v.trim().to_string())
                 .unwrap_or_default()
         };
@@ -67,6 +74,7 @@ impl Config {
             nats_creds: (!creds.is_empty()).then_some(creds),
             subject_prefix: var(ENV_SUBJECT_PREFIX),
             name: var(ENV_PEER),
+            contracts_hash: var(ENV_CONTRACTS_HASH),
         };
         config.validate()?;
         Ok(config)
@@ -233,12 +241,29 @@ mod tests {
     }
 
     #[test]
+    fn config_reads_the_runs_contracts_hash_which_is_optional() {
+        let env = |hash: Option<&'static str>| {
+            move |name: &str| match name {
+                ENV_NATS_URL => Some("nats://127.0.0.1:4222".to_string()),
+                ENV_SUBJECT_PREFIX => Some("msgpact.run.1".to_string()),
+                ENV_PEER => Some("own".to_string()),
+                ENV_CONTRACTS_HASH => hash.map(str::to_string),
+                _ => None,
+            }
+        };
+        let c = Config::from_vars(env(Some(" sha256:lock "))).unwrap();
+        assert_eq!(c.contracts_hash, "sha256:lock");
+        assert_eq!(Config::from_vars(env(None)).unwrap().contracts_hash, "");
+    }
+
+    #[test]
     fn config_names_every_variable_at_fault() {
         let good = Config {
             nats_url: "nats://h:1".into(),
             nats_creds: None,
             subject_prefix: "msgpact.run.3f9a-1c_2b".into(),
             name: "rust-peer_1".into(),
+            contracts_hash: String::new(),
         };
         assert_eq!(good.validate(), Ok(()));
         assert_eq!(good.subject(), "msgpact.run.3f9a-1c_2b.rust-peer_1.*");
@@ -247,6 +272,7 @@ mod tests {
             nats_creds: None,
             subject_prefix: String::new(),
             name: String::new(),
+            contracts_hash: String::new(),
         };
         let e = empty.validate().unwrap_err();
         assert_eq!(e.exit_code(), EXIT_CONFIG_ERROR);

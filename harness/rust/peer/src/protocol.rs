@@ -3,7 +3,7 @@
 //! Why this module exists: subjects, headers, status words, environment variables and limits are named once
 //! here, with the same names as in the Python (harness/python/msgpact_peer/protocol.py) and Go
 //! (harness/go/peer/protocol.go) SDKs. msgpact's `src/peer/protocol.rs` holds the one table they all come
-//! from, and its test (`tests/protocol_constants.rs`) fails when a copy here differs.
+//! from, and its test (`tests/sdk/protocol_constants.rs`) fails when a copy here differs.
 
 /// The `protocol` number of the `hello` handshake.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -48,6 +48,8 @@ pub const ENV_NATS_CREDS: &str = "MSGPACT_NATS_CREDS";
 pub const ENV_SUBJECT_PREFIX: &str = "MSGPACT_SUBJECT_PREFIX";
 /// This peer's name in the run.
 pub const ENV_PEER: &str = "MSGPACT_PEER";
+/// Optional: the wire hash of the run's contracts, reported in `hello` when [`crate::Info`] gives none.
+pub const ENV_CONTRACTS_HASH: &str = "MSGPACT_CONTRACTS_HASH";
 
 /// The exit status of a peer whose `MSGPACT_*` environment (or registration) is missing or invalid.
 pub const EXIT_CONFIG_ERROR: i32 = 2;

@@ -79,7 +79,7 @@ impl Peer {
             .flush()
             .await
             .map_err(|e| Error::Nats(format!("msgpact peer: cannot flush: {e}")))?;
-        let hello = self.hello(&config.name);
+        let hello = self.hello(&config.name, &config.contracts_hash);
         eprintln!("{READY_LINE}");
         tokio::pin!(stop);
         loop {

@@ -1,4 +1,4 @@
-//! The Rust mutants of msgpact's mutation suite (docs/mutation-suite.md, tests/mutation_suite.rs): peers
+//! The Rust mutants of msgpact's mutation suite (docs/mutation-suite.md, tests/verify/mutation_suite.rs): peers
 //! written the way a team would write them with serde + rmp-serde and their DEFAULTS, each with one of the
 //! interop bugs of INTEROP.md. `MSGPACT_MUTANT` (set in each mutant's `tests/mutants/peers/*/peer.toml`)
 //! picks the bug; everything else about the peer is right, so that the bug is the only thing
