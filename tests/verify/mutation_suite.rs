@@ -588,7 +588,7 @@ fn one_exception_in_every_case_is_one_problem_at_its_field() {
     let nats = tools();
     let t = tempfile::tempdir().unwrap();
     let args = ["verify", "--nats", "binary", "--harness", HARNESS, "--peer", "mutant-py-no-datetime-flag"];
-    let o = msgpact(&root(), &args, &[("MSGPACT_NATS_SERVER", nats.to_str().unwrap())]);
+    let o = msgpact(root(), &args, &[("MSGPACT_NATS_SERVER", nats.to_str().unwrap())]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     let heads: Vec<&str> = err.lines().filter(|l| l.starts_with("FAIL ") && !l.contains(" reject.")).collect();
