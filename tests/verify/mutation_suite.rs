@@ -314,7 +314,7 @@ const MUTANTS: &[Mutant] = &[
         Some("$.temperature"),
     ),
     up(
-        "msgpack/msgpack-python#296",
+        "msgpack/msgpack-python#474",
         m(
             "py-float64/int-keys",
             "mutant-py-float64",
