@@ -605,6 +605,7 @@ fn bench_runner_parts(suite: &Suite) -> Json {
                 location: c.sources.render(c.locate(k.message, "$")),
                 duration: Duration::from_micros(30),
                 reused: false,
+                reject: k.reject(),
             });
             verify::Sink::event(&mut rec, &e);
         }

@@ -156,7 +156,10 @@ fn annotate_drift(c: &Contracts, cases: &[golden::Case], expected: &[store::Expe
             let span = match expected.iter().position(|e| &e.key == k) {
                 Some(i) => Some(match cases[i].origin {
                     golden::Origin::Example(span) => span,
-                    golden::Origin::Edge { field } => c.message(cases[i].message).fields[field].span,
+                    golden::Origin::Edge { field } | golden::Origin::Reject { field: Some(field), .. } => {
+                        c.message(cases[i].message).fields[field].span
+                    }
+                    golden::Origin::Reject { field: None, .. } => c.message(cases[i].message).span,
                     golden::Origin::Drawn => c.message(cases[i].message).span,
                 }),
                 None => k

@@ -5,7 +5,7 @@
 use super::num::parse_num;
 use super::types::parse_type;
 use super::*;
-use crate::classes::{Class, Gate};
+use crate::classes::{Gate, PolicyKey};
 use crate::diag::{did_you_mean, Code};
 use crate::yaml::{self, NodeKind};
 
@@ -179,15 +179,16 @@ impl Reader<'_> {
         })
     }
 
-    /// `policy: {int-width: warn, field-name: fail}`: which classes of findings fail the gate.
-    fn policy(&mut self, node: &Node) -> Vec<(Class, Gate)> {
+    /// `policy: {int-width: warn, field-name: fail, accepts-unknown-key: allow}`: which classes of findings
+    /// (and which kinds of must-reject payloads accepted) fail the gate.
+    fn policy(&mut self, node: &Node) -> Vec<(PolicyKey, Gate)> {
         let mut out = Vec::new();
         let Some(map) = self.map(node, "`policy`") else { return out };
         for (k, v) in map {
             let name = k.as_str().unwrap_or("");
-            let Some(class) = Class::parse(name) else {
-                let ids: Vec<&str> = Class::ALL.iter().map(|c| c.id()).collect();
-                let hint = match did_you_mean(name, ids.iter().copied()) {
+            let Some(class) = PolicyKey::parse(name) else {
+                let ids = PolicyKey::all_ids();
+                let hint = match did_you_mean(name, ids.iter().map(String::as_str)) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("classes are: {}", ids.join(", ")),
                 };
@@ -199,8 +200,8 @@ impl Reader<'_> {
                 None => self.err(
                     Code::InvalidValue,
                     v.span,
-                    format!("policy for `{name}` must be `fail` or `warn`"),
-                    "`warn` reports the finding without failing the gate",
+                    format!("policy for `{name}` must be `fail`, `warn` or `allow`"),
+                    "`warn` reports the finding without failing the gate; `allow` lets it pass",
                 ),
             }
         }

@@ -62,13 +62,18 @@ pub struct Package {
     pub enums: Vec<EnumDef>,
     pub messages: Vec<Message>,
     /// Classes of findings that only warn (or fail) for this package's messages, overriding the default
-    /// policy (`policy: {int-width: warn}`).
-    pub policy: Vec<(crate::classes::Class, crate::classes::Gate)>,
+    /// policy (`policy: {int-width: warn}`), and kinds of must-reject payloads a peer may accept
+    /// (`accepts-unknown-key: allow`).
+    pub policy: Vec<(crate::classes::PolicyKey, crate::classes::Gate)>,
 }
 
 impl Package {
     pub fn gate(&self, class: crate::classes::Class) -> Option<crate::classes::Gate> {
-        self.policy.iter().find(|(c, _)| *c == class).map(|(_, g)| *g)
+        self.gate_of(crate::classes::PolicyKey::Class(class))
+    }
+
+    pub fn gate_of(&self, key: crate::classes::PolicyKey) -> Option<crate::classes::Gate> {
+        self.policy.iter().find(|(c, _)| *c == key).map(|(_, g)| *g)
     }
 }
 

@@ -3,7 +3,7 @@
 //! Edge cases vary one field of the message's first example at a time (or of a minimal value when it has
 //! none): integer width boundaries, string/bytes lengths around the format boundaries, list and map sizes,
 //! every enum value, each timestamp form, float specials, absent optionals and nil nullables. Only values
-//! the contract allows are generated. The same contracts always give the same cases, in the same order.
+//! the contract allows are generated ([`super::reject`] derives the payloads it forbids). The same contracts always give the same cases, in the same order.
 use super::budget::{edge_cap, map_item, Weigher, NODE};
 use super::points::{lengths, scalar_variants, text_of_len, SIZES};
 use crate::contract::{Constraints, Contracts, Field, MsgId, Shape, Type};
@@ -27,13 +27,20 @@ pub enum Origin {
     Example(Span),
     /// A variant of the field at this index.
     Edge { field: usize },
+    /// A payload the contract forbids, about one field or the whole message (see [`super::reject`]).
+    Reject { kind: crate::classes::RejectKind, field: Option<usize> },
     /// A value drawn by `msgpact fuzz`: a failure it found and saved (`fuzz.<id>`, see `golden::saved`).
     Drawn,
 }
 
-/// Every case of every message, in contract order.
-pub fn generate(c: &Contracts) -> Vec<Case> {
-    c.message_ids().flat_map(|id| for_message(c, id)).collect()
+impl Case {
+    /// The kind of a must-reject case.
+    pub fn reject(&self) -> Option<crate::classes::RejectKind> {
+        match self.origin {
+            Origin::Reject { kind, .. } => Some(kind),
+            _ => None,
+        }
+    }
 }
 
 pub fn for_message(c: &Contracts, id: MsgId) -> Vec<Case> {
@@ -113,7 +120,7 @@ fn type_variants(c: &Contracts, ty: &Type, k: &Constraints) -> Vec<(String, Valu
 }
 
 /// `n` distinct keys of the key type, spread over several formats so that sorting by encoded bytes shows.
-fn map_keys(kt: &Type, n: usize) -> Vec<Value> {
+pub(super) fn map_keys(kt: &Type, n: usize) -> Vec<Value> {
     match kt {
         Type::Int(it) => {
             let spread = [0i128, -1, 1, 127, -32, 128, -33, 255, 256, -129, 65535, 65536];

@@ -17,13 +17,28 @@ pub fn body(c: &Contracts, case: &Case) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "type:   {}", c.message_name(case.message));
     let _ = writeln!(out, "case:   {}", case.id);
-    if let super::Origin::Edge { field } = case.origin {
+    let field = match case.origin {
+        super::Origin::Edge { field } | super::Origin::Reject { field: Some(field), .. } => Some(field),
+        _ => None,
+    };
+    if let Some(field) = field {
         let f = &m.fields[field];
         let _ = writeln!(out, "field:  {} ({})", f.name, c.type_name(&f.ty));
     }
+    if let Some(kind) = case.reject() {
+        let _ = writeln!(out, "reject: {}: every peer must answer decode-error", kind.id());
+        let _ = writeln!(out, "why:    {}", super::reject::why(c, case));
+    }
     let _ = writeln!(out, "size:   {} bytes", case.bytes.len());
     let _ = writeln!(out, "sha256: {}", sha256_hex(&case.bytes));
-    let _ = writeln!(out, "value:  {}", case.value.render());
+    match crate::wire::decode(&case.bytes) {
+        Ok(v) => {
+            let _ = writeln!(out, "value:  {}", v.render());
+        }
+        Err(e) => {
+            let _ = writeln!(out, "value:  (not one MessagePack value: {e})");
+        }
+    }
     out.push('\n');
     out.push_str(&annotate(c, case.message, &case.bytes).render());
     out

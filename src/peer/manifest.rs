@@ -14,8 +14,8 @@ pub struct Manifest {
     #[serde(default)]
     pub build: Option<Build>,
     pub run: Run,
-    /// Classes of findings this peer only warns about (or fails on), overriding the contracts' policy:
-    /// `int-width = "warn"`.
+    /// Classes of findings this peer only warns about (or fails on, or allows), overriding the contracts'
+    /// policy: `int-width = "warn"`; and kinds of must-reject payloads it may accept: `accepts-unknown-key = "allow"`.
     #[serde(default)]
     pub policy: std::collections::BTreeMap<String, String>,
     /// The expected-failure list, relative to the manifest (default `expected-failures.txt`).
@@ -70,9 +70,9 @@ impl Manifest {
             return Err(err("[build] has an empty command".into()));
         }
         for (class, gate) in &m.policy {
-            if crate::classes::Class::parse(class).is_none() {
-                let ids: Vec<&str> = crate::classes::Class::ALL.iter().map(|c| c.id()).collect();
-                let near = crate::diag::did_you_mean(class, ids.iter().copied())
+            if crate::classes::PolicyKey::parse(class).is_none() {
+                let ids = crate::classes::PolicyKey::all_ids();
+                let near = crate::diag::did_you_mean(class, ids.iter().map(String::as_str))
                     .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
                 return Err(err(format!(
                     "[policy] names an unknown class `{class}`{near}; classes: {}",
@@ -80,7 +80,7 @@ impl Manifest {
                 )));
             }
             if crate::classes::Gate::parse(gate).is_none() {
-                return Err(err(format!("[policy] {class} = \"{gate}\": write \"fail\" or \"warn\"")));
+                return Err(err(format!("[policy] {class} = \"{gate}\": write \"fail\", \"warn\" or \"allow\"")));
             }
         }
         // Absolute, so that `{dir}` means the same wherever a command runs.
@@ -107,6 +107,11 @@ impl Manifest {
     /// This peer's override of the contracts' policy for `class`.
     pub fn gate(&self, class: crate::classes::Class) -> Option<crate::classes::Gate> {
         self.policy.get(class.id()).and_then(|g| crate::classes::Gate::parse(g))
+    }
+
+    /// This peer's override for accepting a must-reject payload of `kind` (`accepts-unknown-key = "allow"`).
+    pub fn reject_gate(&self, kind: crate::classes::RejectKind) -> Option<crate::classes::Gate> {
+        self.policy.get(&kind.policy_key()).and_then(|g| crate::classes::Gate::parse(g))
     }
 
     /// Checks that every path this manifest names stays where it belongs: the expected-failure list (which

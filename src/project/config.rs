@@ -18,7 +18,9 @@
 //! int-width = "warn"
 //! ```
 use super::{Error, Located};
-use crate::classes::{Class, Gate};
+#[cfg(test)]
+use crate::classes::Class;
+use crate::classes::{Gate, PolicyKey};
 use crate::diag::Code;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -75,7 +77,7 @@ pub struct Config {
     pub required: Vec<Located<String>>,
     /// Classes of findings that fail or only warn, for every peer of this repository (a peer.toml's own
     /// `[policy]` overrides it).
-    pub policy: Vec<(Class, Gate)>,
+    pub policy: Vec<(PolicyKey, Gate)>,
 }
 
 #[derive(Deserialize)]
@@ -201,9 +203,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
     }
     let mut policy = Vec::new();
     for (class, gate) in &raw.policy {
-        let Some(c) = Class::parse(class.get_ref()) else {
-            let ids: Vec<&str> = Class::ALL.iter().map(|c| c.id()).collect();
-            let near = crate::diag::did_you_mean(class.get_ref(), ids.iter().copied())
+        let Some(c) = PolicyKey::parse(class.get_ref()) else {
+            let ids = PolicyKey::all_ids();
+            let near = crate::diag::did_you_mean(class.get_ref(), ids.iter().map(String::as_str))
                 .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
             return Err(at.error(
                 Some(class.span().start),
@@ -215,7 +217,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
             return Err(at.error(
                 Some(gate.span().start),
                 format!("[policy] {} = \"{}\"", class.get_ref(), gate.get_ref()),
-                "write \"fail\" or \"warn\"",
+                "write \"fail\", \"warn\" or \"allow\"",
             ));
         };
         policy.push((c, g));
@@ -304,7 +306,7 @@ mod tests {
             ["chat.ChatTurn", "common.TokenUsage"]
         );
         assert_eq!(c.required[1].at, Some((8, 30)));
-        assert_eq!(c.policy, vec![(Class::IntWidth, Gate::Warn)]);
+        assert_eq!(c.policy, vec![(PolicyKey::Class(Class::IntWidth), Gate::Warn)]);
     }
 
     #[test]

@@ -17,7 +17,18 @@ impl Json {
 
     pub fn render(&self) -> String {
         let summary = self.events.iter().rev().find_map(|e| if let Event::Finished(s) = e { Some(s) } else { None });
-        let doc = serde_json::json!({ "schema": SCHEMA, "summary": summary, "events": self.events });
+        let exchanges: Vec<crate::verify::Exchange> = self
+            .events
+            .iter()
+            .filter_map(|e| if let Event::Exchange(x) = e { Some(x.clone()) } else { None })
+            .collect();
+        let strictness = super::strictness::cells(&exchanges);
+        let doc = serde_json::json!({
+            "schema": SCHEMA,
+            "summary": summary,
+            "strictness": strictness,
+            "events": self.events,
+        });
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
         crate::redact::redact(&text).into_owned()
     }

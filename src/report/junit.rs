@@ -35,6 +35,14 @@ impl Junit {
             }
             report.add_test_suite(suite);
         }
+        let cells = super::strictness::cells(&self.exchanges);
+        if !cells.is_empty() {
+            let mut suite = TestSuite::new("strictness");
+            for cell in &cells {
+                suite.add_test_case(strictness_case(cell));
+            }
+            report.add_test_suite(suite);
+        }
         if let Some(cov) = &self.coverage {
             // One testcase per required type (failing when no peer serves it); the types nothing serves or
             // requires are one line of the suite's output, not skipped testcases.
@@ -110,6 +118,39 @@ fn test_case(x: &Exchange) -> TestCase {
     case
 }
 
+/// One cell of the strictness matrix: a peer and a kind of must-reject payload; it fails when the peer
+/// accepted one and the policy of that kind fails the gate.
+fn strictness_case(cell: &super::strictness::Cell) -> TestCase {
+    let summary = format!(
+        "{} accepted {} of {} must-reject payload(s) of kind {} ({})",
+        cell.peer,
+        cell.accepted.len(),
+        cell.sent,
+        cell.kind.id(),
+        cell.kind.title()
+    );
+    let list = cell.accepted.join("\n");
+    let status = match cell.outcome {
+        Outcome::Fail => {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_type("accepts-invalid").set_message(summary.as_str()).set_description(list.as_str());
+            s
+        }
+        Outcome::Xfail => {
+            let mut s = TestCaseStatus::skipped();
+            s.set_message(format!("expected failure: {summary}"));
+            s
+        }
+        _ => TestCaseStatus::success(),
+    };
+    let mut case = TestCase::new(format!("{} {}", cell.peer, cell.kind.id()), status);
+    case.set_classname("strictness");
+    if cell.outcome == Outcome::Warn || (cell.outcome == Outcome::Pass && !cell.accepted.is_empty()) {
+        case.set_system_out(format!("{summary}\n{list}"));
+    }
+    case
+}
+
 fn body(x: &Exchange) -> String {
     let mut s = format!("{}\n{}\n", x.location, x.verdict.summary());
     if let Some(c) = x.class {
@@ -117,6 +158,12 @@ fn body(x: &Exchange) -> String {
     }
     if let Verdict::SameValue { detail } | Verdict::DifferentValue { detail } = &x.verdict {
         let _ = write!(s, "path: {}\nexpected: {}\nactual: {}\n", detail.path, detail.expected, detail.actual);
+        for a in &detail.also {
+            let _ = writeln!(s, "also: {} [{}]: {}", a.path, a.class.id(), a.note);
+        }
+    }
+    if let Verdict::AcceptsInvalid { decoded, output, .. } = &x.verdict {
+        let _ = write!(s, "decoded: {decoded}\nwrote: {output}\n");
     }
     if !x.hint.is_empty() {
         let _ = writeln!(s, "hint: {}", x.hint);
@@ -183,6 +230,7 @@ mod tests {
             location: "contracts/chat.yaml:30:9".into(),
             duration: Duration::from_millis(3),
             reused: false,
+            reject: None,
         }
     }
 

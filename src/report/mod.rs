@@ -8,6 +8,7 @@ pub mod github;
 pub mod json;
 pub mod junit;
 pub mod progress;
+pub mod strictness;
 pub mod terminal;
 
 /// Writes a finished report to `path`, or to stdout when `path` is `-` (nothing else goes there).

@@ -52,10 +52,11 @@ impl<W: Write> Terminal<W> {
 impl<W: Write> Sink for Terminal<W> {
     fn event(&mut self, e: &Event) {
         match e {
-            Event::Planned { messages, cases, peers, prefix, manifests } => {
+            Event::Planned { messages, cases, rejects, peers, prefix, manifests } => {
                 self.peers = peers.clone();
+                let rejects = if *rejects > 0 { format!(" ({rejects} must-reject)") } else { String::new() };
                 self.line(&format!(
-                    "verify: {messages} messages, {cases} cases, peers: {} (subjects {prefix}.*)",
+                    "verify: {messages} messages, {cases} cases{rejects}, peers: {} (subjects {prefix}.*)",
                     peers.join(", ")
                 ));
                 self.line(&format!("verify: runs the build and run commands of {}", manifests_line(manifests)));
@@ -135,7 +136,7 @@ impl<W: Write> Sink for Terminal<W> {
             // Drawn by the progress view (report::progress).
             Event::Progress(_) => return,
             Event::Exchange(x) => {
-                if x.producer == "golden" {
+                if x.producer == "golden" && x.reject.is_none() {
                     *self.cases_per_message.entry(x.message.clone()).or_default() +=
                         usize::from(x.consumer == self.peers.first().cloned().unwrap_or_default());
                 }
@@ -155,6 +156,7 @@ impl<W: Write> Terminal<W> {
         let mut s = String::new();
         if !self.exchanges.is_empty() {
             s.push_str(&self.golden_matrix());
+            s.push_str(&self.strictness_matrix());
             s.push_str(&self.peer_matrix());
             s.push_str(&self.failures());
         }
@@ -245,7 +247,7 @@ impl<W: Write> Terminal<W> {
             let cases: std::collections::BTreeSet<&str> = self
                 .exchanges
                 .iter()
-                .filter(|x| x.producer == producer && &x.message == m)
+                .filter(|x| x.producer == producer && &x.message == m && x.reject.is_none())
                 .map(|x| x.case.as_str())
                 .collect();
             if cases.is_empty() {
@@ -256,13 +258,18 @@ impl<W: Write> Terminal<W> {
                 let list: Vec<&Exchange> = self
                     .exchanges
                     .iter()
-                    .filter(|x| x.producer == producer && &x.consumer == p && &x.message == m)
+                    .filter(|x| x.producer == producer && &x.consumer == p && &x.message == m && x.reject.is_none())
                     .collect();
                 row.push(Self::cell(&list));
             }
             rows.push(row);
         }
         matrix(header, rows, Some(1))
+    }
+
+    /// The strictness matrix ([`super::strictness::table`]).
+    fn strictness_matrix(&self) -> String {
+        super::strictness::table(&self.exchanges, &self.peers).map_or(String::new(), |(h, r)| matrix(h, r, Some(1)))
     }
 
     fn peer_matrix(&self) -> String {
@@ -356,9 +363,41 @@ fn group_failures<'a>(bad: &[&'a Exchange]) -> Vec<Vec<&'a Exchange>> {
     let mut groups: Vec<Vec<&Exchange>> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for x in bad {
-        let what = match x.verdict.detail() {
-            Some(d) => d.path.clone(),
-            None => x.verdict.summary(),
+        let what = match (&x.verdict, x.verdict.detail()) {
+            // One kind of must-reject payload accepted is one gap of the peer, whatever the field.
+            (Verdict::AcceptsInvalid { reject, .. }, _) => {
+                let key = format!("{:?}\u{1f}{}\u{1f}{}\u{1f}{}", x.outcome, x.consumer, x.message, reject.id());
+                match index.get(&key) {
+                    Some(&i) => groups[i].push(x),
+                    None => {
+                        index.insert(key, groups.len());
+                        groups.push(vec![x]);
+                    }
+                }
+                continue;
+            }
+            (_, Some(d)) => d.path.clone(),
+            // An error is one problem however many cases (and so contract lines) it came with.
+            (_, None) => {
+                let key = format!(
+                    "{}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}",
+                    x.reject.is_some(),
+                    x.outcome,
+                    x.producer,
+                    x.consumer,
+                    x.message,
+                    x.class,
+                    x.verdict.summary()
+                );
+                match index.get(&key) {
+                    Some(&i) => groups[i].push(x),
+                    None => {
+                        index.insert(key, groups.len());
+                        groups.push(vec![x]);
+                    }
+                }
+                continue;
+            }
         };
         let key = format!(
             "{:?}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{what}\u{1f}{}",
@@ -379,6 +418,8 @@ fn group_failures<'a>(bad: &[&'a Exchange]) -> Vec<Vec<&'a Exchange>> {
             }
         }
     }
+    // The golden and matrix findings first: the must-reject ones are summed up by the strictness matrix.
+    groups.sort_by_key(|g| g[0].reject.is_some());
     groups
 }
 
@@ -398,6 +439,13 @@ pub fn render_exchange(x: &Exchange) -> String {
             let _ = writeln!(s, "     expected  {}", detail.expected);
             let at = detail.offset.map_or(String::new(), |o| format!(" (byte {o})"));
             let _ = writeln!(s, "     actual    {}{at}", detail.actual);
+            for a in &detail.also {
+                let _ = writeln!(s, "     also      {} [{}]: {}", a.path, a.class.id(), a.note);
+            }
+        }
+        Verdict::AcceptsInvalid { decoded, output, .. } => {
+            let _ = writeln!(s, "     decoded   {decoded}");
+            let _ = writeln!(s, "     wrote     {output}");
         }
         Verdict::Crash { output, .. } if !output.is_empty() => {
             let _ = writeln!(s, "     last output of the peer:\n{}", crate::peer::process::indent(output));
@@ -434,6 +482,7 @@ mod tests {
             location: "contracts/chat.yaml:30:9".into(),
             duration: Duration::ZERO,
             reused: false,
+            reject: None,
         }
     }
 
@@ -489,6 +538,52 @@ mod tests {
         }
         assert!(lines[1].contains("chat.ChatRequest"), "{out}");
         assert!(lines[0].ends_with("rust"), "no trailing spaces: {out:?}");
+    }
+
+    /// Issue 15 part 4: one exception raised on every case is one problem, whatever contract line each case
+    /// was located at.
+    #[test]
+    fn one_error_in_many_cases_at_other_lines_is_one_problem() {
+        let xs = (0..10)
+            .map(|i| {
+                let mut x =
+                    decode_failure(&format!("edge.f{i}.x"), "TypeError: can not serialize 'datetime.datetime' object");
+                x.location = format!("contracts/chat.yaml:{}:9", 20 + i);
+                x
+            })
+            .collect();
+        let out = failures_of(xs);
+        assert_eq!(out.matches("FAIL go").count(), 1, "{out}");
+        assert!(out.contains("the same in 9 more case(s)"), "{out}");
+    }
+
+    /// Must-reject findings come after the others and one kind is one problem, whatever the field.
+    #[test]
+    fn accepted_invalid_payloads_are_grouped_per_kind_after_the_other_problems() {
+        let accepted = |case: &str, field: &str| {
+            let mut x = decode_failure(case, "");
+            x.verdict = Verdict::AcceptsInvalid {
+                reject: crate::classes::RejectKind::MissingKey,
+                why: format!("the required key `{field}` is absent"),
+                decoded: "{}".into(),
+                output: "80".into(),
+            };
+            x.class = Some(Class::AcceptsInvalid);
+            x.hint = format!("check `{field}`");
+            x.location = format!("contracts/chat.yaml:{}:9", field.len());
+            x.reject = Some(crate::classes::RejectKind::MissingKey);
+            x
+        };
+        let out = failures_of(vec![
+            accepted("reject.missing-key.user_id", "user_id"),
+            accepted("reject.missing-key.text", "text"),
+            decode_failure("example.minimal", "$.userId: required field is missing"),
+        ]);
+        let first = out.find("FAIL go chat.ChatRequest example.minimal").unwrap();
+        let second = out.find("FAIL go chat.ChatRequest reject.missing-key.user_id").unwrap();
+        assert!(first < second, "{out}");
+        assert!(out.contains("     decoded   {}\n     wrote     80\n"), "{out}");
+        assert!(out.contains("the same in 1 more case(s): reject.missing-key.text"), "{out}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Comparing a peer's reply with the canonical vector: identical bytes, same value, or another value.
 use super::canonical;
-use super::verdict::{Detail, Verdict};
+use super::verdict::{Also, Detail, Verdict};
 use crate::annotate::{annotate, Annotated, FindingKind, Reading};
 use crate::classes::Class;
 use crate::contract::{Contracts, MsgId};
@@ -19,12 +19,34 @@ pub fn compare(c: &Contracts, msg: MsgId, expected: &Value, expected_bytes: &[u8
         Ok(v) if v.same(expected) => {
             Verdict::SameValue { detail: same_value_detail(c, msg, &reading, expected_bytes, actual) }
         }
+        _ => {
+            let Some((path, class, note)) = finding(c, msg, expected, actual) else {
+                return Verdict::DifferentValue {
+                    detail: detail_at(c, msg, &reading, expected_bytes, "$", Class::ValueChanged, "unreadable".into()),
+                };
+            };
+            let mut detail = detail_at(c, msg, &reading, expected_bytes, &path, class, note);
+            if let Ok(v) = decode(actual) {
+                detail.also = further(c, msg, expected, v, &path, class);
+            }
+            Verdict::DifferentValue { detail }
+        }
+    }
+}
+
+/// At most this many findings after the first are reported per payload.
+const MAX_ALSO: usize = 8;
+
+/// The first difference of `actual` (bytes) from the canonical `expected` value: path, class and why.
+fn finding(c: &Contracts, msg: MsgId, expected: &Value, actual: &[u8]) -> Option<(String, Class, String)> {
+    let reading = annotate(c, msg, actual);
+    match decode(actual).map_err(|e| unreadable(&reading, e)).and_then(|v| canonical::message(c, msg, &v, "$")) {
+        Ok(v) if v.same(expected) => None,
         Ok(v) => {
             let (path, want, got) = canonical::first_difference(expected, &v, "$")
                 .unwrap_or_else(|| ("$".into(), expected.render(), v.render()));
             let class = difference_class(&reading, &path, &want, &got);
-            let note = format!("expected {want}, found {got}");
-            Verdict::DifferentValue { detail: detail_at(c, msg, &reading, expected_bytes, &path, class, note) }
+            Some((path, class, format!("expected {want}, found {got}")))
         }
         Err(m) => {
             // A required field left out because it held a zero value is Go's `omitempty` (or rmp-serde's
@@ -33,9 +55,57 @@ pub fn compare(c: &Contracts, msg: MsgId, expected: &Value, expected_bytes: &[u8
                 (Class::FieldMissing, Some(v)) if is_zero(v) => Class::NilVsAbsent,
                 (class, _) => class,
             };
-            Verdict::DifferentValue { detail: detail_at(c, msg, &reading, expected_bytes, &m.path, class, m.reason) }
+            Some((m.path, class, m.reason))
         }
     }
+}
+
+/// The findings after the first: the peer's value is mended where the last finding was (the expected value
+/// put there, or the key removed) and checked again, so that a second bug in the same payload is reported
+/// with the first instead of after it is fixed. A finding about the whole message or a renamed key stops it.
+fn further(c: &Contracts, msg: MsgId, expected: &Value, mut actual: Value, first: &str, class: Class) -> Vec<Also> {
+    let mut out: Vec<Also> = Vec::new();
+    let (mut path, mut class) = (first.to_string(), class);
+    while out.len() < MAX_ALSO && !matches!(class, Class::FieldName | Class::ArrayVsMap) && path != "$" {
+        if !mend(&mut actual, &path, value_at(expected, &path).cloned()) {
+            break;
+        }
+        let Some((p, cl, note)) = finding(c, msg, expected, &crate::wire::encode(&actual)) else { break };
+        if p == path || p == first || out.iter().any(|a| a.path == p) {
+            break;
+        }
+        out.push(Also { path: p.clone(), class: cl, note });
+        (path, class) = (p, cl);
+    }
+    out
+}
+
+/// Sets the value at a map path (`$.a.b`) of `v` to `new`, or removes the key when `new` is `None`.
+fn mend(v: &mut Value, path: &str, new: Option<Value>) -> bool {
+    let segs: Vec<&str> = path.trim_start_matches('$').split('.').filter(|s| !s.is_empty()).collect();
+    let Some((last, head)) = segs.split_last() else { return false };
+    let mut cur = v;
+    for seg in head {
+        let Value::Map(entries) = cur else { return false };
+        let Some((_, next)) = entries.iter_mut().find(|(k, _)| matches!(k, Value::Str(s) if s == seg)) else {
+            return false;
+        };
+        cur = next;
+    }
+    if last.contains('[') {
+        return false;
+    }
+    let Value::Map(entries) = cur else { return false };
+    let at = entries.iter().position(|(k, _)| matches!(k, Value::Str(s) if s == last));
+    match (at, new) {
+        (Some(i), Some(x)) => entries[i].1 = x,
+        (Some(i), None) => {
+            entries.remove(i);
+        }
+        (None, Some(x)) => entries.push((Value::Str(last.to_string()), x)),
+        (None, None) => return false,
+    }
+    true
 }
 
 /// The first non-canonical token of the peer's bytes, next to the canonical token at the same path.
@@ -44,14 +114,30 @@ fn same_value_detail(c: &Contracts, msg: MsgId, reading: &Reading, expected_byte
     match deviation {
         Some((t, f)) => {
             let expected_reading = annotate(c, msg, expected_bytes);
-            Detail {
+            let mut detail = Detail {
                 path: t.path.clone(),
                 offset: Some(t.offset),
                 expected: token_at(&expected_reading, &t.path, t.what == "(key)"),
                 actual: describe(t),
                 class: f.class,
                 note: f.text.clone(),
+                also: reading
+                    .findings()
+                    .filter(|(_, g)| g.kind == FindingKind::Deviation)
+                    .skip(1)
+                    .take(MAX_ALSO)
+                    .map(|(u, g)| Also { path: u.path.clone(), class: g.class, note: g.text.clone() })
+                    .collect(),
+            };
+            // The two key tokens of a field-order finding are the same key: show the two orders instead.
+            if f.class == Class::FieldOrder {
+                let parent = t.path.rsplit_once('.').map_or("$", |(p, _)| p);
+                if let (Some(want), Some(got)) = (keys_at(expected_bytes, parent), keys_at(actual, parent)) {
+                    detail.expected = format!("keys in declared order: {}", want.join(", "));
+                    detail.actual = format!("keys as written:       {}", got.join(", "));
+                }
             }
+            detail
         }
         None => {
             // Same tokens but other bytes somewhere (e.g. a NaN payload): point at the first differing byte.
@@ -68,6 +154,7 @@ fn same_value_detail(c: &Contracts, msg: MsgId, reading: &Reading, expected_byte
                 actual: hex_short(&actual[at.min(actual.len())..], 10),
                 class: Class::ValueChanged,
                 note: "same value, other bytes".into(),
+                also: Vec::new(),
             }
         }
     }
@@ -117,6 +204,13 @@ fn unreadable(reading: &Reading, e: crate::wire::DecodeError) -> canonical::Mism
 }
 
 /// The value at a field path of a canonical map-shaped value (`$.usage.prompt_tokens`).
+/// The keys of the map at `path` of a payload, in the order they were written.
+fn keys_at(bytes: &[u8], path: &str) -> Option<Vec<String>> {
+    let v = decode(bytes).ok()?;
+    let Value::Map(entries) = value_at(&v, path)? else { return None };
+    Some(entries.iter().map(|(k, _)| if let Value::Str(s) = k { s.clone() } else { k.render() }).collect())
+}
+
 fn value_at<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
     let mut cur = v;
     for seg in path.trim_start_matches('$').split('.').filter(|s| !s.is_empty()) {
@@ -169,6 +263,7 @@ fn detail_at(
             actual: actual_key.map_or("(absent)".into(), describe),
             class,
             note,
+            also: Vec::new(),
         };
     }
     let actual_token = reading
@@ -183,7 +278,16 @@ fn detail_at(
         (None, Some((t, text))) => (describe(&t), Some(t.offset), format!("{note}; {text}")),
         (None, None) => ("(absent)".into(), None, note),
     };
-    Detail { path: path.to_string(), offset, expected: token_at(&expected_reading, path, false), actual, class, note }
+    let also = Vec::new();
+    Detail {
+        path: path.to_string(),
+        offset,
+        expected: token_at(&expected_reading, path, false),
+        actual,
+        class,
+        note,
+        also,
+    }
 }
 
 fn token_at(reading: &Reading, path: &str, key: bool) -> String {

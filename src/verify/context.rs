@@ -42,7 +42,7 @@ pub struct Options {
     /// Message types the peers must serve (msgpact.toml's `[peers] required`).
     pub required: Vec<super::coverage::Required>,
     /// Classes that fail or warn for every peer (msgpact.toml's `[policy]`), under each peer's own policy.
-    pub policy: Vec<(crate::classes::Class, crate::classes::Gate)>,
+    pub policy: Vec<(crate::classes::PolicyKey, crate::classes::Gate)>,
 }
 
 /// The producer of a payload: the golden vector, an earlier version's golden vector, or a peer's output.

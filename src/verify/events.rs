@@ -10,7 +10,10 @@ pub enum Event {
     /// What the run will do.
     Planned {
         messages: usize,
+        /// Golden cases, the must-reject ones included.
         cases: usize,
+        /// How many of `cases` are must-reject cases.
+        rejects: usize,
         peers: Vec<String>,
         prefix: String,
         /// The peer.toml files whose build and run commands this run executes (absolute paths).
@@ -104,6 +107,9 @@ pub struct Exchange {
     pub duration: Duration,
     /// A matrix cell whose input was the canonical vector itself: its verdict is the golden one's.
     pub reused: bool,
+    /// The kind of a must-reject case (`reject.*`), which the peer must refuse.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reject: Option<crate::classes::RejectKind>,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]

@@ -221,7 +221,8 @@ impl Phase1 {
         let mut reused = Vec::new();
         for (qi, q) in peers.iter().enumerate() {
             for pi in 0..peers.len() {
-                for (i, case) in ctx.cases.iter().enumerate().take(golden_count) {
+                // A must-reject case's output (a peer that accepted it) is not a valid payload to pass on.
+                for (i, case) in ctx.cases.iter().enumerate().take(golden_count).filter(|(_, k)| k.reject().is_none()) {
                     let Some(out) = self.outputs.get(&(pi, i)) else { continue };
                     let item = Item { case: i, producer: Producer::Peer(pi), payload: out.clone() };
                     if !served(ctx, q, &item) {
@@ -248,7 +249,8 @@ impl Phase1 {
 fn replay_cases(c: &Contracts, prev: &Previous) -> (String, Vec<Case>, Vec<Vec<u8>>) {
     let mut cases = Vec::new();
     let mut payloads = Vec::new();
-    for old in golden::generate(&prev.contracts) {
+    // Must-reject vectors are not data an old writer sent.
+    for old in golden::generate(&prev.contracts).into_iter().filter(|k| k.reject().is_none()) {
         let Ok(id) = c.find_message(&prev.contracts.message_name(old.message)) else { continue };
         let value = decode(&old.bytes).ok().and_then(|v| canonical::message(c, id, &v, "$").ok()).unwrap_or(Value::Nil);
         let bytes = crate::wire::encode(&value);

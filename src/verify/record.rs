@@ -103,6 +103,7 @@ impl<'s> Recorder<'s> {
             location: a.location,
             duration: d.duration,
             reused,
+            reject: case.reject(),
         }
     }
 

@@ -29,6 +29,7 @@ pub async fn run(opts: &Options, sink: &mut dyn Sink) -> Summary {
     rec.event(&Event::Planned {
         messages: c.message_ids().count(),
         cases: golden_count,
+        rejects: cases[..golden_count].iter().filter(|k| k.reject().is_some()).count(),
         peers: manifests.iter().map(|m| m.name.clone()).collect(),
         prefix: prefix.clone(),
         manifests: manifests.iter().map(|m| m.dir.join("peer.toml").display().to_string()).collect(),

@@ -29,6 +29,20 @@ pub enum Verdict {
     InternalError {
         error: String,
     },
+    /// A must-reject payload refused, as it must be.
+    Refused {
+        error: String,
+    },
+    /// A must-reject payload accepted: what the peer made of it, and what it wrote back.
+    AcceptsInvalid {
+        reject: crate::classes::RejectKind,
+        /// Why the payload must be refused (the twin's `why:` line).
+        why: String,
+        /// What the peer decoded, as it wrote it back (the rendered value of `output`).
+        decoded: String,
+        /// What the peer wrote back (hex, shortened).
+        output: String,
+    },
     /// No answer within the exchange timeout.
     Timeout {
         seconds: f64,
@@ -70,6 +84,17 @@ pub struct Detail {
     pub class: Class,
     /// Why they differ.
     pub note: String,
+    /// The other findings in the same payload, after this first one (a second bug is not hidden behind it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Also>,
+}
+
+/// Another finding in the payload of a [`Detail`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Also {
+    pub path: String,
+    pub class: Class,
+    pub note: String,
 }
 
 /// What a verdict does to the gate.
@@ -94,6 +119,8 @@ impl Verdict {
             Verdict::EncodeError { .. } => "encode-error",
             Verdict::UnknownType { .. } => "unknown-type",
             Verdict::InternalError { .. } => "internal-error",
+            Verdict::Refused { .. } => "refused",
+            Verdict::AcceptsInvalid { .. } => "accepts-invalid",
             Verdict::Timeout { .. } => "timeout",
             Verdict::Crash { .. } => "crash",
             Verdict::BadReply { .. } => "bad-reply",
@@ -107,10 +134,11 @@ impl Verdict {
     /// policy lets through warns, everything else fails.
     pub fn outcome(&self, class: Option<Class>, gate: impl Fn(Class) -> Gate) -> Outcome {
         match self {
-            Verdict::Identical => Outcome::Pass,
+            Verdict::Identical | Verdict::Refused { .. } => Outcome::Pass,
             Verdict::NotServed => Outcome::Skip,
             _ => match class.map(gate) {
                 Some(Gate::Warn) => Outcome::Warn,
+                Some(Gate::Allow) => Outcome::Pass,
                 _ => Outcome::Fail,
             },
         }
@@ -133,6 +161,10 @@ impl Verdict {
             Verdict::EncodeError { error } => format!("encode error: {error}"),
             Verdict::UnknownType { error } => format!("unknown type: {error}"),
             Verdict::InternalError { error } => format!("internal error in the peer: {error}"),
+            Verdict::Refused { error } => format!("refused as it must be: {error}"),
+            Verdict::AcceptsInvalid { why, .. } => {
+                format!("accepted a payload it must refuse ({why}) and answered ok")
+            }
             Verdict::Timeout { seconds } => {
                 format!("no answer within {seconds:.1} s (the peer hung on this payload and was restarted)")
             }

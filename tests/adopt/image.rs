@@ -110,7 +110,9 @@ fn the_image_runs_lint_golden_and_a_real_verify_without_rust() {
     std::fs::create_dir(harness.path().join("rust")).unwrap();
     std::fs::write(
         harness.path().join("rust/peer.toml"),
-        "name = \"rust\"\nlanguage = \"rust\"\n[run]\ncommand = [\"/peer/msgpact-peer-rust\"]\n",
+        // with the reference peer's policy: it ignores unknown keys on purpose (harness/rust/peer.toml)
+        "name = \"rust\"\nlanguage = \"rust\"\n[run]\ncommand = [\"/peer/msgpact-peer-rust\"]\n\
+         [policy]\naccepts-unknown-key = \"allow\"\n",
     )
     .unwrap();
     let peer = reference_rust_peer();

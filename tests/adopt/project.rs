@@ -73,7 +73,7 @@ fn a_local_source_is_what_every_command_reads_and_flags_override_it() {
     assert!(d.join("vectors/chat/ChatTurn").is_dir(), "golden --write writes into msgpact.toml's golden dir");
     let check = run(d, d, &["golden", "--check"]);
     assert!(
-        check.status.success() && stderr(&check).contains("322 cases of 8 messages match vectors"),
+        check.status.success() && stderr(&check).contains("523 cases of 8 messages match vectors"),
         "{}",
         stderr(&check)
     );

@@ -8,6 +8,7 @@ mod common;
 mod bad_input;
 mod docs;
 mod golden;
+mod golden_reject;
 mod golden_snapshots;
 mod inspect;
 mod lint;

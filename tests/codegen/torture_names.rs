@@ -91,9 +91,13 @@ fn rust_peer(dir: &Path) {
     std::fs::copy(root().join("harness/rust/src/main.rs"), dir.join("src/main.rs")).unwrap();
     write(
         &dir.join("peer.toml"),
-        "name = \"torture-rust\"\nlanguage = \"rust\"\n[build]\n\
+        &[
+            "name = \"torture-rust\"\nlanguage = \"rust\"\n[build]\n\
          commands = [[\"cargo\", \"build\", \"--quiet\", \"--release\", \"--target-dir\", \"{root}/target\"]]\n\
          inputs = [\"Cargo.toml\", \"src\"]\n[run]\ncommand = [\"{root}/target/release/msgpact-torture-peer\"]\n",
+            POLICY,
+        ]
+        .concat(),
     );
 }
 
@@ -103,15 +107,22 @@ fn python_peer(dir: &Path) {
     std::fs::copy(root().join("harness/python/peer.py"), dir.join("peer.py")).unwrap();
     write(
         &dir.join("peer.toml"),
-        "name = \"torture-python\"\nlanguage = \"python\"\n[build]\n\
+        &[
+            "name = \"torture-python\"\nlanguage = \"python\"\n[build]\n\
          commands = [[\"python3\", \"{root}/tests/mutants/python/shared_venv.py\", \
          \"{cache}/../../mutants/python-venv\", \"{root}/harness/python/requirements.txt\"]]\n\
          inputs = [\"peer.py\"]\n[run]\ncommand = [\"{cache}/../../mutants/python-venv/bin/python\", \"peer.py\"]\n\
          env = { PYTHONUNBUFFERED = \"1\", PYTHONPATH = \"{root}/harness/python\" }\n",
+            POLICY,
+        ]
+        .concat(),
     );
 }
 
 const GO_MODULE: &str = "example.com/msgpact-torture";
+
+/// The reference peers' policy (harness/*/peer.toml): the generated types ignore unknown keys on purpose.
+const POLICY: &str = "[policy]\naccepts-unknown-key = \"allow\"\n";
 
 /// The Go reference peer: harness/go/cmd/msgpact-peer-go/main.go with the registry of the generated code,
 /// in a module with harness/go's requirements and the SDK module replaced by harness/go/peer.
@@ -130,9 +141,13 @@ fn go_peer(dir: &Path) {
     write(&dir.join("cmd/peer/main.go"), &main.replace(registry, &format!("{GO_MODULE}/generated/registry")));
     write(
         &dir.join("peer.toml"),
-        "name = \"torture-go\"\nlanguage = \"go\"\n[build]\n\
+        &[
+            "name = \"torture-go\"\nlanguage = \"go\"\n[build]\n\
          commands = [[\"go\", \"build\", \"-mod=readonly\", \"-o\", \"{cache}/torture-peer-go\", \"./cmd/peer\"]]\n\
          inputs = [\"go.mod\", \"go.sum\", \"generated\", \"cmd\"]\n[run]\ncommand = [\"{cache}/torture-peer-go\"]\n",
+            POLICY,
+        ]
+        .concat(),
     );
 }
 
@@ -222,17 +237,25 @@ fn torture_names_compile_and_pass_verify_in_rust_python_and_go() {
         assert_eq!(r["hello"]["contracts_hash"], hash.as_str(), "{r}");
         assert_eq!(r["hello"]["types"].as_array().map(Vec::len), Some(messages), "{}: every type is served", r["peer"]);
     }
-    // Every case through every peer, and every peer's output through every peer: identical bytes.
+    // Every case through every peer, and every peer's output through every peer: identical bytes; every
+    // must-reject payload refused (an unknown key accepted, as the policy allows).
     let mut cells: BTreeMap<(String, String), usize> = BTreeMap::new();
     for x in events.iter().filter(|e| e["event"] == "exchange") {
         assert_eq!(x["outcome"], "pass", "{x}");
-        assert_eq!(x["verdict"]["kind"], "identical", "{x}");
+        let want = match x["reject"].as_str() {
+            None => "identical",
+            Some("unknown-key") => "accepts-invalid",
+            Some(_) => "refused",
+        };
+        assert_eq!(x["verdict"]["kind"], want, "{x}");
         let key = (x["producer"].as_str().unwrap().to_string(), x["consumer"].as_str().unwrap().to_string());
         *cells.entry(key).or_default() += 1;
     }
+    let valid = cases.iter().filter(|k| k.reject().is_none()).count();
     let producers = std::iter::once("golden").chain(PEERS);
-    let want: BTreeMap<(String, String), usize> =
-        producers.flat_map(|p| PEERS.map(|c| ((p.to_string(), c.to_string()), cases.len()))).collect();
+    let want: BTreeMap<(String, String), usize> = producers
+        .flat_map(|p| PEERS.map(|c| ((p.to_string(), c.to_string()), if p == "golden" { cases.len() } else { valid })))
+        .collect();
     assert_eq!(cells, want, "every case in every cell: golden -> 3 peers and the 3 x 3 matrix");
     let summary = &report["summary"];
     assert_eq!(summary["passed"], 3 * cases.len(), "{summary}");

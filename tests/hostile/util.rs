@@ -224,14 +224,18 @@ pub fn shell_peer(dir: &Path, name: &str, line: &str, env: &[(&str, &str)], extr
     p
 }
 
-/// Writes `DIR/harness/rust/peer.toml` running the built Rust reference peer (no build step).
+/// Writes `DIR/harness/rust/peer.toml` running the built Rust reference peer (no build step), with the
+/// reference peer's policy (it ignores unknown keys on purpose, as harness/rust/peer.toml says).
 pub fn rust_peer(dir: &Path) {
     let p = dir.join("harness/rust");
     std::fs::create_dir_all(&p).unwrap();
     let bin = release_peers().join("msgpact-peer-rust");
     std::fs::write(
         p.join("peer.toml"),
-        format!("name = \"rust\"\nlanguage = \"rust\"\n[run]\ncommand = [{:?}]\n", bin.display().to_string()),
+        format!(
+            "name = \"rust\"\nlanguage = \"rust\"\n[run]\ncommand = [{:?}]\n[policy]\naccepts-unknown-key = \"allow\"\n",
+            bin.display().to_string()
+        ),
     )
     .unwrap();
 }

@@ -27,7 +27,7 @@ fn verify_with(fault: &str, extra: &[&str]) -> (i32, String, serde_json::Value) 
 fn golden_verdicts(report: &serde_json::Value) -> Vec<(String, String, String)> {
     exchanges(report)
         .into_iter()
-        .filter(|x| x["producer"] == "golden")
+        .filter(|x| x["producer"] == "golden" && x["reject"].is_null())
         .map(|x| {
             (
                 x["message"].as_str().unwrap().to_string(),
@@ -90,6 +90,13 @@ fn a_peer_that_answers_the_wrong_case_is_caught() {
     assert!(err.contains("the reply is for case `someone-else`, not `example.typical`"), "{err}");
 }
 
+/// How many exchanges a progress line of phase 1 says are done (0 for any other line).
+fn exchanged(line: &str) -> u64 {
+    let Some(rest) = line.strip_prefix("exchanges (phase 1): ") else { return 0 };
+    let Some(counts) = rest.rsplit(": ").next() else { return 0 };
+    counts.split(" of ").next().and_then(|d| d.trim().parse().ok()).unwrap_or(0)
+}
+
 #[test]
 fn nats_going_away_mid_run_is_a_setup_error_and_earlier_verdicts_are_kept() {
     let bin = nats_server();
@@ -106,7 +113,7 @@ fn nats_going_away_mid_run_is_a_setup_error_and_earlier_verdicts_are_kept() {
         &[("MSGPACT_CACHE_DIR", cache.to_str().unwrap())],
     );
     assert_eq!(warm.status.code(), Some(0), "{}", stderr(&warm));
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_msgpact"))
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_msgpact"))
         .args([
             "verify",
             "--nats-url",
@@ -119,17 +126,39 @@ fn nats_going_away_mid_run_is_a_setup_error_and_earlier_verdicts_are_kept() {
             "2",
             "--timeout",
             "2",
+            "--progress",
+            "lines",
         ])
         .current_dir(root())
         .env("MSGPACT_CACHE_DIR", &cache)
+        .env("MSGPACT_PROGRESS_HEARTBEAT", "0.1")
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // The server goes away once the first phase has exchanged some cases, as its progress lines say
+    // ("exchanges (phase 1): still running after 0 s: 24 of 1569"): not after a fixed sleep, which a loaded
+    // machine can spend before the first exchange (regression: a CI run on 2 busy cores kept 0 verdicts).
+    let stderr_pipe = child.stderr.take().unwrap();
+    let (started, exchanging) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut all = String::new();
+        let mut told = false;
+        for line in std::io::BufReader::new(stderr_pipe).lines().map_while(Result::ok) {
+            if !told && exchanged(&line) >= 20 {
+                told = started.send(()).is_ok();
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let seen = exchanging.recv_timeout(std::time::Duration::from_secs(120)).is_ok();
     drop(server);
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    let status = child.wait().unwrap();
+    let err = reader.join().unwrap();
+    assert!(seen, "verify reported no 20 exchanges within 120 s:\n{err}");
+    assert_eq!(status.code(), Some(2), "{err}");
     let report = read_json(&report);
     let events = report["events"].as_array().unwrap();
     assert!(events.iter().any(|e| e["event"] == "setup-error" && e["what"] == "nats"), "{err}");

@@ -36,6 +36,10 @@ struct Mutant {
     path: Option<&'static str>,
     /// `fail`, or `warn` for map key order.
     outcome: &'static str,
+    /// The public report of the bug it reproduces (`3Hren/msgpack-rust#249`), where one exists.
+    upstream: Option<&'static str>,
+    /// What the fix hint must say, where a generic hint was wrong or thin (issue 15 part 4).
+    hint_has: Option<&'static str>,
 }
 
 const fn m(
@@ -47,7 +51,22 @@ const fn m(
     class: &'static str,
     path: Option<&'static str>,
 ) -> Mutant {
-    Mutant { id, peer, message, case, kind, class, path, outcome: "fail" }
+    Mutant { id, peer, message, case, kind, class, path, outcome: "fail", upstream: None, hint_has: None }
+}
+
+/// A mutant whose fix hint must say `text`.
+const fn hinted(text: &'static str, m: Mutant) -> Mutant {
+    Mutant { hint_has: Some(text), ..m }
+}
+
+/// A mutant that reproduces a public report.
+const fn up(upstream: &'static str, m: Mutant) -> Mutant {
+    Mutant { upstream: Some(upstream), ..m }
+}
+
+/// A mutant that accepts a must-reject payload (`reject.*` cases): golden -> mutant answered ok.
+const fn accepts(id: &'static str, peer: &'static str, message: &'static str, case: &'static str) -> Mutant {
+    m(id, peer, message, case, "accepts-invalid", "accepts-invalid", None)
 }
 
 const DV: &str = "different-value";
@@ -56,7 +75,10 @@ const SV: &str = "same-value";
 /// The mutants, in the order of docs/mutation-suite.md.
 const MUTANTS: &[Mutant] = &[
     // Rust: serde + rmp-serde.
-    m("rust-to-vec", "mutant-rust-to-vec", "common.TokenUsage", "example.typical", DV, "array-vs-map", Some("$")),
+    up(
+        "3Hren/msgpack-rust#114",
+        m("rust-to-vec", "mutant-rust-to-vec", "common.TokenUsage", "example.typical", DV, "array-vs-map", Some("$")),
+    ),
     m(
         "rust-skip-none",
         "mutant-rust-skip-none",
@@ -84,14 +106,17 @@ const MUTANTS: &[Mutant] = &[
         "field-missing",
         Some("$.usage"),
     ),
-    m(
-        "rust-vec-u8",
-        "mutant-rust-vec-u8",
-        "voice.AudioChunk",
-        "example.opus-frame",
-        DV,
-        "bytes-as-array",
-        Some("$.audio"),
+    up(
+        "3Hren/msgpack-rust#249",
+        m(
+            "rust-vec-u8",
+            "mutant-rust-vec-u8",
+            "voice.AudioChunk",
+            "example.opus-frame",
+            DV,
+            "bytes-as-array",
+            Some("$.audio"),
+        ),
     ),
     m(
         "rust-enum-name",
@@ -102,14 +127,17 @@ const MUTANTS: &[Mutant] = &[
         "enum-repr",
         Some("$.format"),
     ),
-    m(
-        "rust-enum-name/index",
-        "mutant-rust-enum-name",
-        "voice.AudioChunk",
-        "edge.format.flac",
-        "decode-error",
-        "enum-repr",
-        None,
+    up(
+        "3Hren/msgpack-rust#172",
+        m(
+            "rust-enum-name/index",
+            "mutant-rust-enum-name",
+            "voice.AudioChunk",
+            "edge.format.flac",
+            "decode-error",
+            "enum-repr",
+            None,
+        ),
     ),
     // Go: vmihailenco/msgpack/v5.
     m(
@@ -130,23 +158,33 @@ const MUTANTS: &[Mutant] = &[
         "field-name",
         Some("$.UserID"),
     ),
-    m(
-        "go-omitempty",
-        "mutant-go-omitempty",
-        "chat.ChatRequest",
-        "example.minimal",
-        DV,
-        "nil-vs-absent",
-        Some("$.premium"),
+    hinted(
+        // both findings of the case, each with the remedy that fits it (premium required, locale nullable)
+        "remove `omitempty` from `premium`'s tag: it drops the zero value of a required field; and `locale` is nullable, not optional: remove `omitempty`",
+        up(
+            "vmihailenco/msgpack#390",
+            m(
+                "go-omitempty",
+                "mutant-go-omitempty",
+                "chat.ChatRequest",
+                "example.minimal",
+                DV,
+                "nil-vs-absent",
+                Some("$.premium"),
+            ),
+        ),
     ),
-    m(
-        "go-nil-slice",
-        "mutant-go-nil-slice",
-        "pipeline.PipelineParams",
-        "example.minimal",
-        DV,
-        "nil-vs-absent",
-        Some("$.stop"),
+    hinted(
+        "initialise the slice",
+        m(
+            "go-nil-slice",
+            "mutant-go-nil-slice",
+            "pipeline.PipelineParams",
+            "example.minimal",
+            DV,
+            "nil-vs-absent",
+            Some("$.stop"),
+        ),
     ),
     m(
         "go-wrap-int32",
@@ -233,14 +271,17 @@ const MUTANTS: &[Mutant] = &[
         "enum-repr",
         Some("$.finish_reason"),
     ),
-    m(
-        "py-asdict-none",
-        "mutant-py-asdict-none",
-        "stream.ResponseChunk",
-        "example.minimal",
-        DV,
-        "nil-vs-absent",
-        Some("$.usage"),
+    hinted(
+        "optional, not nullable: leave the key out",
+        m(
+            "py-asdict-none",
+            "mutant-py-asdict-none",
+            "stream.ResponseChunk",
+            "example.minimal",
+            DV,
+            "nil-vs-absent",
+            Some("$.usage"),
+        ),
     ),
     m(
         "py-isoformat",
@@ -251,14 +292,17 @@ const MUTANTS: &[Mutant] = &[
         "timestamp-form",
         Some("$.sent_at"),
     ),
-    m(
-        "py-datetime-us",
-        "mutant-py-datetime-us",
-        "chat.ChatRequest",
-        "example.with-audio",
-        DV,
-        "value-changed",
-        Some("$.sent_at"),
+    hinted(
+        "timestamp=0",
+        m(
+            "py-datetime-us",
+            "mutant-py-datetime-us",
+            "chat.ChatRequest",
+            "example.with-audio",
+            DV,
+            "value-changed",
+            Some("$.sent_at"),
+        ),
     ),
     m(
         "py-float64",
@@ -269,16 +313,67 @@ const MUTANTS: &[Mutant] = &[
         "float-width",
         Some("$.temperature"),
     ),
-    m(
-        "py-float64/int-keys",
-        "mutant-py-float64",
-        "pipeline.PipelineParams",
-        "example.typical",
-        "decode-error",
-        "map-key-type",
-        None,
+    up(
+        "msgpack/msgpack-python#474",
+        m(
+            "py-float64/int-keys",
+            "mutant-py-float64",
+            "pipeline.PipelineParams",
+            "example.typical",
+            "decode-error",
+            "map-key-type",
+            None,
+        ),
+    ),
+    // Issue 15 part 4: hints that were wrong or thin for a service team.
+    hinted(
+        "nullable, not optional: keep the key and pack None",
+        m(
+            "py-drop-none",
+            "mutant-py-drop-none",
+            "chat.ChatRequest",
+            "example.minimal",
+            DV,
+            "nil-vs-absent",
+            Some("$.locale"),
+        ),
+    ),
+    hinted(
+        "datetime=True",
+        m(
+            "py-no-datetime-flag",
+            "mutant-py-no-datetime-flag",
+            "chat.ChatRequest",
+            "example.minimal",
+            "encode-error",
+            "timestamp-form",
+            None,
+        ),
     ),
 ];
+
+/// The mutants that accept payloads the contract forbids, caught by golden's must-reject vectors.
+const REJECT_MUTANTS: &[Mutant] = &[
+    // Go: msgpack.Unmarshal alone, without the checks of the SDK's generated decoders.
+    accepts("go-no-checks", "mutant-go-no-checks", "common.TokenUsage", "reject.out-of-range.total_tokens.type"),
+    up(
+        "msgpack/msgpack#150",
+        accepts("go-no-checks/invalid-utf8", "mutant-go-no-checks", "chat.ChatTurn", "reject.invalid-utf8.text"),
+    ),
+    accepts("go-no-checks/trailing-bytes", "mutant-go-no-checks", "common.TokenUsage", "reject.trailing-bytes"),
+    accepts("go-no-checks/duplicate-key", "mutant-go-no-checks", "chat.ChatTurn", "reject.duplicate-key"),
+    // Python: a dict read and packed back, without range checks.
+    accepts("py-no-range", "mutant-py-no-range", "common.TokenUsage", "reject.out-of-range.total_tokens.type"),
+    accepts("py-no-range/duplicate-key", "mutant-py-no-range", "common.TokenUsage", "reject.duplicate-key"),
+    // Rust: serde's defaults with rmp_serde::from_slice.
+    accepts("rust-bin-as-str", "mutant-rust-bin-as-str", "chat.ChatTurn", "reject.wrong-type.text"),
+    accepts("rust-bin-as-str/trailing-bytes", "mutant-rust-bin-as-str", "chat.ChatTurn", "reject.trailing-bytes"),
+];
+
+/// Every mutant of the catch rate: those of the golden vectors, then those of the must-reject vectors.
+fn all_mutants() -> impl Iterator<Item = &'static Mutant> {
+    MUTANTS.iter().chain(REJECT_MUTANTS)
+}
 
 const HARNESS: &str = "tests/mutants/peers";
 
@@ -331,7 +426,7 @@ fn judge(mutant: &Mutant, xs: &[&Json]) -> (bool, String) {
     let v = &x["verdict"];
     let (kind, outcome, class, path, hint) =
         (s(&v["kind"]), s(&x["outcome"]), class_of(x), s(&v["detail"]["path"]), hint_of(x));
-    let text = v["detail"]["note"].as_str().or(v["error"].as_str()).unwrap_or_default();
+    let text = v["detail"]["note"].as_str().or(v["error"].as_str()).or(v["why"].as_str()).unwrap_or_default();
     let mut wrong = Vec::new();
     if kind != mutant.kind {
         wrong.push(format!("kind {kind}, expected {}", mutant.kind));
@@ -349,6 +444,16 @@ fn judge(mutant: &Mutant, xs: &[&Json]) -> (bool, String) {
     }
     if hint.is_empty() {
         wrong.push("no hint".into());
+    }
+    if let Some(want) = mutant.hint_has {
+        if !hint.contains(want) {
+            wrong.push(format!("hint `{hint}` does not say `{want}`"));
+        }
+    }
+    // A field-order finding shows two different lines: the declared order and the written one.
+    let (expected, actual) = (s(&v["detail"]["expected"]), s(&v["detail"]["actual"]));
+    if class == "field-order" && (expected == actual || !expected.contains("keys in declared order")) {
+        wrong.push(format!("expected `{expected}` and actual `{actual}` do not show the two orders"));
     }
     let said = format!(
         "{kind} [{}] at {}: {text}",
@@ -379,27 +484,28 @@ fn every_mutant_is_caught_with_the_right_class_and_field() {
     let setup: Vec<&Json> = events.iter().filter(|e| e["event"] == "setup-error").collect();
     assert!(setup.is_empty(), "mutant peers failed to build or start: {setup:#?}\n{err}");
     let ready: BTreeSet<&str> = events.iter().filter(|e| e["event"] == "peer-ready").map(|e| s(&e["peer"])).collect();
-    let peers: BTreeSet<&str> = MUTANTS.iter().map(|m| m.peer).collect();
+    let peers: BTreeSet<&str> = all_mutants().map(|m| m.peer).collect();
     assert_eq!(ready, peers, "every mutant peer is ready:\n{err}");
     assert_eq!(o.status.code(), Some(1), "contract failures exit 1:\n{err}");
 
     let xs = exchanges(&report);
     let mut lines = Vec::new();
     let mut caught = 0;
-    for mutant in MUTANTS {
+    for mutant in all_mutants() {
         let (ok, said) = judge(mutant, &xs);
         caught += usize::from(ok);
         lines.push(format!(
-            "  {} {:<28} {} {}: {said}",
+            "  {} {:<30} {} {}: {said}",
             if ok { "caught" } else { "MISSED" },
             mutant.id,
             mutant.message,
             mutant.case
         ));
     }
-    let rate = format!("mutation suite: caught {caught} of {} mutants with the right class and field", MUTANTS.len());
+    let total = all_mutants().count();
+    let rate = format!("mutation suite: caught {caught} of {total} mutants with the right class and field");
     say(&format!("{}\n{rate} ({:.1} s)", lines.join("\n"), start.elapsed().as_secs_f64()));
-    assert_eq!(caught, MUTANTS.len(), "{rate}:\n{}", lines.join("\n"));
+    assert_eq!(caught, total, "{rate}:\n{}", lines.join("\n"));
 }
 
 /// Without tools: the mutants, their manifests and the page agree, and every class has a mutant.
@@ -407,7 +513,7 @@ fn every_mutant_is_caught_with_the_right_class_and_field() {
 fn the_suite_covers_every_class_and_the_doc_lists_every_mutant() {
     // Every bug class a verdict can carry (src/classes.rs) has at least one mutant.
     let all: Vec<&str> = msgpact::classes::Class::ALL.iter().map(|c| c.id()).collect();
-    let classes: BTreeSet<&str> = MUTANTS.iter().map(|m| m.class).collect();
+    let classes: BTreeSet<&str> = all_mutants().map(|m| m.class).collect();
     let missing: Vec<&str> = all.iter().copied().filter(|c| !classes.contains(c)).collect();
     assert!(missing.is_empty(), "no mutant for the classes {missing:?}");
     assert!(classes.iter().all(|c| all.contains(c)), "a mutant expects a class that does not exist: {classes:?}");
@@ -432,12 +538,12 @@ fn the_suite_covers_every_class_and_the_doc_lists_every_mutant() {
         );
         manifests.insert(name);
     }
-    let peers: BTreeSet<String> = MUTANTS.iter().map(|m| m.peer.to_string()).collect();
+    let peers: BTreeSet<String> = all_mutants().map(|m| m.peer.to_string()).collect();
     assert_eq!(manifests, peers, "tests/mutants/peers/* and MUTANTS name the same peers");
 
     // docs/mutation-suite.md has a table row per mutant with its class and field.
     let doc = std::fs::read_to_string(root().join("docs/mutation-suite.md")).unwrap();
-    for m in MUTANTS {
+    for m in all_mutants() {
         let row = doc
             .lines()
             .find(|l| l.starts_with(&format!("| `{}` |", m.id)))
@@ -461,7 +567,43 @@ fn the_suite_covers_every_class_and_the_doc_lists_every_mutant() {
                 m.id
             );
         }
+        // The public report it reproduces is linked from its row, and every report is named once in MUTANTS.
+        if let Some(u) = m.upstream {
+            let (repo, n) = u.split_once('#').unwrap();
+            let link = format!("[{u}](https://github.com/{repo}/issues/{n})");
+            assert!(row.contains(&link), "docs/mutation-suite.md: the row of `{}` links {link}:\n{row}", m.id);
+        }
     }
+    // The README's catch figure is the suite's size.
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let n = all_mutants().count();
+    let figure = format!("mutation suite: caught {n} of {n} mutants with the right class and field");
+    assert!(readme.contains(&figure), "README.md shows the catch figure `{figure}`");
+}
+
+/// Issue 15 part 4: one TypeError raised by a peer on every case of a message is one problem, with its class
+/// and the contract line of the field it is about, not one group per case at the line of each case's field.
+#[test]
+fn one_exception_in_every_case_is_one_problem_at_its_field() {
+    let nats = tools();
+    let t = tempfile::tempdir().unwrap();
+    let args = ["verify", "--nats", "binary", "--harness", HARNESS, "--peer", "mutant-py-no-datetime-flag"];
+    let o = msgpact(root(), &args, &[("MSGPACT_NATS_SERVER", nats.to_str().unwrap())]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let heads: Vec<&str> = err.lines().filter(|l| l.starts_with("FAIL ") && !l.contains(" reject.")).collect();
+    assert_eq!(heads.len(), 1, "one problem:\n{err}");
+    assert!(heads[0].ends_with("(golden -> mutant-py-no-datetime-flag) [timestamp-form]"), "{err}");
+    let sent_at = std::fs::read_to_string(root().join("contracts/chat.yaml"))
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("name: sent_at"))
+        .unwrap()
+        + 1;
+    assert!(err.contains(&format!("contracts/chat.yaml:{sent_at}:9: encode error: TypeError")), "{err}");
+    assert!(err.contains("hint: pack datetimes with `msgpack.packb(..., datetime=True)`"), "{err}");
+    assert!(err.contains("the same in 61 more case(s)"), "every valid case of chat.ChatRequest:\n{err}");
+    drop(t);
 }
 
 /// The fuzz-only mutants (`tests/mutants/fuzz-peers/`): bugs no golden vector triggers. Each entry: the

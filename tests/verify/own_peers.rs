@@ -25,8 +25,14 @@ fn tools() -> PathBuf {
     nats_server()
 }
 
-/// The case ids of `golden/<package>/<Message>/`, from the files themselves.
+/// The case ids of `golden/<package>/<Message>/` a reader must accept, from the files themselves (the
+/// must-reject cases `reject.*` left out).
 fn golden_cases(message: &str) -> BTreeSet<String> {
+    all_cases_of(message).into_iter().filter(|c| !c.starts_with("reject.")).collect()
+}
+
+/// Every case id of `golden/<package>/<Message>/`, the must-reject ones included.
+fn all_cases_of(message: &str) -> BTreeSet<String> {
     let (pkg, msg) = message.split_once('.').unwrap();
     let dir = root().join("golden").join(pkg).join(msg);
     let cases: BTreeSet<String> = std::fs::read_dir(&dir)
@@ -103,6 +109,7 @@ fn own_type_peers_serve_their_types_and_agree() {
     let all_cases = planned["cases"].as_u64().unwrap() as usize;
     let served: BTreeMap<&str, BTreeSet<String>> = SERVED.iter().map(|m| (*m, golden_cases(m))).collect();
     let served_cases: usize = served.values().map(BTreeSet::len).sum();
+    let served_all: usize = SERVED.iter().map(|m| all_cases_of(m).len()).sum();
 
     // Every golden case of a served type is byte-identical through both peers.
     for peer in ["own-go", "own-python"] {
@@ -110,6 +117,7 @@ fn own_type_peers_serve_their_types_and_agree() {
             let got: BTreeMap<&str, &Json> = xs
                 .iter()
                 .filter(|x| x["producer"] == "golden" && x["consumer"] == peer && x["message"] == *message)
+                .filter(|x| x["reject"].is_null())
                 .map(|x| (s(&x["case"]), &x["verdict"]))
                 .collect();
             assert_eq!(
@@ -125,6 +133,11 @@ fn own_type_peers_serve_their_types_and_agree() {
         // skipped), named once in the coverage event instead.
         let others = xs.iter().filter(|x| x["consumer"] == peer && !SERVED.contains(&s(&x["message"]))).count();
         assert_eq!(others, 0, "{peer}: a type nobody serves has no exchanges");
+        // The must-reject payloads of its types: refused, or accepted with a warning (the examples' policy).
+        for x in xs.iter().filter(|x| x["consumer"] == peer && x["reject"].is_string()) {
+            let kind = s(&x["verdict"]["kind"]);
+            assert!(kind == "refused" || (kind == "accepts-invalid" && x["outcome"] == "warn"), "{peer}: {x}");
+        }
     }
     let coverage = report["events"].as_array().unwrap().iter().find(|e| e["event"] == "coverage").expect("coverage");
     let unserved: Vec<&str> = coverage["unserved"].as_array().unwrap().iter().map(s).collect();
@@ -151,9 +164,9 @@ fn own_type_peers_serve_their_types_and_agree() {
     let summary = &report["summary"];
     assert_eq!(summary["failed"], 0, "{summary}");
     assert_eq!(summary["skipped"], 0, "types nobody serves are not counted as skipped: {summary}");
-    // Golden vectors through both peers; the matrix cells whose input was the golden vector itself reuse
-    // those verdicts and are not counted again.
-    assert_eq!(summary["exchanges"].as_u64().unwrap() as usize, 2 * served_cases, "{summary}");
+    // Golden vectors (and must-reject ones) through both peers; the matrix cells whose input was the golden
+    // vector itself reuse those verdicts and are not counted again.
+    assert_eq!(summary["exchanges"].as_u64().unwrap() as usize, 2 * served_all, "{summary}");
     assert!(
         err.contains("own-go ->") && err.contains("own-python ->"),
         "the terminal matrix shows both producers:\n{err}"
@@ -207,7 +220,7 @@ fn an_own_peer_with_a_float_for_a_uint32_fails_at_that_field() {
         xs.iter().filter(|x| x["producer"] == "golden" && x["message"] == message).collect()
     };
     // Every TokenUsage vector comes back with completion_tokens as a float64: a different value, located.
-    let usage = golden("common.TokenUsage");
+    let usage: Vec<&&Json> = golden("common.TokenUsage").into_iter().filter(|x| x["reject"].is_null()).collect();
     assert_eq!(usage.len(), golden_cases("common.TokenUsage").len());
     for x in &usage {
         let v = &x["verdict"];
@@ -218,7 +231,7 @@ fn an_own_peer_with_a_float_for_a_uint32_fails_at_that_field() {
         assert!(s(&x["location"]).starts_with("contracts/common.yaml:"), "{x}");
     }
     // The bug is one field of one type: ChatTurn still passes.
-    let turns = golden("chat.ChatTurn");
+    let turns: Vec<&&Json> = golden("chat.ChatTurn").into_iter().filter(|x| x["reject"].is_null()).collect();
     assert_eq!(turns.len(), golden_cases("chat.ChatTurn").len());
     assert!(turns.iter().all(|x| x["verdict"]["kind"] == "identical"), "{turns:?}");
     // The peer's own strict decoder refuses its buggy output when it comes back as a consumer.

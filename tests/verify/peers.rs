@@ -21,18 +21,46 @@ fn check_agreement(backend: &str, env: &[(&str, &str)]) {
         assert_eq!(e["hello"]["types"].as_array().unwrap().len(), 8, "{e}");
     }
     let xs = exchanges(&report);
+    let (valid, rejects) = (golden_cases(false), golden_cases(true));
+    assert!(valid > 300 && rejects > 150, "{valid} golden and {rejects} must-reject cases");
     let golden = xs.iter().filter(|x| x["producer"] == "golden").count();
-    assert_eq!(golden, 3 * 322, "every vector through every peer");
+    assert_eq!(golden, 3 * (valid + rejects), "every vector through every peer");
+    // The reference peers refuse every must-reject payload, but an unknown key, which they ignore on purpose
+    // (`accepts-unknown-key = "allow"` in their peer.toml).
+    for x in xs.iter().filter(|x| x["reject"].is_string()) {
+        let want = if x["reject"] == "unknown-key" { "accepts-invalid" } else { "refused" };
+        assert_eq!(x["verdict"]["kind"], want, "{x}");
+        assert_eq!(x["outcome"], "pass", "{x}");
+    }
+    let strictness = report["strictness"].as_array().unwrap();
+    assert_eq!(strictness.len(), 3 * msgpact::classes::RejectKind::ALL.len(), "a cell per peer and kind");
+    for cell in strictness {
+        let accepted = cell["accepted"].as_array().unwrap().len();
+        let sent = cell["sent"].as_u64().unwrap() as usize;
+        match cell["kind"].as_str().unwrap() {
+            "unknown-key" => assert_eq!(accepted, sent, "{cell}"),
+            _ => assert_eq!((accepted, cell["refused"].as_u64().unwrap() as usize), (0, sent), "{cell}"),
+        }
+    }
+    assert!(err.contains("must-reject -> peer"), "the strictness matrix is shown:\n{err}");
     let pairs: std::collections::BTreeSet<(String, String)> = xs
         .iter()
         .filter(|x| x["producer"] != "golden")
         .map(|x| (x["producer"].as_str().unwrap().into(), x["consumer"].as_str().unwrap().into()))
         .collect();
     assert_eq!(pairs.len(), 9, "the 3 x 3 producer x consumer matrix: {pairs:?}");
-    assert!(xs.iter().all(|x| x["verdict"]["kind"] == "identical"), "every exchange is byte-identical");
+    let valid_xs = xs.iter().filter(|x| x["reject"].is_null());
+    assert!(valid_xs.clone().all(|x| x["verdict"]["kind"] == "identical"), "every exchange is byte-identical");
+    assert_eq!(valid_xs.filter(|x| x["producer"] == "golden").count(), 3 * valid);
     assert_eq!(report["summary"]["failed"], 0);
     let xml = std::fs::read_to_string(&junit).unwrap();
-    assert_eq!(xml.matches("<testcase ").count(), 3 * 322, "one JUnit testcase per message, case and peer");
+    let cells = strictness.len();
+    assert_eq!(
+        xml.matches("<testcase ").count(),
+        3 * (valid + rejects) + cells,
+        "one JUnit testcase per message, case and peer, and one per strictness cell"
+    );
+    assert!(xml.contains("<testsuite name=\"strictness\" tests=\"39\""), "{xml}");
     assert!(err.contains("verify: ok"), "{err}");
 }
 
@@ -94,8 +122,23 @@ fn a_hand_edited_go_struct_tag_fails_verify_and_names_the_field() {
     assert!(err.contains(&format!("the same in {} more case(s)", chat - 1)), "{err}");
 }
 
-/// The number of golden cases of `package/Message`.
+/// The number of golden cases of `package/Message` a reader must accept (the must-reject ones left out).
 fn golden_case_count(dir: &str) -> usize {
     let files = std::fs::read_dir(root().join("golden").join(dir)).unwrap().flatten();
-    files.filter(|e| e.path().extension().is_some_and(|x| x == "msgpack")).count()
+    let name = |e: &std::fs::DirEntry| e.file_name().to_string_lossy().into_owned();
+    files.filter(|e| name(e).ends_with(".msgpack") && !name(e).starts_with("reject.")).count()
+}
+
+/// The number of golden cases (`reject`: of must-reject cases) of every message.
+fn golden_cases(reject: bool) -> usize {
+    let mut n = 0;
+    for pkg in std::fs::read_dir(root().join("golden")).unwrap().flatten() {
+        for msg in std::fs::read_dir(pkg.path()).unwrap().flatten() {
+            for e in std::fs::read_dir(msg.path()).unwrap().flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                n += usize::from(name.ends_with(".msgpack") && name.starts_with("reject.") == reject);
+            }
+        }
+    }
+    n
 }

@@ -27,7 +27,7 @@ fn run(dir: &Path, contracts: &Path, extra_args: &[&str]) -> (i32, String, serde
 fn outcomes(report: &serde_json::Value) -> Vec<(String, String, String)> {
     exchanges(report)
         .into_iter()
-        .filter(|x| x["producer"] == "golden" && x["outcome"] != "skip")
+        .filter(|x| x["producer"] == "golden" && x["outcome"] != "skip" && x["reject"].is_null())
         .map(|x| {
             (
                 x["case"].as_str().unwrap().into(),
@@ -151,4 +151,81 @@ fn a_peer_built_from_other_contracts_is_a_stale_setup_error() {
         "{err}"
     );
     assert!(err.contains("hint: regenerate its types with `msgpact codegen --lang rust --out ...`"), "{err}");
+}
+
+/// Issue 15 part 2: a peer that answers ok to payloads the contract forbids is `accepts-invalid`, with what it
+/// decoded and wrote back; each kind of must-reject payload follows its own policy (unknown keys warn by
+/// default; a package and a peer may allow or warn on a kind), and the strictness matrix shows it all in the
+/// terminal, the JSON report and JUnit. The echo peer's `accept-invalid:all` answers every payload with its bytes.
+#[test]
+fn a_peer_that_accepts_invalid_payloads_is_reported_per_kind_under_its_policy() {
+    let t = tempfile::tempdir().unwrap();
+    let contracts = contracts_with(t.path(), Some("{accepts-duplicate-key: warn}"));
+    echo_harness(t.path(), "accept-invalid:all", "common.TokenUsage", "[policy]\naccepts-truncated = \"allow\"\n");
+    let junit = t.path().join("junit.xml");
+    let (code, err, report) = run(t.path(), &contracts, &["--junit", junit.to_str().unwrap()]);
+    assert_eq!(code, 1, "accepting invalid payloads fails the gate:\n{err}");
+    let xs: Vec<&serde_json::Value> =
+        exchanges(&report).into_iter().filter(|x| x["reject"].is_string() && x["outcome"] != "skip").collect();
+    assert_eq!(xs.len(), 16, "the must-reject cases of common.TokenUsage:\n{err}");
+    for x in &xs {
+        let v = &x["verdict"];
+        assert_eq!(v["kind"], "accepts-invalid", "{x}");
+        assert_eq!(x["class"], "accepts-invalid", "{x}");
+        assert!(!v["why"].as_str().unwrap().is_empty() && !v["output"].as_str().unwrap().is_empty(), "{x}");
+        assert!(!x["hint"].as_str().unwrap().is_empty(), "{x}");
+        let want = match x["reject"].as_str().unwrap() {
+            "unknown-key" | "duplicate-key" => "warn",
+            "truncated" => "pass",
+            _ => "fail",
+        };
+        assert_eq!(x["outcome"], want, "{x}");
+    }
+    let wrap = xs.iter().find(|x| x["case"] == "reject.out-of-range.total_tokens.type").unwrap();
+    assert_eq!(wrap["verdict"]["decoded"], "{prompt_tokens: 0, completion_tokens: 0, total_tokens: 4294967296}");
+    assert!(
+        wrap["location"].as_str().unwrap().ends_with("common.yaml:19:9"),
+        "total_tokens, below the policy line: {wrap}"
+    );
+
+    // The terminal: one matrix row per kind, the failures with what the peer decoded and wrote.
+    for row in [
+        ["missing-key", "3", "FAIL 3/3"],
+        ["out-of-range", "3", "FAIL 3/3"],
+        ["duplicate-key", "1", "warn 1/1"],
+        ["truncated", "1", "allowed 1/1"],
+        ["unknown-key", "1", "warn 1/1"],
+    ] {
+        assert!(
+            err.lines().any(|l| l.split_whitespace().collect::<Vec<_>>().join(" ") == row.join(" ")),
+            "strictness row {row:?}:\n{err}"
+        );
+    }
+    // One kind accepted is one problem, whatever the field: the first in full, the others by case id.
+    assert!(
+        err.contains(
+            "FAIL echo common.TokenUsage reject.out-of-range.prompt_tokens.type (golden -> echo) [accepts-invalid]"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("     decoded   {prompt_tokens: 4294967296, completion_tokens: 0"), "{err}");
+    assert!(
+        err.contains(
+            "the same in 2 more case(s): reject.out-of-range.completion_tokens.type, reject.out-of-range.total_tokens.type"
+        ),
+        "{err}"
+    );
+
+    // JSON: a strictness cell per kind; JUnit: a strictness suite whose cells fail where the policy fails.
+    let cells = report["strictness"].as_array().unwrap();
+    let cell = |k: &str| cells.iter().find(|c| c["kind"] == k).unwrap_or_else(|| panic!("no cell {k}: {cells:?}"));
+    assert_eq!(cell("wrong-type")["accepted"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        (cell("wrong-type")["outcome"].as_str(), cell("truncated")["outcome"].as_str()),
+        (Some("fail"), Some("pass"))
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains("<testsuite name=\"strictness\""), "{xml}");
+    assert!(xml.contains("<testcase name=\"echo missing-key\" classname=\"strictness\""), "{xml}");
+    assert!(xml.contains("message=\"echo accepted 3 of 3 must-reject payload(s) of kind missing-key"), "{xml}");
 }

@@ -74,8 +74,9 @@ fn a_required_type_no_peer_serves_fails_the_gate_and_the_rest_is_one_line() {
         "{out}"
     );
     assert!(out.contains("0 skipped; 1 required type served by no peer"), "{out}");
-    // TokenUsage itself passed: 29 golden vectors and the echo peer's own output.
-    assert_eq!(report["summary"]["passed"], 29, "{out}");
+    // TokenUsage itself passed: 29 golden vectors (the echo peer's own output reuses their verdicts) and 16
+    // must-reject ones, which the echo peer refuses by their case id.
+    assert_eq!(report["summary"]["passed"], 29 + 16, "{out}");
     assert_eq!(report["summary"]["skipped"], 0, "{out}");
     assert!(
         exchanges(&report).iter().all(|x| x["message"] == "common.TokenUsage"),

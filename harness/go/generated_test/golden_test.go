@@ -103,11 +103,39 @@ func kitchenCodecs() map[string]codec {
 	return m
 }
 
+// isReject says whether a vector is a must-reject case (reject.<kind>...), which no reader may accept.
+func isReject(v vector) bool { return strings.HasPrefix(v.caseID, "reject.") }
+
+// rejectAll decodes every must-reject vector with its generated type and returns one line per vector it
+// accepted. An unknown key in a map-shaped message is accepted on purpose (newer writers may add optional
+// fields; docs/verify.md), so `reject.unknown-key` must decode.
+func rejectAll(vectors []vector, codecs map[string]codec) (failures []string, checked int) {
+	for _, v := range vectors {
+		c, ok := codecs[v.typeName]
+		if !ok || !isReject(v) {
+			continue
+		}
+		checked++
+		_, err := c.Decode(v.bytes)
+		if v.caseID == "reject.unknown-key" {
+			if err != nil {
+				failures = append(failures, fmt.Sprintf("%s %s: unknown keys are ignored, but: %v", v.typeName, v.caseID, err))
+			}
+		} else if err == nil {
+			failures = append(failures, fmt.Sprintf("%s %s: accepted a payload the contract forbids", v.typeName, v.caseID))
+		}
+	}
+	return failures, checked
+}
+
 // roundtripAll decodes every vector with its generated type and encodes it back; it returns the
-// failures, one line each, and how many vectors were checked per type.
+// failures, one line each, and how many vectors were checked per type. Must-reject vectors are rejectAll's.
 func roundtripAll(vectors []vector, codecs map[string]codec) (failures []string, perType map[string]int) {
 	perType = map[string]int{}
 	for _, v := range vectors {
+		if isReject(v) {
+			continue
+		}
 		c, ok := codecs[v.typeName]
 		if !ok {
 			failures = append(failures, fmt.Sprintf("%s %s: no generated type", v.typeName, v.caseID))
@@ -169,6 +197,27 @@ func TestGoldenVectorsRoundtripByteExact(t *testing.T) {
 		t.Errorf("generated types without golden vectors: %v", missing)
 	}
 	t.Logf("%d golden vectors of %d types round-tripped; %d failure(s)", checked, len(perType), len(failures))
+}
+
+// TestMustRejectVectorsAreRefused: every reject.* vector of golden/ and of the kitchen sink is refused by
+// the generated decoders (the strictness verify's matrix shows for the Go reference peer).
+func TestMustRejectVectorsAreRefused(t *testing.T) {
+	for _, tree := range []struct {
+		name    string
+		vectors []vector
+		codecs  map[string]codec
+	}{
+		{"golden", loadVectors(t, filepath.Join(repoRoot(t), "golden")), codecsByName(registry.Codecs)},
+		{"kitchen", loadVectors(t, filepath.Join("testdata", "golden")), kitchenCodecs()},
+	} {
+		failures, checked := rejectAll(tree.vectors, tree.codecs)
+		for _, f := range failures {
+			t.Errorf("%s: %s", tree.name, f)
+		}
+		if checked < 100 {
+			t.Errorf("%s: only %d must-reject vectors found", tree.name, checked)
+		}
+	}
 }
 
 // TestKitchenVectorsRoundtripByteExact does the same for the test contracts in testdata/contracts,

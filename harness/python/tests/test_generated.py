@@ -29,13 +29,23 @@ GOLDEN = PEER_DIR.parent.parent / "golden"
 GENERATED = PEER_DIR / "generated"
 
 
-def golden_vectors() -> List[Tuple[str, str, bytes]]:
+def all_vectors() -> List[Tuple[str, str, bytes]]:
     """(type name, case, bytes) of every golden/<package>/<Message>/<case>.msgpack."""
     out = []
     for path in sorted(GOLDEN.glob("*/*/*.msgpack")):
         package, message = path.parent.parent.name, path.parent.name
         out.append((f"{package}.{message}", path.name[: -len(".msgpack")], path.read_bytes()))
     return out
+
+
+def golden_vectors() -> List[Tuple[str, str, bytes]]:
+    """The golden vectors a reader must accept (every case but the must-reject ones)."""
+    return [v for v in all_vectors() if not v[1].startswith("reject.")]
+
+
+def reject_vectors() -> List[Tuple[str, str, bytes]]:
+    """The must-reject vectors (`reject.<kind>...`): payloads the contract forbids."""
+    return [v for v in all_vectors() if v[1].startswith("reject.")]
 
 
 def golden(type_name: str, case: str) -> bytes:
@@ -80,6 +90,25 @@ def test_every_golden_vector_roundtrips_to_identical_bytes():
             failures.append(f"{type_name} {case}: bytes differ at offset {at}: golden {data[at:at + 12].hex(' ')} "
                             f"!= generated {out[at:at + 12].hex(' ')} (lengths {len(data)}, {len(out)})")
     assert not failures, f"{len(failures)} of {len(vectors)} golden vectors failed:\n" + "\n".join(failures)
+
+
+def test_every_must_reject_vector_is_refused():
+    vectors = reject_vectors()
+    assert len(vectors) > 150, f"only {len(vectors)} must-reject vectors found under {GOLDEN}"
+    failures = []
+    for type_name, case, data in vectors:
+        try:
+            MESSAGE_TYPES[type_name].from_msgpack(data)
+        except DecodeError:
+            if case == "reject.unknown-key":
+                failures.append(f"{type_name} {case}: unknown keys are ignored on purpose, but it was refused")
+            continue
+        except Exception as e:  # noqa: BLE001 - a refusal must be a DecodeError, not any exception
+            failures.append(f"{type_name} {case}: refused with {type(e).__name__} instead of DecodeError: {e}")
+            continue
+        if case != "reject.unknown-key":
+            failures.append(f"{type_name} {case}: accepted a payload the contract forbids")
+    assert not failures, f"{len(failures)} of {len(vectors)} must-reject vectors:\n" + "\n".join(failures)
 
 
 def test_the_golden_types_are_the_generated_types():
@@ -316,10 +345,9 @@ def test_unknown_fields_are_ignored():
     value = TokenUsage.from_msgpack(msgpack.packb(usage))
     assert value == TokenUsage(prompt_tokens=812, completion_tokens=230, total_tokens=1042)
     assert value.to_msgpack() == golden("common.TokenUsage", "example.typical")
-    # an array-shaped message from a newer writer: extra trailing positions are ignored
+    # an array-shaped message has no more items than fields (appending one is a breaking change)
     vad = golden("voice.VoiceActivity", "example.speech-start")
-    newer = b"\x95" + vad[1:] + b"\xa6future"
-    assert VoiceActivity.from_msgpack(newer).to_msgpack() == vad
+    assert "more than the 4 fields" in str(refused("voice.VoiceActivity", b"\x95" + vad[1:] + b"\xa6future"))
 
 
 # --- encoding checks the values too -----------------------------------------------------------------------------

@@ -212,6 +212,115 @@ pub mod rt {
         Option::<T>::deserialize(d).map(Some)
     }
 
+    /// An optional field that is not nullable: absent is `None` (serde's `default`), nil is refused
+    /// (`Option<T>` alone would read nil as `None`).
+    pub fn some<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
+        T::deserialize(d).map(Some)
+    }
+
+    /// Text that arrived as str and bytes that arrived as bin: serde reads a `String` from bin and
+    /// a `ByteBuf` from str, and the contract keeps them apart.
+    pub struct Strict<T>(pub T);
+
+    impl<'de> Deserialize<'de> for Strict<String> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = String;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("a str")
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+                    Ok(v.to_string())
+                }
+                fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+                    Ok(v)
+                }
+            }
+            d.deserialize_string(V).map(Strict)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Strict<serde_bytes::ByteBuf> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = serde_bytes::ByteBuf;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("a bin")
+                }
+                fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+                    Ok(serde_bytes::ByteBuf::from(v))
+                }
+                fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
+                    Ok(serde_bytes::ByteBuf::from(v))
+                }
+            }
+            d.deserialize_byte_buf(V).map(Strict)
+        }
+    }
+
+    /// The field types read strictly: text, bytes, and their nullable forms.
+    pub trait StrictField: Sized {
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+    }
+
+    impl StrictField for String {
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Strict::<String>::deserialize(d).map(|s| s.0)
+        }
+    }
+
+    impl StrictField for serde_bytes::ByteBuf {
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Strict::<serde_bytes::ByteBuf>::deserialize(d).map(|s| s.0)
+        }
+    }
+
+    impl StrictField for Option<String> {
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Option::<Strict<String>>::deserialize(d).map(|o| o.map(|s| s.0))
+        }
+    }
+
+    impl StrictField for Option<serde_bytes::ByteBuf> {
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Option::<Strict<serde_bytes::ByteBuf>>::deserialize(d).map(|o| o.map(|s| s.0))
+        }
+    }
+
+    /// A str or bin field (or a nullable one) read strictly.
+    pub fn strict<'de, D: Deserializer<'de>, T: StrictField>(d: D) -> Result<T, D::Error> {
+        T::read(d)
+    }
+
+    /// An optional str or bin field that is not nullable, read strictly.
+    pub fn some_strict<'de, D: Deserializer<'de>, T: StrictField>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
+        T::read(d).map(Some)
+    }
+
+    /// An optional and nullable str or bin field, read strictly.
+    pub fn present_strict<'de, D: Deserializer<'de>, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+    where
+        Option<T>: StrictField,
+    {
+        <Option<T>>::read(d).map(Some)
+    }
+
+    /// Reads one item with [`StrictField::read`].
+    struct StrictSeed<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: StrictField> de::DeserializeSeed<'de> for StrictSeed<T> {
+        type Value = T;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+            T::read(d)
+        }
+    }
+
     /// Reads the items of an array-shaped message one by one.
     pub struct Items<'a, A>(pub &'a mut A, pub usize);
 
@@ -225,9 +334,28 @@ pub mod rt {
             self.1 += 1;
             self.0.next_element()
         }
-        /// Skips items a newer writer added after the fields this reader knows.
+        /// A required str or bin item, read strictly (see [`Strict`]).
+        pub fn required_strict<T: StrictField>(&mut self, name: &str) -> Result<T, A::Error> {
+            self.1 += 1;
+            let missing = || de::Error::custom(format!("missing required field `{name}`"));
+            let seed = StrictSeed::<T>(std::marker::PhantomData);
+            self.0.next_element_seed(seed)?.ok_or_else(missing)
+        }
+        /// An optional str or bin item, read strictly.
+        pub fn optional_strict<T: StrictField>(&mut self) -> Result<Option<T>, A::Error> {
+            self.1 += 1;
+            self.0
+                .next_element_seed(StrictSeed::<T>(std::marker::PhantomData))
+        }
+        /// Refuses an item after the last field: an array-shaped message has no more items than
+        /// fields (appending one is a breaking change, docs/breaking.md).
         pub fn finish(self) -> Result<(), A::Error> {
-            while self.0.next_element::<de::IgnoredAny>()?.is_some() {}
+            if self.0.next_element::<de::IgnoredAny>()?.is_some() {
+                let n = self.1;
+                return Err(de::Error::custom(format!(
+                    "an item after the last of the {n} fields of an array-shaped message"
+                )));
+            }
             Ok(())
         }
     }
@@ -292,6 +420,7 @@ pub mod chat {
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct ChatTurn {
         pub role: super::common::Role,
+        #[serde(deserialize_with = "rt::strict")]
         pub text: String,
     }
 
@@ -307,23 +436,38 @@ pub mod chat {
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct ChatRequest {
         /// Unique per request; echoed in every response chunk.
+        #[serde(deserialize_with = "rt::strict")]
         pub request_id: String,
+        #[serde(deserialize_with = "rt::strict")]
         pub user_id: String,
+        #[serde(deserialize_with = "rt::strict")]
         pub text: String,
         /// Premium users are routed to the larger model.
         pub premium: bool,
         /// The original voice message, when the text was transcribed.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "rt::some_strict"
+        )]
         pub audio: Option<serde_bytes::ByteBuf>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "rt::some"
+        )]
         pub history: Option<Vec<ChatTurn>>,
         /// BCP 47 tag, or null when unknown.
-        #[serde(deserialize_with = "rt::nullable")]
+        #[serde(deserialize_with = "rt::strict")]
         pub locale: Option<String>,
         pub sent_at: rt::Timestamp,
         /// Replaced by the gateway's own header; still sent by old apps.
         /// Deprecated.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "rt::some_strict"
+        )]
         pub client_version: Option<String>,
     }
 
@@ -421,6 +565,7 @@ pub mod pipeline {
     /// Sampling and routing parameters for one generation.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct PipelineParams {
+        #[serde(deserialize_with = "rt::strict")]
         pub model: String,
         pub temperature: f32,
         pub top_p: f64,
@@ -433,7 +578,11 @@ pub mod pipeline {
         pub seed: Option<i64>,
         pub priority: i8,
         /// Weight per shard id, for A/B routing.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "rt::some"
+        )]
         pub shard_weights: Option<rt::Map<u16, f64>>,
     }
 
@@ -507,12 +656,18 @@ pub mod stream {
     /// One piece of a streamed answer. The last chunk has done=true and carries the token usage.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct ResponseChunk {
+        #[serde(deserialize_with = "rt::strict")]
         pub request_id: String,
         pub index: u32,
+        #[serde(deserialize_with = "rt::strict")]
         pub delta: String,
         pub done: bool,
         /// Only on the last chunk.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "rt::some"
+        )]
         pub usage: Option<super::common::TokenUsage>,
         #[serde(deserialize_with = "rt::nullable")]
         pub finish_reason: Option<FinishReason>,
@@ -532,9 +687,11 @@ pub mod stream {
     /// Sent instead of a chunk when the worker fails; ends the stream.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct StreamError {
+        #[serde(deserialize_with = "rt::strict")]
         pub request_id: String,
         /// Negative codes are worker errors, positive ones are upstream HTTP statuses.
         pub code: i32,
+        #[serde(deserialize_with = "rt::strict")]
         pub message: String,
         pub retryable: bool,
     }
@@ -600,6 +757,7 @@ pub mod voice {
     /// One chunk of a voice stream; chunks of a stream share stream_id and are numbered by seq.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct AudioChunk {
+        #[serde(deserialize_with = "rt::strict")]
         pub stream_id: String,
         /// 0 for the first chunk of a stream.
         pub seq: u32,
@@ -607,6 +765,7 @@ pub mod voice {
         pub channels: u8,
         pub format: AudioFormat,
         /// Raw audio in `format`; may be empty on the final chunk.
+        #[serde(deserialize_with = "rt::strict")]
         pub audio: serde_bytes::ByteBuf,
         pub r#final: bool,
     }

@@ -18,8 +18,9 @@ fn roundtrip_of(ty: &str) -> generated::rt::RoundTrip {
 }
 
 #[test]
-fn every_golden_vector_round_trips_byte_for_byte() {
+fn every_golden_vector_round_trips_byte_for_byte_and_every_must_reject_vector_is_refused() {
     let mut checked = 0;
+    let mut rejects = 0;
     let mut failures = Vec::new();
     for pkg in std::fs::read_dir(golden_dir()).expect("golden/ exists") {
         let pkg = pkg.unwrap().path();
@@ -37,6 +38,19 @@ fn every_golden_vector_round_trips_byte_for_byte() {
                     continue;
                 }
                 let bytes = std::fs::read(&case).unwrap();
+                let name = case.file_stem().unwrap().to_string_lossy().into_owned();
+                if let Some(kind) = name.strip_prefix("reject.") {
+                    // A must-reject vector: refused, except an unknown key (ignored on purpose).
+                    rejects += 1;
+                    match (rt(&bytes), kind == "unknown-key") {
+                        (Ok(_), false) => failures.push(format!("{}: accepted", case.display())),
+                        (Err(e), true) => {
+                            failures.push(format!("{}: refused: {e}", case.display()))
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
                 checked += 1;
                 match rt(&bytes) {
                     Ok(out) if out == bytes => {}
@@ -51,6 +65,7 @@ fn every_golden_vector_round_trips_byte_for_byte() {
         }
     }
     assert!(checked > 300, "only {checked} golden vectors found");
+    assert!(rejects > 150, "only {rejects} must-reject vectors found");
     assert!(
         failures.is_empty(),
         "{} of {checked} vectors failed:\n{}",

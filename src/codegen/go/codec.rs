@@ -161,9 +161,7 @@ impl PackageGen<'_> {
         let _ = writeln!(out, "\tvar x {name}");
         let _ = writeln!(out, "\tfor i := 0; i < n; i++ {{");
         if m.fields.is_empty() {
-            let _ = writeln!(out, "\t\tif err := msgpactrt.Skip(d); err != nil {{");
-            let _ = writeln!(out, "\t\t\treturn msgpactrt.AtIndex(err, i)");
-            let _ = writeln!(out, "\t\t}}");
+            let _ = writeln!(out, "\t\treturn msgpactrt.ExtraItem(i)");
             let _ = writeln!(out, "\t}}");
             return Ok(());
         }
@@ -176,9 +174,7 @@ impl PackageGen<'_> {
             let _ = writeln!(out, "\t\t\t}}");
         }
         let _ = writeln!(out, "\t\tdefault:");
-        let _ = writeln!(out, "\t\t\tif err := msgpactrt.Skip(d); err != nil {{");
-        let _ = writeln!(out, "\t\t\t\treturn msgpactrt.AtIndex(err, i)");
-        let _ = writeln!(out, "\t\t\t}}");
+        let _ = writeln!(out, "\t\t\treturn msgpactrt.ExtraItem(i)");
         let _ = writeln!(out, "\t\t}}");
         let _ = writeln!(out, "\t}}");
         Ok(())

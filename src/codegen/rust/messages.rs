@@ -6,7 +6,7 @@ use super::names::{is_snake_case, Names};
 use super::types::{boxed_fields, field_type};
 use super::validate::validate;
 use super::{doc, push_lines};
-use crate::contract::{Contracts, Message, MsgId, Shape};
+use crate::contract::{Contracts, Message, MsgId, Shape, Type};
 use std::fmt::Write;
 
 pub(super) fn message(c: &Contracts, names: &Names, pi: usize, mi: usize, out: &mut String) {
@@ -40,15 +40,32 @@ pub(super) fn message(c: &Contracts, names: &Names, pi: usize, mi: usize, out: &
             if ident.trim_start_matches("r#") != f.name {
                 attrs.push(&rename);
             }
-            match (f.optional, f.nullable) {
-                (true, false) => attrs.extend(["default", "skip_serializing_if = \"Option::is_none\""]),
-                (false, true) => attrs.push("deserialize_with = \"rt::nullable\""),
-                (true, true) => attrs.extend([
+            // str and bin are read strictly (serde reads either as the other), nil only where nullable.
+            let strict = matches!(f.ty, Type::String | Type::Bytes);
+            match (f.optional, f.nullable, strict) {
+                (true, false, false) => attrs.extend([
+                    "default",
+                    "skip_serializing_if = \"Option::is_none\"",
+                    "deserialize_with = \"rt::some\"",
+                ]),
+                (true, false, true) => attrs.extend([
+                    "default",
+                    "skip_serializing_if = \"Option::is_none\"",
+                    "deserialize_with = \"rt::some_strict\"",
+                ]),
+                (false, true, false) => attrs.push("deserialize_with = \"rt::nullable\""),
+                (false, _, true) => attrs.push("deserialize_with = \"rt::strict\""),
+                (true, true, false) => attrs.extend([
                     "default",
                     "skip_serializing_if = \"Option::is_none\"",
                     "deserialize_with = \"rt::present\"",
                 ]),
-                (false, false) => {}
+                (true, true, true) => attrs.extend([
+                    "default",
+                    "skip_serializing_if = \"Option::is_none\"",
+                    "deserialize_with = \"rt::present_strict\"",
+                ]),
+                (false, false, false) => {}
             }
             if !attrs.is_empty() {
                 push_lines(out, attribute(8, "serde", &attrs));
@@ -116,9 +133,10 @@ fn array_serde(m: &Message, name: &str, idents: &[String], out: &mut String) {
     } else {
         let _ = writeln!(out, "                    let value = {name} {{");
         for (f, id) in m.fields.iter().zip(idents) {
+            let strict = if matches!(f.ty, Type::String | Type::Bytes) { "_strict" } else { "" };
             let read = match f.optional {
-                true => "items.optional()?".to_string(),
-                false => format!("items.required(\"{}\")?", f.name),
+                true => format!("items.optional{strict}()?"),
+                false => format!("items.required{strict}(\"{}\")?", f.name),
             };
             push_lines(out, struct_field(24, id, "items", &read["items".len()..]));
         }

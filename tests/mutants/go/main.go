@@ -73,6 +73,15 @@ type TokenUsageInt32 struct {
 	TotalTokens      int32  `msgpack:"total_tokens"`
 }
 
+// no-checks: the contract's types decoded with msgpack.Unmarshal alone, without the checks the SDK's
+// generated decoders add: 4294967296 wraps into a uint32 field, a str that is not UTF-8 becomes a Go string,
+// a key sent twice keeps its last value, and nothing says no.
+type TokenUsage struct {
+	PromptTokens     uint32 `msgpack:"prompt_tokens"`
+	CompletionTokens uint32 `msgpack:"completion_tokens"`
+	TotalTokens      uint32 `msgpack:"total_tokens"`
+}
+
 // extra-field: the service's struct has a field the contract does not know, always written.
 type TokenUsageExtra struct {
 	PromptTokens     uint32 `msgpack:"prompt_tokens"`
@@ -147,8 +156,11 @@ func main() {
 		peer.Register(p, "pipeline.PipelineParams", unmarshal[PipelineParams], compactOnly[PipelineParams])
 	case "extra-field":
 		peer.Register(p, "common.TokenUsage", unmarshal[TokenUsageExtra], careful[TokenUsageExtra])
+	case "no-checks":
+		peer.Register(p, "common.TokenUsage", unmarshal[TokenUsage], careful[TokenUsage])
+		peer.Register(p, "chat.ChatTurn", unmarshal[ChatTurn], careful[ChatTurn])
 	default:
-		fmt.Fprintf(os.Stderr, "mutant-peer-go: MSGPACT_MUTANT=%q is not one of fixed-ints, untagged, omitempty, nil-slice, wrap-int32, map-order, extra-field\n", mutant)
+		fmt.Fprintf(os.Stderr, "mutant-peer-go: MSGPACT_MUTANT=%q is not one of fixed-ints, untagged, omitempty, nil-slice, wrap-int32, map-order, extra-field, no-checks\n", mutant)
 		os.Exit(2)
 	}
 	p.Run()

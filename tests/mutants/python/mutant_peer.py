@@ -123,6 +123,32 @@ def decode_params(payload: bytes) -> dict:
     return msgpack.unpackb(payload)
 
 
+# ---- drop-none: "no nulls on the wire" -- None values dropped from the dict before packing ----
+# `locale` is nullable, not optional: its key must be there (nil when unknown), and dropping it is the bug.
+
+def decode_plain(payload: bytes) -> dict:
+    return msgpack.unpackb(payload)
+
+
+def encode_drop_none(d: dict) -> bytes:
+    return msgpack.packb({k: v for k, v in d.items() if v is not None})
+
+
+# ---- no-datetime-flag: timestamps read as datetime (timestamp=3), packed back without datetime=True ----
+# packb raises TypeError ("can not serialize 'datetime.datetime' object") on every ChatRequest: one bug.
+
+def encode_no_datetime_flag(d: dict) -> bytes:
+    return msgpack.packb(d)
+
+
+# ---- no-range: the counts read from the dict and written back, with no range check ----
+# Python ints are unbounded: 4294967296 in a uint32 field is read, kept and packed back (as a uint64), and a
+# key sent twice silently keeps its last value (unpackb builds a dict).
+
+def encode_usage(u: TokenUsage) -> bytes:
+    return msgpack.packb(dataclasses.asdict(u))
+
+
 # ---- Fuzz-only mutants: no golden vector triggers them; `msgpact fuzz` finds them (docs/mutation-suite.md) ----
 
 # ---- str-chars: a hand-written packer that picks the str format from the character count ----
@@ -159,6 +185,17 @@ def encode_by_chars(d: dict) -> bytes:
     return pack_by_chars(d)
 
 
+# Both fuzz-only mutants read through the generated type first, which refuses what the contract forbids (the
+# must-reject vectors): everything about them is right but their one bug, which only fuzzing reaches.
+
+def decode_checked(payload: bytes) -> dict:
+    from generated.chat import ChatTurn
+
+    ChatTurn.from_msgpack(payload)
+    d = msgpack.unpackb(payload)
+    return {"role": d["role"], "text": d["text"]}
+
+
 # ---- nul-cstring: the text passes through a C API as a char* (ctypes.c_char_p), which ends at NUL ----
 # What tarantool/tarantool#5041 ('\0' truncates string) and capnproto/pycapnp#19 reported: a string with an
 # embedded NUL comes back cut at the NUL. Golden strings have no NUL.
@@ -166,7 +203,7 @@ def encode_by_chars(d: dict) -> bytes:
 def decode_through_c(payload: bytes) -> dict:
     import ctypes
 
-    d = msgpack.unpackb(payload)
+    d = decode_checked(payload)
     d["text"] = ctypes.c_char_p(d["text"].encode("utf-8")).value.decode("utf-8")
     return d
 
@@ -180,8 +217,11 @@ MUTANTS = {
     "isoformat": [("chat.ChatRequest", decode_datetimes, encode_isoformat)],
     "datetime-us": [("chat.ChatRequest", decode_datetimes, encode_datetime)],
     "float64": [("pipeline.PipelineParams", decode_params, encode_plain)],
-    "str-chars": [("chat.ChatTurn", decode_params, encode_by_chars)],
+    "str-chars": [("chat.ChatTurn", decode_checked, encode_by_chars)],
     "nul-cstring": [("chat.ChatTurn", decode_through_c, encode_plain)],
+    "no-range": [("common.TokenUsage", decode_usage, encode_usage)],
+    "drop-none": [("chat.ChatRequest", decode_plain, encode_drop_none)],
+    "no-datetime-flag": [("chat.ChatRequest", decode_datetimes, encode_no_datetime_flag)],
 }
 
 

@@ -330,16 +330,29 @@ func TestHello(t *testing.T) {
 }
 
 // TestRoundtripEveryGoldenVector sends every golden vector through the running peer: the reply is ok
-// and byte-identical.
+// and byte-identical; every must-reject vector (reject.*) is answered decode-error, but an unknown key,
+// which the generated types ignore on purpose.
 func TestRoundtripEveryGoldenVector(t *testing.T) {
 	r := startPeer(t)
 	vectors := goldenVectors(t)
 	if len(vectors) <= 300 {
 		t.Fatalf("only %d golden vectors", len(vectors))
 	}
-	bad := 0
+	bad, rejects := 0, 0
 	for _, v := range vectors {
 		resp := r.roundtrip(t, v.typeName, v.caseID, v.bytes)
+		if strings.HasPrefix(v.caseID, "reject.") {
+			rejects++
+			want := string(peer.StatusDecodeError)
+			if v.caseID == "reject.unknown-key" {
+				want = string(peer.StatusOK)
+			}
+			if st := resp.Header.Get(peer.HeaderStatus); st != want {
+				t.Errorf("%s %s: status %s (%s), want %s", v.typeName, v.caseID, st, resp.Header.Get(peer.HeaderError), want)
+				bad++
+			}
+			continue
+		}
 		if st := resp.Header.Get(peer.HeaderStatus); st != string(peer.StatusOK) {
 			t.Errorf("%s %s: status %s: %s", v.typeName, v.caseID, st, resp.Header.Get(peer.HeaderError))
 			bad++
@@ -348,7 +361,10 @@ func TestRoundtripEveryGoldenVector(t *testing.T) {
 			bad++
 		}
 	}
-	t.Logf("%d golden vectors through the peer, %d bad", len(vectors), bad)
+	if rejects < 150 {
+		t.Errorf("only %d must-reject vectors", rejects)
+	}
+	t.Logf("%d golden vectors (%d must-reject) through the peer, %d bad", len(vectors), rejects, bad)
 }
 
 func TestRoundtripErrors(t *testing.T) {

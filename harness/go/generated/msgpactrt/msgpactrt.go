@@ -122,6 +122,12 @@ func Missing(name string) error {
 	return AtField(errorf("required field is missing"), name)
 }
 
+// ExtraItem is the error for an item after the last field of an array-shaped message: such a message has
+// exactly its fields' items (appending one is a breaking change, docs/breaking.md).
+func ExtraItem(i int) error {
+	return AtIndex(errorf("an item after the message's last field (an array-shaped message has no more items than fields)"), i)
+}
+
 // Duplicate is the error for a field that appears twice in one message.
 func Duplicate(name string) error {
 	return AtField(errorf("the field appears more than once"), name)

@@ -392,9 +392,7 @@ func (v *VoiceActivity) DecodeMsgpack(d *msgpack.Decoder) error {
 				return msgpactrt.AtField(err, w[3])
 			}
 		default:
-			if err := msgpactrt.Skip(d); err != nil {
-				return msgpactrt.AtIndex(err, i)
-			}
+			return msgpactrt.ExtraItem(i)
 		}
 	}
 	if err := x.check(); err != nil {

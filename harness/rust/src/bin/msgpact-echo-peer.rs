@@ -11,6 +11,9 @@
 //! - `widen-ints:all` answers with every integer rewritten at full width (int64, like Go's msgpack.Marshal);
 //! - `contracts-hash:HASH` says in its handshake that it was built from the contracts HASH (a stale peer).
 //!
+//! - `accept-invalid:all` answers the must-reject cases (`reject.*`) with their bytes instead of refusing
+//!   them by their case id, as it does otherwise (it knows no contract, so the id is all it can go by).
+//!
 //! Several faults are separated by commas. MSGPACT_ECHO_TYPES lists the message types it claims to serve.
 use async_nats::HeaderMap;
 use futures::StreamExt;
@@ -105,6 +108,10 @@ async fn main() {
         let mut h = HeaderMap::new();
         if fault("garbage", &case) {
             h.insert(msgpact_peer::HEADER_STATUS, "banana");
+        } else if case.starts_with("reject.") && !fault("accept-invalid", "all") {
+            h.insert(msgpact_peer::HEADER_STATUS, "decode-error");
+            let text = format!("echo peer: refuses the must-reject case {case} by its id");
+            h.insert(msgpact_peer::HEADER_ERROR, text.as_str());
         } else if fault("hostile-error", &case) {
             // A terminal escape and 5,000 bytes: msgpact must clean and cut it before any report.
             h.insert(msgpact_peer::HEADER_STATUS, "decode-error");

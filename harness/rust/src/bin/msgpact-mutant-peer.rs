@@ -24,6 +24,14 @@ enum FinishReason {
     Error,
 }
 
+/// bin-as-str: the text fields as `String`, read with serde's defaults: rmp-serde hands serde a bin as
+/// bytes, and `String` takes any bytes that are UTF-8, so a bin where the contract says str is accepted.
+#[derive(Serialize, Deserialize)]
+struct ChatTurn {
+    role: String,
+    text: String,
+}
+
 /// skip-none-to-vec: `skip_serializing_if` on the options, written with `rmp_serde::to_vec`: a positional
 /// array with one item fewer per absent option (rmp-serde #86), decodable by nobody.
 #[derive(Serialize, Deserialize)]
@@ -135,8 +143,13 @@ fn main() {
             |b| rmp_serde::from_slice::<AudioChunkEnum>(b),
             rmp_serde::to_vec_named,
         ),
+        "bin-as-str" => peer.register(
+            "chat.ChatTurn",
+            |b| rmp_serde::from_slice::<ChatTurn>(b),
+            rmp_serde::to_vec_named,
+        ),
         other => {
-            eprintln!("msgpact-mutant-peer: MSGPACT_MUTANT=`{other}` is not one of to-vec, skip-none-to-vec, option-nil, no-usage, vec-u8, enum-name");
+            eprintln!("msgpact-mutant-peer: MSGPACT_MUTANT=`{other}` is not one of to-vec, skip-none-to-vec, option-nil, no-usage, vec-u8, enum-name, bin-as-str");
             std::process::exit(2);
         }
     }

@@ -391,6 +391,8 @@ class _MessageType:
             if type(v) is not list:
                 raise _expected(f"{self.name} (an array)", v)
             n = len(v)
+            if n > len(self.fields):
+                raise _Invalid(f"{n} items, more than the {len(self.fields)} fields of the array-shaped {self.name}")
             for i, f in enumerate(self.fields):
                 if i >= n:
                     if not f.optional:

@@ -202,6 +202,115 @@ pub mod rt {
         Option::<T>::deserialize(d).map(Some)
     }
 
+    /// An optional field that is not nullable: absent is `None` (serde's `default`), nil is refused
+    /// (`Option<T>` alone would read nil as `None`).
+    pub fn some<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
+        T::deserialize(d).map(Some)
+    }
+
+    /// Text that arrived as str and bytes that arrived as bin: serde reads a `String` from bin and
+    /// a `ByteBuf` from str, and the contract keeps them apart.
+    pub struct Strict<T>(pub T);
+
+    impl<'de> Deserialize<'de> for Strict<String> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = String;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("a str")
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+                    Ok(v.to_string())
+                }
+                fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+                    Ok(v)
+                }
+            }
+            d.deserialize_string(V).map(Strict)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Strict<serde_bytes::ByteBuf> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = serde_bytes::ByteBuf;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("a bin")
+                }
+                fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+                    Ok(serde_bytes::ByteBuf::from(v))
+                }
+                fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
+                    Ok(serde_bytes::ByteBuf::from(v))
+                }
+            }
+            d.deserialize_byte_buf(V).map(Strict)
+        }
+    }
+
+    /// The field types read strictly: text, bytes, and their nullable forms.
+    pub trait StrictField: Sized {
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+    }
+
+    impl StrictField for String {
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Strict::<String>::deserialize(d).map(|s| s.0)
+        }
+    }
+
+    impl StrictField for serde_bytes::ByteBuf {
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Strict::<serde_bytes::ByteBuf>::deserialize(d).map(|s| s.0)
+        }
+    }
+
+    impl StrictField for Option<String> {
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Option::<Strict<String>>::deserialize(d).map(|o| o.map(|s| s.0))
+        }
+    }
+
+    impl StrictField for Option<serde_bytes::ByteBuf> {
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Option::<Strict<serde_bytes::ByteBuf>>::deserialize(d).map(|o| o.map(|s| s.0))
+        }
+    }
+
+    /// A str or bin field (or a nullable one) read strictly.
+    pub fn strict<'de, D: Deserializer<'de>, T: StrictField>(d: D) -> Result<T, D::Error> {
+        T::read(d)
+    }
+
+    /// An optional str or bin field that is not nullable, read strictly.
+    pub fn some_strict<'de, D: Deserializer<'de>, T: StrictField>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
+        T::read(d).map(Some)
+    }
+
+    /// An optional and nullable str or bin field, read strictly.
+    pub fn present_strict<'de, D: Deserializer<'de>, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+    where
+        Option<T>: StrictField,
+    {
+        <Option<T>>::read(d).map(Some)
+    }
+
+    /// Reads one item with [`StrictField::read`].
+    struct StrictSeed<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: StrictField> de::DeserializeSeed<'de> for StrictSeed<T> {
+        type Value = T;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+            T::read(d)
+        }
+    }
+
     /// Reads the items of an array-shaped message one by one.
     pub struct Items<'a, A>(pub &'a mut A, pub usize);
 
@@ -215,9 +324,28 @@ pub mod rt {
             self.1 += 1;
             self.0.next_element()
         }
-        /// Skips items a newer writer added after the fields this reader knows.
+        /// A required str or bin item, read strictly (see [`Strict`]).
+        pub fn required_strict<T: StrictField>(&mut self, name: &str) -> Result<T, A::Error> {
+            self.1 += 1;
+            let missing = || de::Error::custom(format!("missing required field `{name}`"));
+            let seed = StrictSeed::<T>(std::marker::PhantomData);
+            self.0.next_element_seed(seed)?.ok_or_else(missing)
+        }
+        /// An optional str or bin item, read strictly.
+        pub fn optional_strict<T: StrictField>(&mut self) -> Result<Option<T>, A::Error> {
+            self.1 += 1;
+            self.0
+                .next_element_seed(StrictSeed::<T>(std::marker::PhantomData))
+        }
+        /// Refuses an item after the last field: an array-shaped message has no more items than
+        /// fields (appending one is a breaking change, docs/breaking.md).
         pub fn finish(self) -> Result<(), A::Error> {
-            while self.0.next_element::<de::IgnoredAny>()?.is_some() {}
+            if self.0.next_element::<de::IgnoredAny>()?.is_some() {
+                let n = self.1;
+                return Err(de::Error::custom(format!(
+                    "an item after the last of the {n} fields of an array-shaped message"
+                )));
+            }
             Ok(())
         }
     }

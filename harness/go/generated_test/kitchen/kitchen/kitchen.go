@@ -1000,9 +1000,7 @@ func (v *Positions) DecodeMsgpack(d *msgpack.Decoder) error {
 				return msgpactrt.AtField(err, w[4])
 			}
 		default:
-			if err := msgpactrt.Skip(d); err != nil {
-				return msgpactrt.AtIndex(err, i)
-			}
+			return msgpactrt.ExtraItem(i)
 		}
 	}
 	*v = x
