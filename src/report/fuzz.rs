@@ -230,6 +230,7 @@ mod tests {
                 location: "contracts/chat.yaml:11:9".into(),
                 duration: Duration::ZERO,
                 reused: false,
+                reject: None,
             },
             value: r#"{role: "user", text: "\0"}"#.into(),
             expected: "82 a1 00".into(),
