@@ -22,7 +22,7 @@ pub struct Args {
     /// Cases per message type (default 200 unless --time is given; with --time, whichever ends first).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     cases: Option<u64>,
-    /// Draw new cases for this many seconds (a round that has started is finished).
+    /// Draw new cases for this many seconds, counted once the peers are up (a started round is finished).
     #[arg(long, value_name = "SECS", value_parser = parse_secs)]
     time: Option<Duration>,
     /// Write each shrunk failure into golden/ as a `fuzz.<id>` case with its twin (verify then sends it).

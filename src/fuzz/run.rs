@@ -128,7 +128,9 @@ pub async fn run(o: &FuzzOptions, sink: &mut dyn FuzzSink) -> Summary {
     // Drawing, exchanging and judging the rounds: the summary's `exchanging` (what a rate is taken over).
     let rounds = Instant::now();
     while next < budget && !messages.is_empty() {
-        if o.time.is_some_and(|t| start.elapsed() >= t) || session.nats_gone().is_some() {
+        // `--time` is time spent fuzzing: it starts once NATS and the peers are up, so that the first run
+        // (which builds the peers) draws cases too, and every run does at least one round.
+        if o.time.is_some_and(|t| rounds.elapsed() >= t) || session.nats_gone().is_some() {
             break;
         }
         let end = budget.min(next.saturating_add(ROUND));

@@ -45,6 +45,27 @@ fn the_reference_peers_agree_on_drawn_values_and_a_seed_repeats_its_run() {
     assert_eq!(drawn[0], drawn[1]);
 }
 
+/// Regression: `--time` counted from msgpact's start, so a first run, whose peer builds took longer than the
+/// budget, drew nothing and said "fuzz: ok, 0 cases". The time now starts once the peers are up.
+#[test]
+fn a_time_budget_shorter_than_the_peer_builds_still_fuzzes() {
+    need(on_path("go"), "go");
+    let env = nats_env(&nats_server());
+    let t = tempfile::tempdir().unwrap();
+    let cache = t.path().join("cache");
+    let json = t.path().join("fuzz.json");
+    let args =
+        ["fuzz", "--nats", "binary", "--peer", "go", "--seed", "3", "--time", "0.1", "--json", json.to_str().unwrap()];
+    let o = msgpact(root(), &args, &[(env[0].0, env[0].1.as_str()), ("MSGPACT_CACHE_DIR", cache.to_str().unwrap())]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("peer go: build"), "the peer was built in this run: {err}");
+    let doc = read_json(&json);
+    let cases = doc["cases"].as_u64().unwrap();
+    assert!(cases >= 8, "at least one round of every message type was drawn ({cases}):\n{err}");
+    assert!(doc["summary"]["exchanges"].as_u64().unwrap() >= cases, "{}", doc["summary"]);
+}
+
 #[test]
 fn a_saved_failure_is_a_golden_case_that_golden_keeps_and_verify_sends() {
     need(on_path("python3"), "python3 (with venv)");
