@@ -21,16 +21,29 @@ pub fn compare(c: &Contracts, msg: MsgId, expected: &Value, expected_bytes: &[u8
         }
         _ => {
             let Some((path, class, note)) = finding(c, msg, expected, actual) else {
-                return Verdict::DifferentValue {
-                    detail: detail_at(c, msg, &reading, expected_bytes, "$", Class::ValueChanged, "unreadable".into()),
-                };
+                let mut detail =
+                    detail_at(c, msg, &reading, expected_bytes, "$", Class::ValueChanged, "unreadable".into());
+                mark_malformed(&mut detail);
+                return Verdict::DifferentValue { detail };
             };
             let mut detail = detail_at(c, msg, &reading, expected_bytes, &path, class, note);
-            if let Ok(v) = decode(actual) {
-                detail.also = further(c, msg, expected, v, &path, class);
+            match decode(actual) {
+                Ok(v) => detail.also = further(c, msg, expected, v, &path, class),
+                Err(_) => mark_malformed(&mut detail),
             }
             Verdict::DifferentValue { detail }
         }
+    }
+}
+
+/// A reply that does not decode. What the reading found at the place it went wrong is kept as the class only
+/// when it explains the bytes (`bin-vs-str`: a str that is not UTF-8 where bytes are declared); any other
+/// class there is an artefact of reading a misplaced header (a str header one too long reads as nil, say),
+/// so the finding is `value-changed` and marked malformed for its hint.
+fn mark_malformed(detail: &mut Detail) {
+    detail.malformed = true;
+    if detail.class != Class::BinVsStr {
+        detail.class = Class::ValueChanged;
     }
 }
 
@@ -128,6 +141,7 @@ fn same_value_detail(c: &Contracts, msg: MsgId, reading: &Reading, expected_byte
                     .take(MAX_ALSO)
                     .map(|(u, g)| Also { path: u.path.clone(), class: g.class, note: g.text.clone() })
                     .collect(),
+                malformed: false,
             };
             // The two key tokens of a field-order finding are the same key: show the two orders instead.
             if f.class == Class::FieldOrder {
@@ -155,6 +169,7 @@ fn same_value_detail(c: &Contracts, msg: MsgId, reading: &Reading, expected_byte
                 class: Class::ValueChanged,
                 note: "same value, other bytes".into(),
                 also: Vec::new(),
+                malformed: false,
             }
         }
     }
@@ -264,6 +279,7 @@ fn detail_at(
             class,
             note,
             also: Vec::new(),
+            malformed: false,
         };
     }
     let actual_token = reading
@@ -287,6 +303,7 @@ fn detail_at(
         class,
         note,
         also,
+        malformed: false,
     }
 }
 

@@ -2,6 +2,22 @@
 use crate::classes::{Class, RejectKind};
 use crate::contract::{Field, Type};
 
+/// The hint for a reply that is not well-formed MessagePack (`Detail::malformed`): no class's usual remedy
+/// fits, since what was read after the bad header is not what the peer meant to write.
+pub fn malformed_hint(language: &str, field: Option<&str>) -> String {
+    let f = field.unwrap_or("the value");
+    let lib = match language.to_ascii_lowercase().as_str() {
+        "python" => "msgpack.packb writes headers that fit: look for bytes built by hand, a `default` hook or an ExtType",
+        "go" => "msgpack.Marshal writes headers that fit: look for a custom EncodeMsgpack or bytes written to the Encoder by hand",
+        "rust" => "rmp-serde writes headers that fit: look for a hand-written Serialize or an rmp::encode::write_*_len call",
+        _ => "the library's own encoder writes headers that fit: look for bytes the peer builds by hand",
+    };
+    format!(
+        "the peer wrote bytes that are not well-formed MessagePack at {f}: a header does not fit the bytes after it \
+         (a str or bin length counts bytes, not characters; an array or map header counts items); {lib}"
+    )
+}
+
 /// A fix hint for `class` in a peer written in `language` (`rust`, `python`, `go`, anything else), about
 /// `field` (the contract's name for it) when known.
 pub fn hint(class: Class, language: &str, field: Option<&str>) -> String {

@@ -7,7 +7,7 @@ use super::canonical;
 use super::compare::compare;
 use super::context::{Ctx, Done, Item, LivePeer, Producer};
 use super::exchange::{status_of, Raw};
-use super::hints::{classify_error, hint_for, reject_hint, Written};
+use super::hints::{classify_error, hint_for, malformed_hint, reject_hint, Written};
 use super::verdict::{Detail, Outcome, Verdict};
 use crate::classes::{default_gate, default_reject_gate, Class, PolicyKey};
 use crate::golden::Origin;
@@ -35,6 +35,7 @@ pub(super) fn judge(ctx: &Ctx, it: &Item, raw: Raw) -> (Verdict, Option<Bytes>) 
                 class: m.class,
                 note,
                 also: Vec::new(),
+                malformed: false,
             };
             return (Verdict::DifferentValue { detail }, None);
         }
@@ -136,6 +137,9 @@ pub(super) fn assess(ctx: &Ctx, peer: &LivePeer, d: &Done) -> Assessment {
         if peer.hello.language.is_empty() { peer.manifest.language.as_str() } else { peer.hello.language.as_str() };
     let mut hint = match (&d.verdict, reject) {
         (Verdict::AcceptsInvalid { .. }, Some(kind)) => reject_hint(kind, language, field),
+        (Verdict::DifferentValue { detail }, _) if detail.malformed && detail.class != Class::BinVsStr => {
+            malformed_hint(language, field.map(|f| f.name.as_str()))
+        }
         _ => class.map(|cl| hint_for(cl, language, field, written_at(d, &path))).unwrap_or_default(),
     };
     // The other findings of the payload, each with its own remedy when it needs another one.

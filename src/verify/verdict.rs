@@ -87,6 +87,10 @@ pub struct Detail {
     /// The other findings in the same payload, after this first one (a second bug is not hidden behind it).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub also: Vec<Also>,
+    /// The peer's bytes are not well-formed MessagePack (a header that does not fit what follows): the
+    /// finding is where the reading went wrong, and the hint says so instead of a class's usual remedy.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub malformed: bool,
 }
 
 /// Another finding in the payload of a [`Detail`].

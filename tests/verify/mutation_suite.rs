@@ -616,14 +616,31 @@ struct FuzzMutant {
     message: &'static str,
     /// The shrunk value is at most this many bytes.
     max_size: u64,
+    /// What the hint of its finding must say.
+    hint_has: &'static str,
 }
 
 const FUZZ_MUTANTS: &[FuzzMutant] = &[
     // 32 bytes in fewer than 32 characters is the least that breaks it: 16 bytes of keys and role, 2 of
     // header, 32 of text.
-    FuzzMutant { id: "py-str-chars", peer: "mutant-py-str-chars", message: "chat.ChatTurn", max_size: 52 },
+    // Its output is not well-formed (the header claims other lengths than follow): the hint says so instead of
+    // the remedy of whatever the misplaced header reads as (it read as nil: "leave an absent key out").
+    FuzzMutant {
+        id: "py-str-chars",
+        peer: "mutant-py-str-chars",
+        message: "chat.ChatTurn",
+        max_size: 52,
+        hint_has: "not well-formed MessagePack at text: a header does not fit the bytes after it (a str or bin length \
+                   counts bytes, not characters",
+    },
     // One NUL: `{role: "user", text: "\0"}`.
-    FuzzMutant { id: "py-nul-cstring", peer: "mutant-py-nul-cstring", message: "chat.ChatTurn", max_size: 18 },
+    FuzzMutant {
+        id: "py-nul-cstring",
+        peer: "mutant-py-nul-cstring",
+        message: "chat.ChatTurn",
+        max_size: 18,
+        hint_has: "the peer changed the value of text",
+    },
 ];
 
 /// The seed the suite fuzzes with (any seed finds these within the default budget; this one is printed
@@ -694,6 +711,7 @@ fn fuzz_only_mutants_pass_verify_and_fuzz_finds_them_shrunk_and_repeatable() {
         );
         assert!(size <= smallest["found_size"].as_u64().unwrap(), "{}: shrinking never grows a value", m.id);
         assert!(smallest["checks"].as_u64().unwrap() > 0, "{}: it was shrunk through the peer", m.id);
+        assert!(s(&x["hint"]).contains(m.hint_has), "{}: the hint says `{}`: {}", m.id, m.hint_has, x["hint"]);
         assert!(err.contains(&format!("repeat:   {}", s(&smallest["repeat"]))), "{err}");
 
         // The printed command repeats it exactly: the same finding, the same shrunk value.
