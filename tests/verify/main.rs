@@ -8,6 +8,7 @@ mod common;
 mod builds;
 mod faults;
 mod fuzz;
+mod fuzz_mutants;
 mod mutation_suite;
 mod own_peers;
 mod peers;
