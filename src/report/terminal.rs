@@ -363,53 +363,35 @@ fn group_failures<'a>(bad: &[&'a Exchange]) -> Vec<Vec<&'a Exchange>> {
     let mut groups: Vec<Vec<&Exchange>> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for x in bad {
-        let what = match (&x.verdict, x.verdict.detail()) {
+        let key = match (&x.verdict, x.verdict.detail()) {
             // One kind of must-reject payload accepted is one gap of the peer, whatever the field.
             (Verdict::AcceptsInvalid { reject, .. }, _) => {
-                let key = format!("{:?}\u{1f}{}\u{1f}{}\u{1f}{}", x.outcome, x.consumer, x.message, reject.id());
-                match index.get(&key) {
-                    Some(&i) => groups[i].push(x),
-                    None => {
-                        index.insert(key, groups.len());
-                        groups.push(vec![x]);
-                    }
-                }
-                continue;
+                format!("{:?}\u{1f}{}\u{1f}{}\u{1f}{}", x.outcome, x.consumer, x.message, reject.id())
             }
-            (_, Some(d)) => d.path.clone(),
+            (_, Some(d)) => format!(
+                "{:?}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                x.outcome,
+                x.producer,
+                x.consumer,
+                x.message,
+                x.class,
+                x.verdict.kind(),
+                x.location,
+                d.path,
+                x.hint
+            ),
             // An error is one problem however many cases (and so contract lines) it came with.
-            (_, None) => {
-                let key = format!(
-                    "{}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}",
-                    x.reject.is_some(),
-                    x.outcome,
-                    x.producer,
-                    x.consumer,
-                    x.message,
-                    x.class,
-                    x.verdict.summary()
-                );
-                match index.get(&key) {
-                    Some(&i) => groups[i].push(x),
-                    None => {
-                        index.insert(key, groups.len());
-                        groups.push(vec![x]);
-                    }
-                }
-                continue;
-            }
+            (_, None) => format!(
+                "{}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}",
+                x.reject.is_some(),
+                x.outcome,
+                x.producer,
+                x.consumer,
+                x.message,
+                x.class,
+                x.verdict.summary()
+            ),
         };
-        let key = format!(
-            "{:?}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{what}\u{1f}{}",
-            x.outcome,
-            x.producer,
-            x.consumer,
-            x.message,
-            x.class,
-            x.verdict.kind(),
-            x.location,
-            x.hint
-        );
         match index.get(&key) {
             Some(&i) => groups[i].push(x),
             None => {
