@@ -25,28 +25,12 @@ impl<'c> Walker<'c, '_> {
                     );
                     self.note(idx, FindingKind::Problem, Class::FieldMissing, text);
                 }
-                let mut at = t.end();
-                for i in 0..n {
-                    let (expect, sub) = match m.fields.get(i) {
-                        Some(f) => (Expect::Field(f), format!("{path}.{}", f.name)),
-                        None => (Expect::Any, format!("{path}[{i}]")),
-                    };
-                    at = self.value(at, &expect, sub, depth + 1)?;
-                }
-                Ok(at)
+                self.fields_by_position(t.end(), n, id, path, depth)
             }
             (TokenKind::Array(n), Shape::Map) => {
                 let text = format!("array of {n} where `{name}` is a map keyed by field names (a struct written positionally: rmp_serde::to_vec, Go `msgpack:\",as_array\"`)");
                 self.note(idx, FindingKind::Problem, Class::ArrayVsMap, text);
-                let mut at = t.end();
-                for i in 0..n {
-                    let (expect, sub) = match m.fields.get(i) {
-                        Some(f) => (Expect::Field(f), format!("{path}.{}", f.name)),
-                        None => (Expect::Any, format!("{path}[{i}]")),
-                    };
-                    at = self.value(at, &expect, sub, depth + 1)?;
-                }
-                Ok(at)
+                self.fields_by_position(t.end(), n, id, path, depth)
             }
             (TokenKind::Map(n), Shape::Array) => {
                 self.note(
@@ -63,6 +47,27 @@ impl<'c> Walker<'c, '_> {
                 self.any(t, path, depth)
             }
         }
+    }
+
+    /// The `n` items of an array read as the message's fields in declared order (`$.name`), and any past the
+    /// last field as values of no declared type (`$[i]`); the position after them.
+    fn fields_by_position(
+        &mut self,
+        mut at: usize,
+        n: usize,
+        id: MsgId,
+        path: &str,
+        depth: usize,
+    ) -> Result<usize, DecodeError> {
+        let m = self.c.message(id);
+        for i in 0..n {
+            let (expect, sub) = match m.fields.get(i) {
+                Some(f) => (Expect::Field(f), format!("{path}.{}", f.name)),
+                None => (Expect::Any, format!("{path}[{i}]")),
+            };
+            at = self.value(at, &expect, sub, depth + 1)?;
+        }
+        Ok(at)
     }
 
     pub(super) fn message_map(
