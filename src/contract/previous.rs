@@ -12,6 +12,7 @@
 //! Anything missing or corrupt is an error ([`PreviousError`], exit 2), never an empty comparison.
 use super::{files, Contracts, Version};
 use crate::diag::{plural, Code, Diagnostic, Diagnostics, Severity};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -217,18 +218,25 @@ pub fn load_named(label: &str, files: Vec<(String, Vec<u8>)>) -> (Contracts, Dia
 // ----- git -----
 
 fn git(repo: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    run_git(&["-C".as_ref(), repo.as_os_str()], args, &args.join(" "))
+}
+
+/// Runs git with the options `at` (`-C DIR`, `--git-dir DIR`, or none) and `args`, without prompts or input:
+/// its stdout, or its stderr as the error (`git WHAT failed (status)` when it printed nothing). The one way
+/// msgpact runs git: earlier contract versions here, pinned contracts in `project::cache`.
+pub(crate) fn run_git(at: &[&OsStr], args: &[&str], what: &str) -> Result<Vec<u8>, String> {
     let out = Command::new("git")
-        .arg("-C")
-        .arg(repo)
+        .args(at)
         .args(args)
         .env("GIT_TERMINAL_PROMPT", "0")
+        .stdin(std::process::Stdio::null())
         .output()
         .map_err(|e| format!("cannot run git: {e}"))?;
     if out.status.success() {
         Ok(out.stdout)
     } else {
         let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
-        Err(if err.is_empty() { format!("git {} failed ({})", args.join(" "), out.status) } else { err })
+        Err(if err.is_empty() { format!("git {what} failed ({})", out.status) } else { err })
     }
 }
 

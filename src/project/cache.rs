@@ -6,7 +6,9 @@
 //! reader sees all of them or none). A lock file serializes the commands that change it. Once a commit is
 //! there, nothing needs the network: commands work offline from the cache, and say so.
 use super::Error;
+use crate::contract::previous::run_git;
 use crate::diag::Code;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
@@ -286,24 +288,11 @@ impl FileLock {
     }
 }
 
-/// Runs git (in `repo` when given) without prompts; its stdout, or its stderr as the error.
+/// Runs git (in the bare repository `repo` when given) without prompts: [`run_git`], naming only the git
+/// command when it fails silently (the arguments may hold a URL).
 fn git(repo: Option<&Path>, args: &[&str]) -> Result<Vec<u8>, String> {
-    let mut cmd = Command::new("git");
-    if let Some(r) = repo {
-        cmd.arg("--git-dir").arg(r);
-    }
-    let out = cmd
-        .args(args)
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if out.status.success() {
-        Ok(out.stdout)
-    } else {
-        let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
-        Err(if err.is_empty() { format!("git {} failed ({})", args[0], out.status) } else { err })
-    }
+    let at: Vec<&OsStr> = repo.map_or_else(Vec::new, |r| vec!["--git-dir".as_ref(), r.as_os_str()]);
+    run_git(&at, args, args[0])
 }
 
 #[cfg(test)]
